@@ -1,0 +1,50 @@
+# DigitalMarkt. `make run` and `make test` work on a fresh clone with only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install setup messages bench bench-worker clean
+
+# The venv is rebuilt only when the lock file changes, so re-running is fast.
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Migrate, import the reference data, load catalog and demo; each step leaves existing data alone.
+setup: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_portal
+
+run: setup
+	$(BIN)/honcho -f Procfile.dev start
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract and compile the German/English UI strings (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l en -l de --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(BIN)/python manage.py bench
+
+bench-worker: install
+	$(BIN)/python manage.py bench_worker
+
+clean:
+	rm -rf var/celery var/cache

@@ -1,0 +1,24 @@
+"""Root URLs. German paths for people; /api/ for machines."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+admin.site.site_header = "DigitalMarkt – Betrieb"
+admin.site.site_title = "DigitalMarkt"
+
+urlpatterns = [
+    path("", include("portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("allauth.urls")),
+    path("konto/behoerde/", include("accounts.urls")),
+    path("leistungen/", include("catalog.urls")),
+    path("bestellungen/", include("orders.urls")),
+    path("rollin/", include("rollin.urls")),
+    path("koordination/", include("dashboard.urls")),
+    path("berichte/", include("reports.urls")),
+    path("api/v1/", include("catalog.api_urls")),
+    path("api/v1/coverage/", include("reports.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("betrieb/", admin.site.urls),
+]

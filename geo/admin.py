@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from geo.models import Authority, DataImport, District, Municipality, Region, State
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ["ags", "name", "target_services", "target_date"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["ags", "name", "state"]
+    list_filter = ["state"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["ags", "name", "kind", "region", "population"]
+    list_filter = ["state", "kind", "region"]
+    search_fields = ["ags", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["ags", "name", "kind", "district", "population", "postal_code"]
+    list_filter = ["state", "kind"]
+    search_fields = ["ags", "name", "postal_code"]
+    list_select_related = ["district"]
+    raw_id_fields = ["district", "municipal_authority", "district_authority"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "district", "population"]
+    list_filter = ["state", "kind", "is_municipal_level", "is_district_level"]
+    search_fields = ["name", "code", "key", "postal_code"]
+    list_select_related = ["district"]
+    raw_id_fields = ["district", "region"]
+
+
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
+    """A log written by `import_geodata`; read-only so it stays a true record."""
+
+    list_display = ["created_at", "source", "states", "digest"]
+    readonly_fields = ["created_at", "source", "states", "digest", "counts"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,89 @@
+"""Everything `make run` needs after `migrate`: reference data, catalog, demo users, demo roll-ins.
+
+Each step leaves existing data alone, so re-running is fast and changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from geo.importers import GeoDataError
+from geo.management.commands.import_geodata import parse_states
+from geo.services import geodata_import_files
+from portal.demo import DemoLogin, demo_users_ensure
+
+
+class Command(BaseCommand):
+    help = "Richtet das Portal ein: Referenzdaten, Katalog, Demo-Benutzer und Demo-Einführungen."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Keine Demo-Benutzer und -Daten anlegen."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        self._prepare_var_dir()
+        self._import_geodata()
+        self._call_if_present("load_catalog")
+        if not options["no_demo"]:
+            logins, created = demo_users_ensure()
+            self.stdout.write(f"Demo-Benutzer: {created} neu, {len(logins) - created} vorhanden.")
+            self._call_if_present("demo_rollin")
+            self._print_logins(logins)
+        self.stdout.write(
+            self.style.SUCCESS(f"Einrichtung fertig in {time.monotonic() - started:.1f} s.")
+        )
+
+    def _prepare_var_dir(self) -> None:
+        # kombu's filesystem transport lists its folders and crashes the worker if they are
+        # missing, which they are on a fresh clone.
+        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)
+        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+
+    def _import_geodata(self) -> None:
+        try:
+            report = geodata_import_files(
+                source="csv",
+                states=parse_states(settings.DIGITALMARKT_IMPORT_STATES),
+                data_dir=Path(settings.DIGITALMARKT_DATA_DIR),
+                skip_unchanged=True,
+                progress=lambda message: self.stdout.write(message),
+            )
+        except GeoDataError as error:
+            raise CommandError(
+                f"Referenzdaten nicht importiert ({error}). DIGITALMARKT_DATA_DIR prüfen."
+            ) from error
+        if report is not None:
+            summary = ", ".join(
+                f"{name} {c.created} neu/{c.updated} geändert/{c.unchanged} unverändert"
+                for name, c in report.counts.items()
+            )
+            self.stdout.write(f"Referenzdaten: {summary}")
+
+    def _call_if_present(self, name: str) -> None:
+        # Catalog and demo roll-ins are loaded by their apps' commands where those exist.
+        if name in get_commands():
+            call_command(name, stdout=self.stdout, stderr=self.stderr)
+
+    def _print_logins(self, logins: list[DemoLogin]) -> None:
+        if not logins:
+            return
+        width = max(len(login.email) for login in logins)
+        self.stdout.write("")
+        self.stdout.write("Demo-Zugänge (nur zum Ausprobieren):")
+        self.stdout.write(f"  {'E-Mail':<{width}}  {'Passwort':<24}  Rolle / Zuständigkeit")
+        for login in logins:
+            self.stdout.write(
+                f"  {login.email:<{width}}  {login.password:<24}  {login.role} – {login.scope}"
+            )
+        self.stdout.write("")

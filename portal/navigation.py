@@ -1,0 +1,36 @@
+"""The main navigation, by role. Entries whose URL is not (yet) routed are left out."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+# (url name, label, roles that see it; None = everyone)
+_ENTRIES: list[tuple[str, object, set[str] | None]] = [
+    ("catalog:service_list", _("Leistungen"), None),
+    ("reports:public_summary", _("Versorgung"), None),
+    ("orders:order_list", _("Meine Bestellungen"), {Role.STAFF}),
+    ("orders:basket", _("Warenkorb"), {Role.STAFF}),
+    ("dashboard:overview", _("Koordination"), {Role.COORDINATOR, Role.ADMIN}),
+    ("dashboard:my_tasks", _("Meine Aufgaben"), {Role.COORDINATOR, Role.ADMIN}),
+    ("accounts:membership_queue", _("Zugehörigkeiten"), {Role.COORDINATOR, Role.ADMIN}),
+    ("reports:state_overview", _("Berichte"), {Role.VIEWER, Role.COORDINATOR, Role.ADMIN}),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    role = user.role if user is not None and user.is_authenticated else None
+    items = []
+    for url_name, label, roles in _ENTRIES:
+        if roles is not None and role not in roles:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    return items

@@ -1,0 +1,57 @@
+"""Cross-app services: in-portal notifications and templated e-mails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from portal.models import Notification
+
+
+def notify(*, users: Iterable[Any], text: str, url: str = "", dedup_key: str = "") -> int:
+    """Create an in-portal notification per user; a repeated dedup_key notifies only once."""
+    created = 0
+    for user in users:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(user=user, text=text, url=url, dedup_key=dedup_key)
+            created += 1
+        except IntegrityError:
+            continue  # already notified under this key (a task ran twice)
+    return created
+
+
+def email_send(
+    *,
+    to: Iterable[str],
+    template: str,
+    context: dict[str, Any],
+    language: str = "de",
+    reply_to: Iterable[str] = (),
+) -> None:
+    """Send `templates/emails/<template>_subject.txt`, `_body.txt` and `_body.html`.
+
+    Rendered in `language` (German by default: the recipients are German authorities).
+    """
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    context = {"portal_url": settings.PORTAL_BASE_URL, **context}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        text_body = render_to_string(f"emails/{template}_body.txt", context)
+        html_body = render_to_string(f"emails/{template}_body.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text_body,
+        to=recipients,
+        reply_to=list(reply_to),
+    )
+    message.attach_alternative(html_body, "text/html")
+    message.send()

@@ -1,0 +1,19 @@
+"""Template helpers shared by all apps."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters replaced: keeps filters when paging."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return params.urlencode()

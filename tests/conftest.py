@@ -1,0 +1,78 @@
+"""Shared fixtures, and the rule for tests that need real services.
+
+A test that needs PostgreSQL, Redis or Chromium is skipped, with the reason printed, only
+where that service is absent. CI sets DIGITALMARKT_REQUIRE_SERVICES=1, which turns such a
+skip into a failure, so there every such test really runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+def skip_or_fail(reason: str) -> None:
+    if os.environ.get("DIGITALMARKT_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service missing in CI: {reason}")
+    pytest.skip(reason)
+
+
+def using_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def redis_broker_url() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    return url if url.startswith("redis://") else None
+
+
+CHROMIUM_PATH = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def require_postgres() -> None:
+    if not using_postgres():
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def require_redis() -> str:
+    url = redis_broker_url()
+    if url is None:
+        skip_or_fail("needs Redis: set CELERY_BROKER_URL=redis://…")
+    return url  # type: ignore[return-value]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+@pytest.fixture
+def bavaria():  # type: ignore[no-untyped-def]
+    return factories.StateFactory()
+
+
+@pytest.fixture
+def staff(db):  # type: ignore[no-untyped-def]
+    return factories.StaffFactory()
+
+
+@pytest.fixture
+def coordinator(db):  # type: ignore[no-untyped-def]
+    return factories.CoordinatorFactory()
+
+
+@pytest.fixture
+def viewer(db):  # type: ignore[no-untyped-def]
+    return factories.ViewerFactory()
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    return factories.AdminFactory()

@@ -1,0 +1,130 @@
+"""factory_boy factories. Geography defaults use real facts (Bavaria, Landkreis Kelheim)."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Role, User
+from geo.models import Authority, District, Municipality, Region, State
+
+DEFAULT_PASSWORD = "Sicheres-Passwort-2026"
+
+
+class StateFactory(DjangoModelFactory):
+    class Meta:
+        model = State
+        django_get_or_create = ["ags"]
+
+    ags = "09"
+    name = "Bayern"
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["ags"]
+
+    ags = "092"
+    name = "Niederbayern"
+    state = factory.SubFactory(StateFactory)
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["ags"]
+
+    ags = "09273"
+    name = "Kelheim"
+    official_name = "Kelheim"
+    kind = District.Kind.LANDKREIS
+    region = factory.SubFactory(RegionFactory)
+    state = factory.SelfAttribute("region.state")
+    population = 126539
+
+
+class AuthorityFactory(DjangoModelFactory):
+    """Defaults to a single Gemeinde's administration (municipal level)."""
+
+    class Meta:
+        model = Authority
+        django_get_or_create = ["code"]
+
+    kind = Authority.Kind.GEMEINDE
+    key = factory.Sequence(lambda n: f"09273{n + 100:03d}")
+    code = factory.LazyAttribute(lambda o: f"G{o.key}")
+    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+    district = factory.SubFactory(DistrictFactory)
+    state = factory.SelfAttribute("district.state")
+    region = factory.SelfAttribute("district.region")
+    is_municipal_level = True
+    is_district_level = False
+    population = 5000
+
+
+class LandratsamtFactory(AuthorityFactory):
+    kind = Authority.Kind.LANDRATSAMT
+    key = factory.SelfAttribute("district.ags")
+    code = factory.LazyAttribute(lambda o: f"L{o.key}")
+    name = factory.LazyAttribute(lambda o: f"Landratsamt {o.district.name}")
+    is_municipal_level = False
+    is_district_level = True
+    population = factory.SelfAttribute("district.population")
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["ags"]
+
+    ags = factory.Sequence(lambda n: f"09273{n + 500:03d}")
+    ars = factory.LazyAttribute(lambda o: f"{o.ags[:5]}0{o.ags[5:]}{o.ags[5:]}")
+    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+    official_name = factory.SelfAttribute("name")
+    kind = "Gemeinde"
+    district = factory.SubFactory(DistrictFactory)
+    state = factory.SelfAttribute("district.state")
+    population = 5000
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = "Erika"
+    last_name = factory.Sequence(lambda n: f"Muster{n}")
+    role = Role.STAFF
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def save_after_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
+
+
+class StaffFactory(UserFactory):
+    role = Role.STAFF
+    authority = factory.SubFactory(AuthorityFactory)
+
+
+class CoordinatorFactory(UserFactory):
+    role = Role.COORDINATOR
+
+    @factory.post_generation
+    def states(self, create: bool, extracted: list[State] | None, **kwargs: object) -> None:
+        if create:
+            self.states.set(extracted if extracted is not None else [StateFactory()])
+
+
+class ViewerFactory(CoordinatorFactory):
+    role = Role.VIEWER
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    is_staff = True
+    is_superuser = True

@@ -1,0 +1,85 @@
+"""Health endpoint, legal pages and cache headers of signed-in pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal import health
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def broker_ok(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The broker is checked for real in CI (Redis); here only the worker heartbeat varies.
+    monkeypatch.setattr(health, "_check_broker", lambda: {"ok": True})
+
+
+@pytest.fixture(autouse=True)
+def _no_heartbeat() -> None:
+    from django.core.cache import cache
+
+    cache.delete(health.HEARTBEAT_CACHE_KEY)
+
+
+def test_health_is_ok_with_database_and_a_recent_worker_heartbeat(client, broker_ok) -> None:
+    health.heartbeat_record()
+
+    response = client.get(reverse("portal:health"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == {"ok": True}
+
+
+def test_health_is_degraded_but_200_without_worker_heartbeat(client, broker_ok) -> None:
+    response = client.get(reverse("portal:health"))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["worker"]["ok"] is False
+
+
+def test_health_fails_with_503_when_the_broker_is_down(client, monkeypatch) -> None:
+    monkeypatch.setattr(health, "_check_broker", lambda: {"ok": False, "error": "OSError"})
+
+    response = client.get(reverse("portal:health"))
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "fail"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "heading"),
+    [
+        ("portal:imprint", "Impressum"),
+        ("portal:privacy", "Datenschutzerklärung"),
+        ("portal:accessibility", "Erklärung zur Barrierefreiheit"),
+    ],
+)
+def test_legal_pages_render_with_content(client, url_name, heading) -> None:
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert "Destatis" in html  # the data attribution in the footer
+    assert len(html) > 2000
+
+
+def test_pages_of_signed_in_users_are_not_stored(client, staff) -> None:
+    client.force_login(staff)
+
+    response = client.get(reverse("portal:home"))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_anonymous_pages_may_be_cached(client) -> None:
+    response = client.get(reverse("portal:imprint"))
+
+    assert "no-store" not in response.get("Cache-Control", "")
