@@ -1,0 +1,150 @@
+"""Users, their role, and how staff join an authority."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from geo.models import Authority, State
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Mitarbeitende einer Behörde")
+    COORDINATOR = "coordinator", _("Koordination")
+    VIEWER = "viewer", _("Ministerium (Berichte)")
+    ADMIN = "admin", _("Betrieb (Administration)")
+
+
+class UserManager(BaseUserManager["User"]):
+    """E-mail is the login; there is no username."""
+
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person. Staff belong to one authority; coordinators and viewers to a set of states."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+        verbose_name=_("Behörde"),
+        help_text=_("Nur für Mitarbeitende: gesetzt, sobald die Zugehörigkeit bestätigt ist."),
+    )
+    states = models.ManyToManyField(
+        State,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Bundesländer"),
+        help_text=_("Für Koordination und Ministerium: die Länder, die sie sehen."),
+    )
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("Benutzer")
+        verbose_name_plural = _("Benutzer")
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return f"{full_name} <{self.email}>" if full_name else self.email
+
+    @property
+    def is_authority_staff(self) -> bool:
+        return self.role == Role.STAFF and self.authority_id is not None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_viewer(self) -> bool:
+        return self.role == Role.VIEWER
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+
+class Membership(models.Model):
+    """A request by a signed-up user to act for an authority, decided by a coordinator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Beantragt")
+        APPROVED = "approved", _("Bestätigt")
+        REJECTED = "rejected", _("Abgelehnt")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("Nachricht an die Koordination"), blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("Begründung"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Zugehörigkeitsantrag")
+        verbose_name_plural = _("Zugehörigkeitsanträge")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_membership_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.authority} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """A coordinator invites a person by e-mail to act for an authority."""
+
+    email = models.EmailField(_("E-Mail-Adresse"))
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.authority}"

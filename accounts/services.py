@@ -1,0 +1,173 @@
+"""Writes of the accounts app: joining an authority by request or by invitation."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, Membership, Role, User
+from geo.models import Authority
+from portal.services import email_send, notify
+
+
+def membership_request(*, user: User, authority: Authority, message: str = "") -> Membership:
+    """A signed-up user asks to act for `authority`; the state's coordinators decide."""
+    if user.role != Role.STAFF:
+        raise ValidationError(_("Nur Mitarbeitende von Behörden können einer Behörde beitreten."))
+    if user.authority_id is not None:
+        raise ValidationError(_("Sie gehören bereits zu einer Behörde."))
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, authority=authority, message=message.strip()
+            )
+    except IntegrityError as error:
+        # The partial unique constraint: one open request per user.
+        raise ValidationError(
+            _("Sie haben bereits einen offenen Antrag. Bitte warten Sie auf die Entscheidung.")
+        ) from error
+    coordinators = User.objects.filter(
+        role=Role.COORDINATOR, is_active=True, states=authority.state_id
+    )
+    url = reverse("accounts:membership_queue")
+    transaction.on_commit(
+        lambda: notify(
+            users=list(coordinators),
+            text=_("%(user)s möchte für %(authority)s bestellen.")
+            % {"user": user, "authority": authority},
+            url=url,
+            dedup_key=f"membership:{membership.pk}",
+        )
+    )
+    return membership
+
+
+def _membership_locked(membership_id: int, actor: User) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("user", "authority")
+        .get(pk=membership_id)
+    )
+    may_decide = actor.is_operator or (
+        actor.is_coordinator and actor.states.filter(pk=membership.authority.state_id).exists()
+    )
+    if not may_decide:
+        raise ValidationError(_("Sie dürfen über diesen Antrag nicht entscheiden."))
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError(_("Über diesen Antrag wurde bereits entschieden."))
+    return membership
+
+
+@transaction.atomic
+def membership_approve(*, membership_id: int, actor: User) -> Membership:
+    membership = _membership_locked(membership_id, actor)
+    membership.status = Membership.Status.APPROVED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["status", "decided_by", "decided_at"])
+    user = User.objects.select_for_update().get(pk=membership.user_id)
+    user.authority = membership.authority
+    user.save(update_fields=["authority"])
+    transaction.on_commit(lambda: _membership_decided_send(membership, "approved"))
+    return membership
+
+
+@transaction.atomic
+def membership_reject(*, membership_id: int, actor: User, reason: str) -> Membership:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Bitte geben Sie einen Grund an.")})
+    membership = _membership_locked(membership_id, actor)
+    membership.status = Membership.Status.REJECTED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.reason = reason.strip()
+    membership.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    transaction.on_commit(lambda: _membership_decided_send(membership, "rejected"))
+    return membership
+
+
+def _membership_decided_send(membership: Membership, outcome: str) -> None:
+    if outcome == "approved":
+        text = _("Sie können jetzt für %(authority)s bestellen.")
+    else:
+        text = _("Ihr Antrag für %(authority)s wurde abgelehnt.")
+    notify(
+        users=[membership.user],
+        text=text % {"authority": membership.authority},
+        url=reverse("accounts:my_authority"),
+        dedup_key=f"membership-decided:{membership.pk}",
+    )
+    email_send(
+        to=[membership.user.email],
+        template=f"membership_decided_{outcome}",
+        context={"membership": membership, "path": reverse("accounts:my_authority")},
+    )
+
+
+def invitation_create(*, actor: User, authority: Authority, email: str) -> Invitation:
+    may_invite = actor.is_operator or (
+        actor.is_coordinator and actor.states.filter(pk=authority.state_id).exists()
+    )
+    if not may_invite:
+        raise ValidationError(_("Sie dürfen für diese Behörde nicht einladen."))
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(),
+        authority=authority,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+    )
+    path = reverse("accounts:invitation_accept", args=[invitation.token])
+    transaction.on_commit(
+        lambda: email_send(
+            to=[invitation.email],
+            template="invitation",
+            context={"invitation": invitation, "path": path},
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Invitation:
+    """The invited person, signed in with the invited address, joins the authority."""
+    try:
+        invitation = Invitation.objects.select_for_update().get(token=token)
+    except Invitation.DoesNotExist:
+        raise ValidationError(_("Diese Einladung ist ungültig.")) from None
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Diese Einladung wurde bereits angenommen."))
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(
+            _(
+                "Diese Einladung gilt für eine andere E-Mail-Adresse. Bitte melden Sie sich mit "
+                "der Adresse an, an die die Einladung ging."
+            )
+        )
+    if user.role != Role.STAFF:
+        raise ValidationError(_("Nur Mitarbeitende von Behörden können einer Behörde beitreten."))
+    if user.authority_id is not None and user.authority_id != invitation.authority_id:
+        raise ValidationError(_("Sie gehören bereits zu einer anderen Behörde."))
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user.authority = invitation.authority
+    user.save(update_fields=["authority"])
+    # An open request is settled by the invitation: approved if it asked for the same
+    # authority, otherwise withdrawn, so no coordinator later moves the user elsewhere.
+    pending = Membership.objects.filter(user=user, status=Membership.Status.PENDING)
+    pending.filter(authority=invitation.authority).update(
+        status=Membership.Status.APPROVED,
+        decided_by=invitation.invited_by,
+        decided_at=invitation.accepted_at,
+    )
+    pending.update(
+        status=Membership.Status.REJECTED,
+        decided_at=invitation.accepted_at,
+        reason=_("Durch Einladung zu einer anderen Behörde erledigt."),
+    )
+    return invitation

@@ -1,0 +1,36 @@
+"""Which models the audit trail records, and which of their fields."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+# Secrets and noise never go into the log: a password hash is a secret, last_login changes
+# on every sign-in (which is logged separately as its own event).
+USER_EXCLUDED_FIELDS = ["password", "last_login"]
+
+AUDITED_MODELS = [
+    "orders.Order",
+    "accounts.Membership",
+    "catalog.Service",
+    "catalog.CostItem",
+    "catalog.Fachverfahren",
+    "catalog.FundingProgramme",
+    "catalog.Prerequisite",
+    "rollin.StageTemplate",
+    "rollin.StageDefinition",
+    "rollin.ItemDefinition",
+    "rollin.Rollin",
+    "rollin.RollinItem",
+]
+
+
+def register_audited_models() -> None:
+    user_model = apps.get_model("accounts", "User")
+    if not auditlog.contains(user_model):
+        # Role, authority and states decide what a person may see: every change is recorded.
+        auditlog.register(user_model, exclude_fields=USER_EXCLUDED_FIELDS, m2m_fields={"states"})
+    for label in AUDITED_MODELS:
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            auditlog.register(model)
