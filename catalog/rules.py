@@ -1,0 +1,37 @@
+"""Who may order a service from the catalog: one pure rule shared by catalog and orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from catalog.models import Service
+from geo.models import Level
+
+
+def service_order_blocker(user: Any, service: Service) -> str | None:
+    """Why `user` cannot order `service` for their authority, in German, or None if they can."""
+    if not user.is_authenticated:
+        return _("Bitte melden Sie sich an, um Leistungen für Ihre Behörde zu bestellen.")
+    if not getattr(user, "is_authority_staff", False):
+        if getattr(user, "role", "") == Role.STAFF:
+            return _(
+                "Sie sind noch keiner Behörde zugeordnet. Beantragen Sie die Zugehörigkeit zu "
+                "Ihrer Behörde; nach der Bestätigung können Sie bestellen."
+            )
+        return _("Bestellen können nur Mitarbeitende einer Behörde für ihre eigene Behörde.")
+    if service.status != Service.Status.AVAILABLE:
+        return _("Diese Leistung ist noch in Planung und kann noch nicht bestellt werden.")
+    if not user.authority.serves_level(service.level):
+        if service.level == Level.DISTRICT:
+            return _(
+                "Diese Leistung wird von Behörden der Kreisebene bestellt – vom Landratsamt "
+                "oder von einer kreisfreien Stadt, nicht von einer Gemeinde."
+            )
+        return _(
+            "Diese Leistung wird von Behörden der Gemeindeebene bestellt – von der Gemeinde "
+            "oder Verwaltungsgemeinschaft, nicht vom Landratsamt."
+        )
+    return None
