@@ -1,0 +1,94 @@
+"""Reads of orders: who may see which orders, and the lists built on them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from catalog.models import Service
+from orders.funding import FundingEstimate, funding_estimate
+from orders.models import BasketItem, Order
+
+
+def order_visible_to(user: Any) -> QuerySet[Order]:
+    """Orders the user may see: staff their authority's, coordinators their states', admins all.
+
+    Ministry viewers see none: orders carry personal data (contact persons) they must not get.
+    """
+    orders = Order.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return orders.none()
+    if user.is_operator:
+        return orders
+    if user.is_coordinator:
+        return orders.filter(authority__state__in=user.states.all())
+    if user.is_authority_staff:
+        return orders.filter(authority_id=user.authority_id)
+    return orders.none()
+
+
+def order_list_for(user: Any, *, status: str = "") -> QuerySet[Order]:
+    """The orders list with what each row shows, in a constant number of queries."""
+    from rollin.models import ItemDefinition, RollinItem
+
+    own_open_items = RollinItem.objects.filter(
+        status__in=[RollinItem.Status.OPEN, RollinItem.Status.REJECTED],
+        definition__actor=ItemDefinition.Actor.STAFF,
+    ).select_related("definition")
+    orders = order_visible_to(user).select_related(
+        "service", "authority", "rollin", "rollin__stage"
+    )
+    if status:
+        orders = orders.filter(rollin__status=status)
+    return orders.prefetch_related(
+        Prefetch("rollin__items", queryset=own_open_items, to_attr="own_open_items")
+    )
+
+
+def basket_items_for(user: Any) -> list[BasketItem]:
+    return list(
+        BasketItem.objects.filter(user=user)
+        .select_related("service", "service__funding_programme")
+        .prefetch_related("service__fachverfahren", "service__cost_items")
+    )
+
+
+def funding_estimate_for(service: Service) -> FundingEstimate | None:
+    if service.funding_programme is None:
+        return None
+    return funding_estimate(service.funding_programme, service.cost_items.all())
+
+
+def order_list_of_checkout(user: Any, checkout_key: uuid.UUID) -> list[Order]:
+    """The orders one checkout submission created (empty if it has not been placed)."""
+    return list(
+        Order.objects.filter(checkout_key=checkout_key, placed_by=user)
+        .select_related("service", "authority", "placed_by")
+        .order_by("number")
+    )
+
+
+def basket_blockers_for(user: Any, items: list[BasketItem]) -> dict[int, str]:
+    """Why a basket item cannot be ordered, by service id, in one query (shown before checkout)."""
+    from catalog.rules import service_order_blocker
+    from orders.services import already_ordered_message
+
+    if user.authority_id is None:
+        return {}
+    ordered = set(
+        Order.objects.filter(
+            authority_id=user.authority_id,
+            cancelled_at__isnull=True,
+            service__in=[item.service_id for item in items],
+        ).values_list("service_id", flat=True)
+    )
+    blockers = {}
+    for item in items:
+        reason = service_order_blocker(user, item.service)
+        if reason is None and item.service_id in ordered:
+            reason = already_ordered_message()
+        if reason:
+            blockers[item.service_id] = reason
+    return blockers

@@ -1,0 +1,303 @@
+"""Writes of the ordering app: basket, checkout (order_place), contact data, comments, cancel.
+
+order_place validates every line, then creates all orders, their funding cases and roll-ins
+in one transaction: either the whole checkout is saved, or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from catalog.models import Fachverfahren, Service
+from catalog.rules import service_order_blocker
+from geo.models import Authority
+from orders import funding, rules
+from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
+from orders.selectors import order_list_of_checkout
+from portal.services import email_send, notify
+from rollin.services import rollin_cancel, rollin_start
+
+NON_FIELD = "__all__"
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """What the checkout form collected for one service."""
+
+    service: Service
+    fachverfahren: Fachverfahren | None
+    fachverfahren_other: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    desired_golive: datetime.date
+    funding_requested: bool
+
+
+class CheckoutError(ValidationError):
+    """Violations of a checkout, per service slug and field (German messages)."""
+
+    def __init__(self, errors_by_service: dict[str, dict[str, list[str]]]) -> None:
+        self.errors_by_service = errors_by_service
+        messages = [
+            m for fields in errors_by_service.values() for ms in fields.values() for m in ms
+        ]
+        super().__init__(messages)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def order_line_errors(
+    *, user: User, line: OrderLine, today: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """Every rule one checkout line breaks, by form field ("__all__" = the service itself)."""
+    errors: dict[str, list[str]] = {}
+    service = line.service
+    # The catalog's rule (available, authority of the responsible level), so the detail page
+    # and the checkout never disagree.
+    blocker = service_order_blocker(user, service)
+    if blocker:
+        errors.setdefault(NON_FIELD, []).append(blocker)
+    elif order_active_exists(authority=user.authority, service=service):
+        errors.setdefault(NON_FIELD, []).append(already_ordered_message())
+    golive = rules.golive_error(line.desired_golive, today or timezone.localdate())
+    if golive:
+        errors.setdefault("desired_golive", []).append(golive)
+    compatible = set(service.fachverfahren.values_list("id", flat=True))
+    fachverfahren = rules.fachverfahren_error(
+        chosen_id=line.fachverfahren.id if line.fachverfahren else None,
+        other_text=line.fachverfahren_other,
+        compatible_ids=compatible,
+    )
+    if fachverfahren:
+        field = "fachverfahren_other" if line.fachverfahren is None else "fachverfahren"
+        errors.setdefault(field, []).append(fachverfahren)
+    if line.funding_requested:
+        problem = funding.funding_error(service.funding_programme, service.cost_items.all())
+        if problem:
+            errors.setdefault("funding_requested", []).append(problem)
+    for field in ("contact_name", "contact_email", "contact_phone"):
+        if not getattr(line, field).strip():
+            errors.setdefault(field, []).append(_("Bitte füllen Sie dieses Feld aus."))
+    return errors
+
+
+def order_active_exists(*, authority: Authority, service: Service) -> bool:
+    return Order.objects.filter(
+        authority=authority, service=service, cancelled_at__isnull=True
+    ).exists()
+
+
+def already_ordered_message() -> str:
+    return _("Diese Leistung ist für Ihre Behörde bereits bestellt.")
+
+
+# --- checkout --------------------------------------------------------------------------------
+
+
+def order_place(
+    *,
+    user: User,
+    lines: Sequence[OrderLine],
+    checkout_key: uuid.UUID,
+    terms_accepted: bool,
+) -> list[Order]:
+    """Create one order per line, or none. A repeated `checkout_key` returns its orders."""
+    existing = order_list_of_checkout(user, checkout_key)
+    if existing:
+        return existing
+    if not user.is_authority_staff:
+        raise CheckoutError(
+            {
+                NON_FIELD: {
+                    NON_FIELD: [
+                        _("Sie können erst bestellen, wenn Ihre Behörde Sie bestätigt hat.")
+                    ]
+                }
+            }
+        )
+    errors = _checkout_errors(user, lines, terms_accepted)
+    if errors:
+        raise CheckoutError(errors)
+    with transaction.atomic():
+        year = timezone.localdate().year
+        sequence = _sequence_locked(year)
+        # The lock serialises checkouts: a double submit that waited for it finds its orders.
+        existing = order_list_of_checkout(user, checkout_key)
+        if existing:
+            return existing
+        orders = [_order_create(user, line, checkout_key, sequence) for line in lines]
+        sequence.save(update_fields=["last_value"])
+        BasketItem.objects.filter(user=user, service__in=[line.service for line in lines]).delete()
+        transaction.on_commit(lambda: _confirmation_send(orders))
+    return orders
+
+
+def _checkout_errors(
+    user: User, lines: Sequence[OrderLine], terms_accepted: bool
+) -> dict[str, dict[str, list[str]]]:
+    errors: dict[str, dict[str, list[str]]] = {}
+    if not lines:
+        errors[NON_FIELD] = {NON_FIELD: [_("Ihr Warenkorb ist leer.")]}
+    if not terms_accepted:
+        errors[NON_FIELD] = {
+            "terms_accepted": [_("Bitte akzeptieren Sie die Nutzungsbedingungen.")]
+        }
+    today = timezone.localdate()
+    for line in lines:
+        line_errors = order_line_errors(user=user, line=line, today=today)
+        if line_errors:
+            errors[line.service.slug] = line_errors
+    return errors
+
+
+def _sequence_locked(year: int) -> OrderNumberSequence:
+    OrderNumberSequence.objects.get_or_create(year=year)
+    return OrderNumberSequence.objects.select_for_update().get(year=year)
+
+
+def _order_create(
+    user: User, line: OrderLine, checkout_key: uuid.UUID, sequence: OrderNumberSequence
+) -> Order:
+    sequence.last_value += 1
+    now = timezone.now()
+    order = Order(
+        number=f"DM-{sequence.year}-{sequence.last_value:06d}",
+        authority=user.authority,
+        service=line.service,
+        fachverfahren=line.fachverfahren,
+        fachverfahren_other=line.fachverfahren_other.strip() if not line.fachverfahren else "",
+        contact_name=line.contact_name.strip(),
+        contact_email=line.contact_email.strip(),
+        contact_phone=line.contact_phone.strip(),
+        desired_golive=line.desired_golive,
+        funding_requested=line.funding_requested,
+        placed_by=user,
+        terms_accepted_by=user,
+        terms_accepted_at=now,
+        checkout_key=checkout_key,
+    )
+    try:
+        # Savepoint, so the constraint violation surfaces here with the service it concerns;
+        # the CheckoutError then leaves the outer transaction and rolls back every order.
+        with transaction.atomic():
+            order.save()
+    except IntegrityError as error:
+        raise CheckoutError(
+            {line.service.slug: {NON_FIELD: [already_ordered_message()]}}
+        ) from error
+    if line.funding_requested and line.service.funding_programme is not None:
+        estimate = funding.funding_estimate(
+            line.service.funding_programme, line.service.cost_items.all()
+        )
+        FundingCase.objects.create(
+            order=order, programme=estimate.programme, amount_requested=estimate.amount
+        )
+    rollin_start(order=order)
+    return order
+
+
+def _confirmation_send(orders: list[Order]) -> None:
+    placed_by = orders[0].placed_by
+    recipients = {placed_by.email, *(order.contact_email for order in orders)}
+    email_send(
+        to=recipients,
+        template="order_confirmation",
+        context={
+            "orders": orders,
+            "placed_by": placed_by,
+            "authority": orders[0].authority,
+            "list_path": reverse("orders:order_list"),
+        },
+    )
+
+
+# --- basket ----------------------------------------------------------------------------------
+
+
+def basket_item_add(*, user: User, service: Service) -> BasketItem:
+    item, _created = BasketItem.objects.get_or_create(user=user, service=service)
+    return item
+
+
+def basket_item_remove(*, user: User, service: Service) -> None:
+    BasketItem.objects.filter(user=user, service=service).delete()
+
+
+def basket_item_draft_save(*, item: BasketItem, draft: dict[str, Any]) -> BasketItem:
+    """Keep what was typed, valid or not, so nothing entered is ever lost."""
+    item.draft = draft
+    item.save(update_fields=["draft", "updated_at"])
+    return item
+
+
+# --- after the order -------------------------------------------------------------------------
+
+
+def order_contact_update(
+    *, order: Order, actor: User, contact_name: str, contact_email: str, contact_phone: str
+) -> Order:
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.is_cancelled:
+            raise ValidationError(_("Eine stornierte Bestellung kann nicht geändert werden."))
+        order.contact_name = contact_name.strip()
+        order.contact_email = contact_email.strip()
+        order.contact_phone = contact_phone.strip()
+        order.save(update_fields=["contact_name", "contact_email", "contact_phone"])
+    return order
+
+
+def comment_add(*, order: Order, author: User, text: str) -> Comment:
+    """Add a comment and tell the other side (staff ↔ coordination) by e-mail and in the portal."""
+    comment = Comment.objects.create(order=order, author=author, text=text.strip())
+    recipients = _comment_recipients(order, author)
+    url = reverse("orders:order_detail", args=[order.number])
+    transaction.on_commit(lambda: _comment_notify(comment, recipients, url))
+    return comment
+
+
+def _comment_recipients(order: Order, author: User) -> list[User]:
+    if author.role == Role.STAFF:
+        coordinators = User.objects.filter(
+            role=Role.COORDINATOR, is_active=True, states=order.authority.state_id
+        )
+        return [user for user in coordinators if user.pk != author.pk]
+    staff = User.objects.filter(role=Role.STAFF, is_active=True, authority_id=order.authority_id)
+    return [user for user in staff if user.pk != author.pk]
+
+
+def _comment_notify(comment: Comment, recipients: list[User], url: str) -> None:
+    order = comment.order
+    notify(
+        users=recipients,
+        text=_("Neuer Kommentar zu Bestellung %(number)s") % {"number": order.number},
+        url=url,
+        dedup_key=f"comment:{comment.pk}",
+    )
+    email_send(
+        to=[user.email for user in recipients],
+        template="comment_added",
+        context={"comment": comment, "order": order, "order_path": url},
+    )
+
+
+def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
+    """Cancel through the roll-in, which owns the state (guards, lock, history)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Bitte geben Sie einen Grund an.")})
+    rollin_cancel(rollin_id=order.rollin.pk, actor=actor, reason=reason.strip())
+    order.refresh_from_db()
+    return order

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories_orders import ensure_default_stage_template
+
+
+@pytest.fixture
+def stage_template(db) -> None:  # type: ignore[no-untyped-def]
+    ensure_default_stage_template()
+
+
+@pytest.fixture
+def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Record the roll-in worker runs that would be queued (the worker is rollin's to test)."""
+    from rollin import tasks
+
+    calls: list[int] = []
+    monkeypatch.setattr(tasks.advance, "delay", lambda order_id: calls.append(order_id))
+    return calls
