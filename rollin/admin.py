@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from rollin.models import (
+    ConnectorEndpoint,
+    ConnectorLog,
+    HistoryEntry,
+    ItemDefinition,
+    Rollin,
+    StageDefinition,
+    StageTemplate,
+)
+
+
+class StageDefinitionInline(admin.TabularInline):
+    model = StageDefinition
+    extra = 0
+    show_change_link = True
+
+
+class ItemDefinitionInline(admin.TabularInline):
+    model = ItemDefinition
+    extra = 0
+
+
+@admin.register(StageTemplate)
+class StageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "service"]
+    inlines = [StageDefinitionInline]
+
+
+@admin.register(StageDefinition)
+class StageDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["label", "template", "position", "due_working_days"]
+    list_filter = ["template"]
+    inlines = [ItemDefinitionInline]
+
+
+class HistoryEntryInline(admin.TabularInline):
+    model = HistoryEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in HistoryEntry._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False  # history is append-only, written by rollin.services
+
+
+@admin.register(Rollin)
+class RollinAdmin(admin.ModelAdmin):
+    list_display = ["order", "stage", "status", "due_at", "assignee"]
+    list_filter = ["status", "stage__code"]
+    search_fields = ["order__number", "order__authority__name"]
+    raw_id_fields = ["order", "assignee"]
+    # State is written only through rollin.services, never by hand.
+    readonly_fields = ["template", "stage", "status", "status_before_hold", "live_at"]
+    inlines = [HistoryEntryInline]
+
+
+@admin.register(ConnectorEndpoint)
+class ConnectorEndpointAdmin(admin.ModelAdmin):
+    list_display = ["authority", "base_url", "timeout_seconds"]
+    search_fields = ["authority__name", "base_url"]
+    raw_id_fields = ["authority"]
+
+
+@admin.register(ConnectorLog)
+class ConnectorLogAdmin(admin.ModelAdmin):
+    list_display = ["item", "action", "response_status", "error", "created_at"]
+    list_filter = ["action", "response_status"]

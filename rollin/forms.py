@@ -1,0 +1,95 @@
+"""Forms of the people's side of the roll-in (complete, reject, hold, cancel)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from rollin.models import RollinItem
+
+PDF_MAGIC = b"%PDF-"
+
+
+class CompleteItemForm(forms.Form):
+    """Confirm an item; no fields beyond the button."""
+
+    def __init__(self, *args: Any, item: RollinItem, **kwargs: Any) -> None:
+        self.item = item
+        super().__init__(*args, **kwargs)
+
+    def item_data(self) -> dict[str, Any]:
+        return {}
+
+
+class DocumentItemForm(CompleteItemForm):
+    document = forms.FileField(
+        label=_("Dokument (PDF)"), help_text=_("Das unterschriebene Dokument als PDF-Datei.")
+    )
+
+    def clean_document(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["document"]
+        limit = settings.DIGITALMARKT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Die Datei ist zu groß (höchstens %(limit)s).") % {"limit": filesizeformat(limit)}
+            )
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        # Judge by content, not by name or the browser's content type.
+        if head != PDF_MAGIC:
+            raise forms.ValidationError(_("Bitte laden Sie eine PDF-Datei hoch."))
+        return upload
+
+
+CONTACT_ROLES = [
+    ("project_lead", _("Projektleitung")),
+    ("technical", _("Technische Ansprechperson")),
+    ("specialist", _("Fachliche Ansprechperson")),
+    ("vendor", _("Ansprechperson beim Hersteller des Fachverfahrens")),
+    ("data_protection", _("Datenschutzbeauftragte Person")),
+]
+
+
+class ContactsItemForm(CompleteItemForm):
+    """Kick-off: the authority names its contacts (stored in item.data["contacts"])."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in CONTACT_ROLES:
+            self.fields[f"{code}_name"] = forms.CharField(
+                label=_("%(role)s: Name") % {"role": label}, max_length=150
+            )
+            self.fields[f"{code}_email"] = forms.EmailField(
+                label=_("%(role)s: E-Mail") % {"role": label}
+            )
+
+    def item_data(self) -> dict[str, Any]:
+        return {
+            "contacts": {
+                code: {
+                    "name": self.cleaned_data[f"{code}_name"],
+                    "email": self.cleaned_data[f"{code}_email"],
+                }
+                for code, _label in CONTACT_ROLES
+            }
+        }
+
+
+def complete_form_class(item: RollinItem) -> type[CompleteItemForm]:
+    if item.definition.requires_document:
+        return DocumentItemForm
+    if item.definition.code == "ansprechpersonen":
+        return ContactsItemForm
+    return CompleteItemForm
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

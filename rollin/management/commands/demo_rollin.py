@@ -1,0 +1,289 @@
+"""Demo orders for `make run`: the six pilot authorities and a few hundred more in Bavaria.
+
+Every order is placed through orders.services.order_place and walked through the real
+services (people's items completed by demo users, automatic items by rollin_advance with the
+in-process simulated Fachverfahren). To give the history realistic dates, the demo runs on a
+simulated clock: each order is placed weeks or months ago and every step happens some days
+after the previous one. Nothing writes stage or status columns directly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from accounts.models import Role, User
+from catalog.models import Service
+from geo.models import Authority, Level
+from orders.models import Order
+from rollin.connectors import InProcessConnector
+from rollin.models import ItemDefinition, Rollin, RollinItem, SimulatorProfile
+from rollin.services import (
+    TransitionError,
+    rollin_advance,
+    rollin_hold,
+    rollin_item_complete,
+)
+
+DEMO_DOMAIN = "demo.digitalmarkt.example"
+PILOTS = [
+    ("Aschaffenburg", Authority.Kind.KREISFREIE_STADT),
+    ("Augsburg", Authority.Kind.KREISFREIE_STADT),
+    ("Kelheim", Authority.Kind.LANDRATSAMT),
+    ("Regensburg", Authority.Kind.LANDRATSAMT),
+    ("Meitingen", Authority.Kind.GEMEINDE),
+    ("Pullach", Authority.Kind.GEMEINDE),
+]
+# Where the other demo orders stop: the item after which nobody acted yet.
+TARGETS = [
+    ("freigabe", 12),
+    ("vertrag_hochladen", 12),
+    ("gegenzeichnen", 8),
+    ("ansprechpersonen", 12),
+    ("eingang_bestaetigen", 12),
+    ("schulung_bestaetigen", 8),
+    ("wirkbetrieb_freigeben", 6),
+    ("live", 30),
+]
+PDF = b"%PDF-1.4\n% Demo: unterschriebener Nachnutzungsvertrag\n%%EOF\n"
+
+
+class Clock:
+    """The simulated now; django.utils.timezone.now is patched to read it."""
+
+    def __init__(self, start: datetime.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
+
+    def days(self, rng: random.Random, low: int, high: int) -> bool:
+        """Move on by a random number of days; False when that would pass the real today."""
+        step = datetime.timedelta(days=rng.randint(low, high), hours=rng.randint(0, 8))
+        if self.now + step > REAL_NOW[0]:
+            return False
+        self.now += step
+        return True
+
+
+REAL_NOW: list[datetime.datetime] = [timezone.now()]
+
+
+@contextmanager
+def simulated_clock(clock: Clock) -> Iterator[None]:
+    with mock.patch("django.utils.timezone.now", clock):
+        yield
+
+
+class Command(BaseCommand):
+    help = "Create demo orders walked through the roll-in by the real services (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--orders", type=int, default=250, help="orders beyond the pilots")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Order.objects.filter(placed_by__email__endswith=f"@{DEMO_DOMAIN}").exists():
+            self.stdout.write("Roll-in-Demo: bereits vorhanden, nichts zu tun.")
+            return
+        services = list(
+            Service.objects.filter(status=Service.Status.AVAILABLE).prefetch_related(
+                "fachverfahren"
+            )
+        )
+        if not services:
+            self.stdout.write("Roll-in-Demo: keine Leistungen im Katalog, übersprungen.")
+            return
+        started = time.monotonic()
+        REAL_NOW[0] = timezone.now()
+        rng = random.Random(options["seed"])
+        # Emails go nowhere and the worker is not queued: the demo walks every order itself.
+        # One transaction for the whole demo: all of it or nothing, and no commit per step.
+        # (atomic innermost: its on-commit e-mails still see the patched settings)
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            mock.patch("rollin.tasks.advance.delay"),
+            transaction.atomic(),
+        ):
+            count = self._run(rng, services, options["orders"])
+        self.stdout.write(
+            f"Roll-in-Demo: {count} Bestellungen in {time.monotonic() - started:.1f} s angelegt."
+        )
+
+    def _run(self, rng: random.Random, services: list[Service], extra: int) -> int:
+        count = 0
+        pilots = [self._pilot(name, kind) for name, kind in PILOTS]
+        for authority in filter(None, pilots):
+            for service in services:
+                count += self._order(
+                    rng, authority, service, "live", days_ago=rng.randint(200, 420)
+                )
+        pool = list(
+            Authority.objects.filter(state__ags="09")
+            .exclude(pk__in=[p.pk for p in pilots if p])
+            .select_related("state")
+        )
+        rng.shuffle(pool)
+        failing = 0
+        for authority in pool:
+            if count >= extra + 6 * len(services):
+                break
+            service = rng.choice(services)
+            target = rng.choices([t for t, _w in TARGETS], [w for _t, w in TARGETS])[0]
+            if target == "eingang_bestaetigen" and failing < 3:
+                # A Fachverfahren that never answers: the order ends up failing.
+                SimulatorProfile.objects.update_or_create(
+                    authority_code=authority.code, defaults={"failure_rate": 1.0}
+                )
+                failing += 1
+            count += self._order(rng, authority, service, target, days_ago=rng.randint(3, 400))
+        return count
+
+    def _pilot(self, name: str, kind: str) -> Authority | None:
+        authority = Authority.objects.filter(name__icontains=name, kind=kind).first()
+        if authority is None:
+            self.stdout.write(f"Roll-in-Demo: Pilotbehörde {name} nicht gefunden.")
+        return authority
+
+    def _order(
+        self, rng: random.Random, authority: Authority, service: Service, target: str, days_ago: int
+    ) -> int:
+        from orders.services import CheckoutError, OrderLine, order_place
+
+        level_ok = (
+            authority.is_municipal_level
+            if service.level == Level.MUNICIPAL
+            else authority.is_district_level
+        )
+        if not level_ok:
+            return 0
+        clock = Clock(REAL_NOW[0] - datetime.timedelta(days=days_ago))
+        with simulated_clock(clock):
+            staff = _demo_staff(authority)
+            line = OrderLine(
+                service=service,
+                fachverfahren=next(iter(service.fachverfahren.all()), None),
+                fachverfahren_other="" if service.fachverfahren.all() else "Eigenentwicklung",
+                contact_name=f"{staff.first_name} {staff.last_name}",
+                contact_email=staff.email,
+                contact_phone="089 123456",
+                desired_golive=clock.now.date() + datetime.timedelta(days=180),
+                funding_requested=False,
+            )
+            try:
+                [order] = order_place(
+                    user=staff, lines=[line], checkout_key=uuid.uuid4(), terms_accepted=True
+                )
+            except CheckoutError:
+                return 0
+            _walk(rng, clock, order, staff, _demo_coordinator(authority), target)
+        return 1
+
+
+def _walk(
+    rng: random.Random, clock: Clock, order: Order, staff: User, coordinator: User, target: str
+) -> None:
+    connector = InProcessConnector()
+    for _step in range(30):
+        rollin = rollin_advance(order_id=order.pk, connector=connector)
+        if rollin is None or rollin.status in (Rollin.Status.LIVE, Rollin.Status.FAILING):
+            return
+        if rollin.status == Rollin.Status.IN_PROGRESS and rollin.next_attempt_at:
+            if not clock.days(rng, 0, 1):
+                return
+            clock.now = max(clock.now, rollin.next_attempt_at)
+            continue
+        item = (
+            RollinItem.objects.filter(rollin=rollin, stage=rollin.stage)
+            .exclude(status=RollinItem.Status.DONE)
+            .select_related("definition")
+            .order_by("definition__position", "id")
+            .first()
+        )
+        if item is None or item.definition.code == target or not clock.days(rng, 1, 12):
+            if item is not None and rng.random() < 0.04:
+                rollin_hold(
+                    rollin_id=rollin.pk,
+                    actor=coordinator,
+                    reason="Rückfrage der Behörde zur Finanzierung",
+                )
+            return
+        actor = coordinator if item.definition.actor == ItemDefinition.Actor.COORDINATOR else staff
+        try:
+            rollin_item_complete(
+                item_id=item.pk,
+                actor=actor,
+                document=ContentFile(PDF, name="nachnutzungsvertrag.pdf")
+                if item.definition.requires_document
+                else None,
+                data=_demo_contacts(staff) if item.definition.code == "ansprechpersonen" else None,
+            )
+        except TransitionError:
+            return
+
+
+def _demo_contacts(staff: User) -> dict[str, Any]:
+    roles = ["project_lead", "technical", "specialist", "vendor", "data_protection"]
+    return {
+        "contacts": {
+            r: {"name": f"{staff.first_name} {staff.last_name}", "email": staff.email}
+            for r in roles
+        }
+    }
+
+
+def _demo_staff(authority: Authority) -> User:
+    email = f"behoerde-{authority.code.lower()}@{DEMO_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(
+            email=email,
+            role=Role.STAFF,
+            authority=authority,
+            first_name="Demo",
+            last_name=authority.name[:100],
+        )
+        user.set_unusable_password()  # demo people act only through this command
+        user.save()
+    return user
+
+
+_COORDINATORS: dict[int, User] = {}
+
+
+def _demo_coordinator(authority: Authority) -> User:
+    if authority.state_id not in _COORDINATORS:
+        user = (
+            User.objects.filter(role=Role.COORDINATOR, is_active=True, states=authority.state_id)
+            .filter(~Q(email__endswith=f"@{DEMO_DOMAIN}"))
+            .order_by("pk")
+            .first()
+        )
+        if user is None:
+            user, created = User.objects.get_or_create(
+                email=f"koordination@{DEMO_DOMAIN}",
+                defaults={
+                    "role": Role.COORDINATOR,
+                    "first_name": "Demo",
+                    "last_name": "Koordination",
+                },
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+            user.states.add(authority.state)
+        _COORDINATORS[authority.state_id] = user
+    return _COORDINATORS[authority.state_id]

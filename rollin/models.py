@@ -1,0 +1,312 @@
+"""The roll-in pipeline: stage templates (data), each order's roll-in state, its history.
+
+Only the functions in rollin.services write Rollin.status/stage and RollinItem.status; they
+lock the row, check the transition table and append a HistoryEntry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Service
+from geo.models import Authority
+from orders.models import Order
+
+
+class StageTemplate(models.Model):
+    """The stages a service's roll-in walks. A template without a service is the default."""
+
+    name = models.CharField(_("Name"), max_length=150)
+    service = models.OneToOneField(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stage_template",
+        verbose_name=_("Leistung"),
+        help_text=_("Leer lassen für die Standardvorlage, die alle anderen Leistungen nutzen."),
+    )
+
+    class Meta:
+        verbose_name = _("Stufenvorlage")
+        verbose_name_plural = _("Stufenvorlagen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageDefinition(models.Model):
+    template = models.ForeignKey(StageTemplate, on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"))
+    code = models.SlugField(_("Kürzel"))
+    label = models.CharField(_("Bezeichnung"), max_length=100)
+    label_en = models.CharField(_("Bezeichnung (englisch)"), max_length=100, blank=True)
+    due_working_days = models.PositiveSmallIntegerField(_("Frist (Arbeitstage)"), default=10)
+    is_live = models.BooleanField(
+        _("Wirkbetrieb"), default=False, help_text=_("Ab dieser Stufe zählt die Behörde als live.")
+    )
+
+    class Meta:
+        ordering = ["template", "position"]
+        verbose_name = _("Stufe")
+        verbose_name_plural = _("Stufen")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "position"], name="stage_position_unique"),
+            models.UniqueConstraint(fields=["template", "code"], name="stage_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ItemDefinition(models.Model):
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("Manuell")
+        AUTOMATIC = "automatic", _("Automatisch")
+
+    class Actor(models.TextChoices):
+        STAFF = "staff", _("Behörde")
+        COORDINATOR = "coordinator", _("Koordination")
+        WORKER = "worker", _("System")
+
+    class ConnectorAction(models.TextChoices):
+        CONFIGURE = "configure", _("Zustellpunkt konfigurieren")
+        PROBE = "probe", _("Erreichbarkeit prüfen")
+        SEND_TEST = "send_test", _("Testantrag senden")
+        CHECK_ACK = "check_ack", _("Empfangsbestätigung prüfen")
+
+    stage = models.ForeignKey(StageDefinition, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    code = models.SlugField(_("Kürzel"))
+    label = models.CharField(_("Bezeichnung"), max_length=200)
+    label_en = models.CharField(_("Bezeichnung (englisch)"), max_length=200, blank=True)
+    kind = models.CharField(_("Art"), max_length=10, choices=Kind.choices)
+    actor = models.CharField(_("Zuständig"), max_length=12, choices=Actor.choices)
+    requires_document = models.BooleanField(_("Dokument erforderlich"), default=False)
+    connector_action = models.CharField(
+        _("Connector-Aktion"), max_length=12, choices=ConnectorAction.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["stage", "position"]
+        verbose_name = _("Checklistenpunkt")
+        verbose_name_plural = _("Checklistenpunkte")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "code"], name="item_code_unique_in_stage"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="manual", connector_action="")
+                    | (models.Q(kind="automatic", actor="worker") & ~models.Q(connector_action=""))
+                ),
+                name="item_kind_matches_action",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Rollin(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In Bearbeitung")
+        WAITING = "waiting", _("Wartet auf Mitwirkung")
+        FAILING = "failing", _("Fehler")
+        ON_HOLD = "on_hold", _("Zurückgestellt")
+        LIVE = "live", _("Wirkbetrieb")
+        CANCELLED = "cancelled", _("Storniert")
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rollin")
+    template = models.ForeignKey(StageTemplate, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(StageDefinition, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    # Status to return to when a hold is released: a hold resumes where it stopped.
+    status_before_hold = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    hold_reason = models.TextField(_("Grund der Zurückstellung"), blank=True)
+    stage_entered_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("Fällig am"), null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    live_at = models.DateTimeField(_("Im Wirkbetrieb seit"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_rollins",
+        verbose_name=_("Zuständig (Koordination)"),
+    )
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_progress_at = models.DateTimeField()
+    # Last HistoryEntry.seq handed out; read and bumped under the row lock, so gap-free.
+    last_seq = models.PositiveIntegerField(default=0)
+    # A worker's claim on the current automatic item while it calls the connector outside any
+    # transaction: others leave the order alone until `claimed_until`; the token lets the
+    # claimant detect that its claim expired and was taken over before it records a result.
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Roll-in")
+        verbose_name_plural = _("Roll-ins")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["live_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.stage} ({self.get_status_display()})"
+
+
+def _document_path(instance: RollinItem, filename: str) -> str:
+    return f"rollin/{instance.rollin.order_id}/{instance.definition_id}/{filename}"
+
+
+class RollinItem(models.Model):
+    """One checklist item of one order, created when its stage is entered."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Offen")
+        DONE = "done", _("Erledigt")
+        FAILED = "failed", _("Fehlgeschlagen")
+        REJECTED = "rejected", _("Zurückgewiesen")
+
+    rollin = models.ForeignKey(Rollin, on_delete=models.CASCADE, related_name="items")
+    definition = models.ForeignKey(ItemDefinition, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(StageDefinition, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    document = models.FileField(upload_to=_document_path, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage__position", "definition__position", "id"]
+        verbose_name = _("Checklistenpunkt einer Bestellung")
+        verbose_name_plural = _("Checklistenpunkte einer Bestellung")
+        constraints = [
+            models.UniqueConstraint(fields=["rollin", "definition"], name="one_item_per_definition")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.definition} ({self.get_status_display()})"
+
+
+class HistoryEntry(models.Model):
+    """Append-only log of every change of a roll-in; `seq` makes it gap-free per order."""
+
+    class Action(models.TextChoices):
+        PLACED = "placed", _("Bestellt")
+        ADVANCED = "advanced", _("Nächste Stufe")
+        ITEM_DONE = "item_done", _("Punkt erledigt")
+        ITEM_FAILED = "item_failed", _("Punkt fehlgeschlagen")
+        ITEM_REJECTED = "item_rejected", _("Punkt zurückgewiesen")
+        FAILING = "failing", _("Fehler gemeldet")
+        HELD = "held", _("Zurückgestellt")
+        RESUMED = "resumed", _("Fortgesetzt")
+        CANCELLED = "cancelled", _("Storniert")
+        OVERDUE = "overdue", _("Frist überschritten")
+        ASSIGNED = "assigned", _("Zugewiesen")
+        REMINDED = "reminded", _("Erinnerung gesendet")
+
+    rollin = models.ForeignKey(Rollin, on_delete=models.CASCADE, related_name="history")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=15, choices=Action.choices)
+    from_stage = models.ForeignKey(
+        StageDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(
+        StageDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    item = models.ForeignKey(
+        RollinItem, on_delete=models.PROTECT, null=True, blank=True, related_name="history"
+    )
+    # None means the worker acted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["rollin", "seq"]
+        verbose_name = _("Verlaufseintrag")
+        verbose_name_plural = _("Verlauf")
+        constraints = [models.UniqueConstraint(fields=["rollin", "seq"], name="history_seq_unique")]
+        indexes = [models.Index(fields=["action", "to_stage", "created_at"])]
+
+
+class ConnectorEndpoint(models.Model):
+    """Where the connector reaches an authority's Fachverfahren side."""
+
+    authority = models.OneToOneField(
+        Authority, on_delete=models.CASCADE, related_name="connector_endpoint"
+    )
+    base_url = models.URLField(_("Basis-URL"))
+    timeout_seconds = models.FloatField(_("Zeitlimit (s)"), default=10)
+
+    class Meta:
+        verbose_name = _("Connector-Endpunkt")
+        verbose_name_plural = _("Connector-Endpunkte")
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {self.base_url}"
+
+
+class ConnectorLog(models.Model):
+    """One call of the connector for an automatic item: what was asked and what came back."""
+
+    item = models.ForeignKey(RollinItem, on_delete=models.CASCADE, related_name="connector_logs")
+    action = models.CharField(max_length=12, choices=ItemDefinition.ConnectorAction.choices)
+    request_url = models.CharField(max_length=500)
+    request_body = models.JSONField(default=dict, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Connector-Protokoll")
+        verbose_name_plural = _("Connector-Protokolle")
+
+
+class SimulatorProfile(models.Model):
+    """How the simulated Fachverfahren of one authority behaves (delay, failure rate)."""
+
+    authority_code = models.CharField(_("Kennung der Behörde"), max_length=20, unique=True)
+    delay_ms = models.PositiveIntegerField(_("Verzögerung (ms)"), default=0)
+    failure_rate = models.FloatField(
+        _("Fehlerquote"), default=0.0, help_text=_("Anteil der Aufrufe (0–1), die mit 503 enden.")
+    )
+
+    class Meta:
+        verbose_name = _("Simulator-Profil")
+        verbose_name_plural = _("Simulator-Profile")
+
+    def __str__(self) -> str:
+        return self.authority_code
+
+
+class SimulatorSubmission(models.Model):
+    """A test submission the simulated Fachverfahren received, once per idempotency key."""
+
+    authority_code = models.CharField(max_length=20)
+    key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)

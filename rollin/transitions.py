@@ -1,0 +1,208 @@
+"""The roll-in transition table and pure guards.
+
+The table says which action is allowed in which status and where it leads; the guards add
+who may do it. Services consult both before writing; templates use the guards to decide
+which forms to show. Nothing here touches the database except reading the user's states.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rollin.models import ItemDefinition, Rollin, RollinItem
+
+Status = Rollin.Status
+
+
+class Action:
+    START = "start"
+    ADVANCE = "advance"  # the worker runs items / moves to the next stage
+    COMPLETE_ITEM = "complete_item"
+    REJECT_ITEM = "reject_item"
+    FAIL = "fail"  # the worker gives up on an automatic item
+    HOLD = "hold"
+    RESUME = "resume"
+    CANCEL = "cancel"
+    ASSIGN = "assign"
+    REMIND = "remind"
+    FLAG_OVERDUE = "flag_overdue"
+
+    ALL = (
+        ADVANCE,
+        COMPLETE_ITEM,
+        REJECT_ITEM,
+        FAIL,
+        HOLD,
+        RESUME,
+        CANCEL,
+        ASSIGN,
+        REMIND,
+        FLAG_OVERDUE,
+    )
+
+
+# Target "same" keeps the status; "derived" means the status follows from the checklist
+# (in_progress while the worker has something to do, waiting while a person has); "restore"
+# returns to the status before the hold. Pairs missing from the table are not allowed.
+SAME = "same"
+DERIVED = "derived"
+RESTORE = "restore"
+
+_ACTIVE = (Status.IN_PROGRESS, Status.WAITING)
+
+TRANSITIONS: dict[tuple[str, str], str] = {}
+for _status in _ACTIVE:
+    TRANSITIONS.update(
+        {
+            (_status, Action.ADVANCE): DERIVED,  # or live, when the live stage is reached
+            (_status, Action.COMPLETE_ITEM): DERIVED,
+            (_status, Action.REJECT_ITEM): DERIVED,
+            (_status, Action.FAIL): Status.FAILING,
+            (_status, Action.HOLD): Status.ON_HOLD,
+            (_status, Action.CANCEL): Status.CANCELLED,
+            (_status, Action.ASSIGN): SAME,
+            (_status, Action.REMIND): SAME,
+            (_status, Action.FLAG_OVERDUE): SAME,
+        }
+    )
+TRANSITIONS.update(
+    {
+        # A coordinator's resume of a failing order means "retry the automatic item now".
+        (Status.FAILING, Action.RESUME): Status.IN_PROGRESS,
+        (Status.FAILING, Action.HOLD): Status.ON_HOLD,
+        (Status.FAILING, Action.CANCEL): Status.CANCELLED,
+        (Status.FAILING, Action.ASSIGN): SAME,
+        (Status.FAILING, Action.FLAG_OVERDUE): SAME,
+        (Status.ON_HOLD, Action.RESUME): RESTORE,
+        (Status.ON_HOLD, Action.CANCEL): Status.CANCELLED,
+        (Status.ON_HOLD, Action.ASSIGN): SAME,
+    }
+)
+
+
+def allowed(status: str, action: str) -> bool:
+    return (status, action) in TRANSITIONS
+
+
+def target(status: str, action: str) -> str | None:
+    return TRANSITIONS.get((status, action))
+
+
+# --- who ------------------------------------------------------------------------------------
+
+
+def _is_operator(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_operator)
+
+
+def is_coordinator_for(user: Any, rollin: Rollin) -> bool:
+    """Coordinators of the order's state, and operators."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if _is_operator(user):
+        return True
+    if not user.is_coordinator:
+        return False
+    state_id = rollin.order.authority.state_id
+    return any(state.pk == state_id for state in user.states.all())
+
+
+def is_staff_for(user: Any, rollin: Rollin) -> bool:
+    """Approved staff of the ordering authority."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_authority_staff
+        and user.authority_id == rollin.order.authority_id
+    )
+
+
+def contract_complete(rollin: Rollin) -> bool:
+    """Whether the Vertrag stage is behind the order (the line staff may cancel before)."""
+    vertrag = next((s for s in rollin.template.stages.all() if s.code == "vertrag"), None)
+    if vertrag is None:
+        return rollin.stage.position > 1
+    if rollin.stage.position < vertrag.position:
+        return False
+    if rollin.stage.position > vertrag.position:
+        return True
+    return all(
+        i.status == RollinItem.Status.DONE for i in rollin.items.all() if i.stage_id == vertrag.pk
+    )
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+def can_cancel(rollin: Rollin, user: Any) -> bool:
+    if not allowed(rollin.status, Action.CANCEL):
+        return False
+    if is_coordinator_for(user, rollin):
+        return True
+    return is_staff_for(user, rollin) and not contract_complete(rollin)
+
+
+def can_hold(rollin: Rollin, user: Any) -> bool:
+    return allowed(rollin.status, Action.HOLD) and is_coordinator_for(user, rollin)
+
+
+def can_resume(rollin: Rollin, user: Any) -> bool:
+    return allowed(rollin.status, Action.RESUME) and is_coordinator_for(user, rollin)
+
+
+def can_assign(rollin: Rollin, user: Any) -> bool:
+    return allowed(rollin.status, Action.ASSIGN) and is_coordinator_for(user, rollin)
+
+
+def can_remind(rollin: Rollin, user: Any) -> bool:
+    return (
+        allowed(rollin.status, Action.REMIND)
+        and rollin.status == Status.WAITING
+        and is_coordinator_for(user, rollin)
+    )
+
+
+def item_is_next(item: RollinItem, rollin: Rollin) -> bool:
+    """Items of a stage are done in order: every earlier item of the stage must be done."""
+    for other in rollin.items.all():
+        if other.stage_id != item.stage_id or other.pk == item.pk:
+            continue
+        earlier = (other.definition.position, other.pk) < (item.definition.position, item.pk)
+        if earlier and other.status != RollinItem.Status.DONE:
+            return False
+    return True
+
+
+def may_act_as(item: RollinItem, rollin: Rollin, user: Any) -> bool:
+    actor = item.definition.actor
+    if actor == ItemDefinition.Actor.STAFF:
+        return is_staff_for(user, rollin)
+    if actor == ItemDefinition.Actor.COORDINATOR:
+        return is_coordinator_for(user, rollin)
+    return False  # automatic items belong to the worker
+
+
+def can_complete_item(item: RollinItem, user: Any, rollin: Rollin | None = None) -> bool:
+    rollin = rollin or item.rollin
+    return (
+        allowed(rollin.status, Action.COMPLETE_ITEM)
+        and item.stage_id == rollin.stage_id
+        and item.definition.kind == ItemDefinition.Kind.MANUAL
+        and item.status in (RollinItem.Status.OPEN, RollinItem.Status.REJECTED)
+        and item_is_next(item, rollin)
+        and may_act_as(item, rollin, user)
+    )
+
+
+def can_reject_item(item: RollinItem, user: Any, rollin: Rollin | None = None) -> bool:
+    """A coordinator sends a done staff item of the current stage back (e.g. wrong contract)."""
+    rollin = rollin or item.rollin
+    return (
+        allowed(rollin.status, Action.REJECT_ITEM)
+        and item.stage_id == rollin.stage_id
+        and item.definition.kind == ItemDefinition.Kind.MANUAL
+        and item.definition.actor == ItemDefinition.Actor.STAFF
+        and item.status == RollinItem.Status.DONE
+        and is_coordinator_for(user, rollin)
+    )

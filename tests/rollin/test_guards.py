@@ -1,0 +1,103 @@
+"""Guards against the database: who may cancel, hold, resume, complete and reject."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+
+from rollin import transitions
+from rollin.connectors import InProcessConnector
+from rollin.models import Rollin
+from rollin.services import rollin_advance, rollin_hold, rollin_item_complete
+from tests.factories import AdminFactory, CoordinatorFactory, StaffFactory, StateFactory
+from tests.factories_rollin import coordinator_for, open_manual_item, order_with_rollin
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4 test"
+
+
+def walk_to(order, coordinator, stage_code: str) -> Rollin:  # type: ignore[no-untyped-def]
+    rollin = order.rollin
+    for _ in range(20):
+        rollin_advance(order_id=order.pk, connector=InProcessConnector())
+        rollin.refresh_from_db()
+        if rollin.stage.code == stage_code:
+            return rollin
+        item = open_manual_item(rollin)
+        actor = coordinator if item.definition.actor == "coordinator" else order.placed_by
+        doc = ContentFile(PDF, name="v.pdf") if item.definition.requires_document else None
+        rollin_item_complete(item_id=item.pk, actor=actor, document=doc)
+    raise AssertionError(f"never reached {stage_code}")
+
+
+def test_staff_may_cancel_until_the_contract_is_complete() -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    rollin = walk_to(order, coordinator, "vertrag")
+    assert transitions.can_cancel(rollin, order.placed_by)
+    rollin = walk_to(order, coordinator, "kickoff")
+    assert not transitions.can_cancel(rollin, order.placed_by)
+    assert transitions.can_cancel(rollin, coordinator)
+
+
+def test_staff_of_another_authority_and_foreign_coordinators_may_do_nothing() -> None:
+    order = order_with_rollin()
+    rollin = order.rollin
+    stranger = StaffFactory()
+    foreign = CoordinatorFactory(states=[StateFactory(ags="08", name="Baden-Württemberg")])
+    item = open_manual_item(rollin)
+    for user in (stranger, foreign):
+        assert not transitions.can_cancel(rollin, user)
+        assert not transitions.can_hold(rollin, user)
+        assert not transitions.can_complete_item(item, user)
+
+
+def test_coordinator_items_need_a_coordinator_of_the_state_or_an_admin() -> None:
+    order = order_with_rollin()
+    item = open_manual_item(order.rollin)
+    assert item.definition.code == "freigabe"
+    assert not transitions.can_complete_item(item, order.placed_by)
+    assert transitions.can_complete_item(item, coordinator_for(order))
+    assert transitions.can_complete_item(item, AdminFactory())
+
+
+def test_staff_items_only_by_staff_of_that_authority_and_in_order() -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    rollin = walk_to(order, coordinator, "vertrag")
+    upload, countersign = list(
+        rollin.items.filter(stage=rollin.stage).order_by("definition__position")
+    )
+    assert transitions.can_complete_item(upload, order.placed_by)
+    assert not transitions.can_complete_item(upload, coordinator)
+    assert not transitions.can_complete_item(countersign, coordinator)  # upload comes first
+    colleague = StaffFactory(authority=order.authority)
+    assert transitions.can_complete_item(upload, colleague)
+
+
+def test_reject_only_done_staff_items_by_coordinators() -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    rollin = walk_to(order, coordinator, "vertrag")
+    upload = open_manual_item(rollin)
+    assert not transitions.can_reject_item(upload, coordinator)  # still open
+    rollin_item_complete(
+        item_id=upload.pk, actor=order.placed_by, document=ContentFile(PDF, name="v.pdf")
+    )
+    upload.refresh_from_db()
+    rollin.refresh_from_db()
+    assert transitions.can_reject_item(upload, coordinator, rollin)
+    assert not transitions.can_reject_item(upload, order.placed_by, rollin)
+
+
+def test_on_hold_blocks_items_and_only_coordinators_hold_and_resume() -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    rollin = order.rollin
+    assert not transitions.can_hold(rollin, order.placed_by)
+    assert transitions.can_hold(rollin, coordinator)
+    rollin = rollin_hold(rollin_id=rollin.pk, actor=coordinator, reason="Rückfrage")
+    item = open_manual_item(rollin)
+    assert not transitions.can_complete_item(item, coordinator, rollin)
+    assert transitions.can_resume(rollin, coordinator)
+    assert not transitions.can_resume(rollin, order.placed_by)

@@ -1,0 +1,96 @@
+"""Start and stop a real Celery worker subprocess against the test database and Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+def database_url() -> str:
+    """The pytest-django test database, so the worker sees what the test writes."""
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def start_worker(
+    broker_url: str, *, name: str, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "DATABASE_CONN_MAX_AGE": "0",
+        **(extra_env or {}),
+    }
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return subprocess.Popen(
+        [
+            CELERY,
+            "-A",
+            "digitalmarkt",
+            "worker",
+            "--pool=prefork",
+            "-c",
+            "2",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: a SIGKILL reaches the pool children
+    )
+
+
+def kill_worker(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the worker and its pool children at once: nothing gets to clean up."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+
+
+def stop_worker(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            kill_worker(proc)
+
+
+def wait_until(
+    predicate: Callable[[], bool],
+    *,
+    timeout: float,
+    tick: Callable[[], None] | None = None,
+    what: str = "",
+) -> None:
+    """Poll a condition (the database) until it holds; `tick` runs between polls (e.g. sweep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if tick is not None:
+            tick()
+        time.sleep(0.2)  # polling interval, not synchronisation: the predicate decides
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
