@@ -1,0 +1,143 @@
+"""The order list's filters; the same FilterSet drives the list, bulk "all" and the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from catalog.models import Service
+from dashboard.selectors import overdue_q, stages_for_filters, waiting_for
+from geo.models import District, Region, State
+from orders.models import Order
+from rollin.models import ItemDefinition, Rollin
+
+STATUS_CHOICES = [
+    ("on_hold", _("Zurückgestellt")),
+    ("failing", _("Fehler")),
+    ("overdue", _("Überfällig")),
+    ("waiting_staff", _("Wartet auf die Behörde")),
+    ("waiting_coordinator", _("Wartet auf die Koordination")),
+    ("in_progress", _("In Bearbeitung")),
+    ("live", _("Wirkbetrieb")),
+    ("cancelled", _("Storniert")),
+]
+
+# ?sort= values → model fields; nothing else can reach order_by().
+SORT_FIELDS = (
+    ("number", "number"),
+    ("authority__name", "authority"),
+    ("authority__district__name", "district"),
+    ("service__name", "service"),
+    ("rollin__stage__position", "stage"),
+    ("rollin__status", "status"),
+    ("rollin__assignee__last_name", "assignee"),
+    ("created_at", "ordered"),
+    ("rollin__due_at", "due"),
+)
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Suche (Bestellnummer, Behörde)"))
+    state = django_filters.ModelChoiceFilter(
+        field_name="authority__state", queryset=State.objects.none(), label=_("Bundesland")
+    )
+    region = django_filters.ModelChoiceFilter(
+        field_name="authority__region", queryset=Region.objects.none(), label=_("Regierungsbezirk")
+    )
+    district = django_filters.ModelChoiceFilter(
+        field_name="authority__district", queryset=District.objects.none(), label=_("Kreis")
+    )
+    authority = django_filters.CharFilter(
+        field_name="authority__name", lookup_expr="icontains", label=_("Behörde")
+    )
+    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), label=_("Leistung"))
+    stage = django_filters.ChoiceFilter(
+        field_name="rollin__stage__code", choices=[], label=_("Stufe")
+    )
+    status = django_filters.ChoiceFilter(
+        method="filter_status", choices=STATUS_CHOICES, label=_("Status")
+    )
+    assignee = django_filters.ChoiceFilter(
+        method="filter_assignee", choices=[], label=_("Zuständig")
+    )
+    ordered = django_filters.DateFromToRangeFilter(
+        field_name="created_at",
+        label=_("Bestellt zwischen"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label=_("Sortierung"))
+
+    class Meta:
+        model = Order
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, user: Any, **kwargs: Any) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        states = State.objects.all() if user.is_operator else user.states.all()
+        self.filters["state"].queryset = states
+        self.filters["region"].queryset = Region.objects.filter(state__in=states)
+        self.filters["district"].queryset = District.objects.filter(state__in=states)
+        self.filters["stage"].extra["choices"] = [
+            (stage.code, stage.label) for stage in stages_for_filters()
+        ]
+        self.filters["assignee"].extra["choices"] = [
+            ("me", _("Mir")),
+            ("unassigned", _("Niemandem")),
+            *((str(pk), name) for pk, name in _coordinators_of(states)),
+        ]
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        # Labels for the two date inputs of the range (WCAG: every input has a name).
+        for name in ("ordered",):
+            widget = form.fields[name].widget
+            widget.widgets[0].attrs.setdefault("aria-label", _("Bestellt ab"))
+            widget.widgets[1].attrs.setdefault("aria-label", _("Bestellt bis"))
+        return form
+
+    def filter_search(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(authority__name__icontains=value))
+
+    def filter_status(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        if value == "overdue":
+            return queryset.filter(overdue_q(timezone.now()))
+        if value == "waiting_staff":
+            return queryset.filter(waiting_for(ItemDefinition.Actor.STAFF))
+        if value == "waiting_coordinator":
+            return queryset.filter(waiting_for(ItemDefinition.Actor.COORDINATOR))
+        if value == "in_progress":
+            return queryset.filter(
+                rollin__status__in=[Rollin.Status.IN_PROGRESS, Rollin.Status.WAITING]
+            )
+        return queryset.filter(rollin__status=value)
+
+    def filter_assignee(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        if value == "me":
+            return queryset.filter(rollin__assignee=self.user)
+        if value == "unassigned":
+            return queryset.filter(rollin__assignee__isnull=True)
+        return queryset.filter(rollin__assignee_id=int(value))
+
+
+def _coordinators_of(states: QuerySet[State]) -> list[tuple[int, str]]:
+    people = (
+        User.objects.filter(role=Role.COORDINATOR, is_active=True, states__in=states)
+        .distinct()
+        .order_by("last_name", "email")
+    )
+    return [(user.pk, user.get_full_name() or user.email) for user in people]
+
+
+def order_filter_for(user: Any, data: Any, queryset: QuerySet[Order]) -> OrderFilter:
+    return OrderFilter(data, queryset, user=user)

@@ -1,0 +1,68 @@
+"""Forms of the coordination pages (the filters are in dashboard.filters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from dashboard.models import BulkJob
+
+
+class BulkActionForm(forms.Form):
+    SCOPE_SELECTED = "selected"
+    SCOPE_ALL = "all"
+
+    action = forms.ChoiceField(label=_("Aktion"), choices=BulkJob.Action.choices)
+    scope = forms.ChoiceField(
+        label=_("Anwenden auf"),
+        choices=[
+            (SCOPE_SELECTED, _("die ausgewählten Bestellungen")),
+            (SCOPE_ALL, _("alle gefilterten Bestellungen")),
+        ],
+        initial=SCOPE_SELECTED,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Grund (für Zurückstellen)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Zuweisen an"), queryset=User.objects.none(), required=False
+    )
+    # The list's filter query string, so "all filtered" means what the user saw.
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = user.states.all()
+        people = User.objects.filter(role=Role.COORDINATOR, is_active=True)
+        if not user.is_operator:
+            people = people.filter(states__in=states)
+        self.fields["assignee"].queryset = people.distinct().order_by("last_name", "email")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Checkbox values (`order` ids); anything the user may not see is dropped by the service.
+        data["order"] = [int(v) for v in self.data.getlist("order") if str(v).isdigit()]
+        action = data.get("action")
+        if action == BulkJob.Action.HOLD and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Bitte geben Sie einen Grund für die Zurückstellung an."))
+        if action == BulkJob.Action.ASSIGN and data.get("assignee") is None:
+            self.add_error("assignee", _("Bitte wählen Sie, wem zugewiesen werden soll."))
+        if data.get("scope") == self.SCOPE_SELECTED and not data.get("order"):
+            self.add_error(None, _("Bitte wählen Sie mindestens eine Bestellung aus."))
+        return data
+
+    def params(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        params: dict[str, Any] = {"query": data.get("query", "")}
+        if data["action"] == BulkJob.Action.HOLD:
+            params["reason"] = data["reason"].strip()
+        if data["action"] == BulkJob.Action.ASSIGN:
+            params["assignee_id"] = data["assignee"].pk
+        return params

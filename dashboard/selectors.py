@@ -1,0 +1,215 @@
+"""Reads of the coordination pages; every figure is aggregated in the database.
+
+Each function runs a fixed number of queries whatever the number of orders, so the pages
+stay as fast for 50,000 orders as for 50.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from catalog.models import Service
+from dashboard.models import BulkJob
+from orders.models import Order
+from orders.selectors import order_visible_to
+from rollin.models import ConnectorLog, ItemDefinition, Rollin, RollinItem, StageDefinition
+
+Status = Rollin.Status
+OPEN_ITEM_STATUSES = (RollinItem.Status.OPEN, RollinItem.Status.REJECTED)
+CLOSED_STATUSES = (Status.LIVE, Status.CANCELLED)
+ACTIVE_STATUSES = (Status.IN_PROGRESS, Status.WAITING)
+WEEKS = 26
+
+
+def _open_manual_items(actor: str) -> QuerySet[RollinItem]:
+    """Manual items `actor` can act on now: open, of the current stage of an active roll-in,
+    and next in line (items of a stage are done in order, so the countersignature does not
+    wait for the coordination while the authority has not uploaded the contract)."""
+    earlier_open = RollinItem.objects.filter(
+        rollin_id=OuterRef("rollin_id"),
+        stage_id=OuterRef("stage_id"),
+        definition__position__lt=OuterRef("definition__position"),
+    ).exclude(status=RollinItem.Status.DONE)
+    return RollinItem.objects.filter(
+        status__in=OPEN_ITEM_STATUSES,
+        definition__kind=ItemDefinition.Kind.MANUAL,
+        definition__actor=actor,
+        stage_id=F("rollin__stage_id"),
+        rollin__status__in=ACTIVE_STATUSES,
+    ).filter(~Exists(earlier_open))
+
+
+def waiting_for(actor: str) -> Exists:
+    return Exists(_open_manual_items(actor).filter(rollin__order_id=OuterRef("pk")))
+
+
+def overdue_q(now: datetime.datetime) -> Q:
+    return Q(rollin__due_at__lt=now) & ~Q(rollin__status__in=CLOSED_STATUSES)
+
+
+def dashboard_orders_for(user: Any) -> QuerySet[Order]:
+    """The orders of the coordinator's states with what every list row shows."""
+    return order_visible_to(user).select_related(
+        "authority",
+        "authority__district",
+        "service",
+        "rollin",
+        "rollin__stage",
+        "rollin__assignee",
+    )
+
+
+def stages_for_filters() -> list[StageDefinition]:
+    """The default template's stages: their codes are the stage vocabulary of the filters."""
+    return list(StageDefinition.objects.filter(template__service__isnull=True).order_by("position"))
+
+
+@dataclass
+class WeekRow:
+    start: datetime.date
+    placed: int = 0
+    live: int = 0
+
+
+@dataclass
+class Overview:
+    stages: list[StageDefinition]
+    rows: list[tuple[Service, list[int], int]]  # service, count per stage column, row total
+    column_totals: list[int]
+    totals: dict[str, int]
+    weeks: list[WeekRow] = field(default_factory=list)
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def overview_for(user: Any, *, now: datetime.datetime | None = None) -> Overview:
+    """Matrix services × stages, totals and the weekly series, in six queries."""
+    now = now or timezone.now()
+    orders = order_visible_to(user)
+    stages = stages_for_filters()
+    position_index = {stage.position: i for i, stage in enumerate(stages)}
+    cells = (
+        orders.exclude(rollin__status=Status.CANCELLED)
+        .filter(rollin__isnull=False)
+        .values("service_id", "rollin__stage__position")
+        .annotate(n=Count("id"))
+    )
+    by_service: dict[int, list[int]] = {}
+    for cell in cells:
+        column = position_index.get(cell["rollin__stage__position"])
+        if column is None:
+            continue  # a service-specific template's extra stage: not in the default columns
+        by_service.setdefault(cell["service_id"], [0] * len(stages))[column] += cell["n"]
+    services = Service.objects.filter(pk__in=by_service).order_by("position", "name")
+    rows = [(service, by_service[service.pk], sum(by_service[service.pk])) for service in services]
+    column_totals = [sum(row[1][i] for row in rows) for i in range(len(stages))]
+    totals = orders.aggregate(
+        ordered=Count("id", filter=~Q(rollin__status=Status.CANCELLED)),
+        in_progress=Count("id", filter=Q(rollin__status__in=[Status.IN_PROGRESS, Status.WAITING])),
+        live=Count("id", filter=Q(rollin__status=Status.LIVE)),
+        on_hold=Count("id", filter=Q(rollin__status=Status.ON_HOLD)),
+        failing=Count("id", filter=Q(rollin__status=Status.FAILING)),
+        overdue=Count("id", filter=overdue_q(now)),
+        cancelled=Count("id", filter=Q(rollin__status=Status.CANCELLED)),
+    )
+    return Overview(
+        stages=stages,
+        rows=rows,
+        column_totals=column_totals,
+        totals=totals,
+        weeks=weekly_series(orders, now=now),
+    )
+
+
+def weekly_series(orders: QuerySet[Order], *, now: datetime.datetime) -> list[WeekRow]:
+    """Orders placed and gone live per calendar week over the last WEEKS weeks (2 queries)."""
+    today = timezone.localdate(now)
+    first = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
+    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    weeks = {
+        first + datetime.timedelta(weeks=i): WeekRow(start=first + datetime.timedelta(weeks=i))
+        for i in range(WEEKS)
+    }
+    placed = (
+        orders.filter(created_at__gte=since)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+    )
+    live = (
+        orders.filter(rollin__live_at__gte=since)
+        .annotate(week=TruncWeek("rollin__live_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+    )
+    for series, attribute in ((placed, "placed"), (live, "live")):
+        for row in series:
+            week = row["week"]
+            day = week.date() if isinstance(week, datetime.datetime) else week
+            if day in weeks:
+                setattr(weeks[day], attribute, getattr(weeks[day], attribute) + row["n"])
+    return list(weeks.values())
+
+
+def my_tasks_for(user: Any) -> QuerySet[RollinItem]:
+    """Open coordinator items of orders assigned to the user or to nobody, oldest first."""
+    return (
+        _open_manual_items(ItemDefinition.Actor.COORDINATOR)
+        .filter(rollin__order__in=order_visible_to(user))
+        .filter(Q(rollin__assignee=user) | Q(rollin__assignee__isnull=True))
+        .select_related(
+            "definition",
+            "stage",
+            "rollin__assignee",
+            "rollin__order__authority",
+            "rollin__order__service",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def coordinator_items_of(rollin: Rollin) -> list[RollinItem]:
+    """Items of the current stage that wait for the coordination."""
+    return list(
+        _open_manual_items(ItemDefinition.Actor.COORDINATOR)
+        .filter(rollin=rollin)
+        .select_related("definition")
+        .order_by("definition__position", "id")
+    )
+
+
+def rejectable_items_of(rollin: Rollin) -> list[RollinItem]:
+    """Done staff items of the current stage the coordination may send back (e.g. a contract)."""
+    return list(
+        RollinItem.objects.filter(
+            rollin=rollin,
+            stage_id=rollin.stage_id,
+            status=RollinItem.Status.DONE,
+            definition__kind=ItemDefinition.Kind.MANUAL,
+            definition__actor=ItemDefinition.Actor.STAFF,
+        )
+        .select_related("definition")
+        .order_by("definition__position", "id")
+    )
+
+
+def connector_log_of(rollin: Rollin, *, limit: int = 200) -> list[ConnectorLog]:
+    return list(
+        ConnectorLog.objects.filter(item__rollin=rollin)
+        .select_related("item__definition")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def bulk_job_for(user: Any, job_id: int) -> BulkJob | None:
+    """A bulk job is seen by whoever started it (and operators)."""
+    jobs = BulkJob.objects.all() if user.is_operator else BulkJob.objects.filter(created_by=user)
+    return jobs.filter(pk=job_id).first()

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("auftraege/", views.order_list, name="order_list"),
+    path("auftraege/export.csv", views.order_export, name="order_export"),
+    path("auftraege/sammelaktion/", views.bulk_action, name="bulk_action"),
+    path("sammelaktionen/<int:job_id>/", views.bulk_job, name="bulk_job"),
+    path("aufgaben/", views.my_tasks, name="my_tasks"),
+    path("auftraege/<str:number>/", views.order_detail, name="order_detail"),
+    path(
+        "auftraege/<str:number>/punkt/<int:item_id>/erledigen/",
+        views.item_approve,
+        name="item_approve",
+    ),
+    path(
+        "auftraege/<str:number>/punkt/<int:item_id>/zurueckweisen/",
+        views.item_reject,
+        name="item_reject",
+    ),
+]
