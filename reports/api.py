@@ -1,0 +1,135 @@
+"""Read-only coverage JSON for open data. Public (AllowAny), throttled and paginated by the
+project defaults; the rows come from the same coverage computation as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from catalog.models import Service
+from geo.models import State
+from reports import coverage as cov
+from reports.serializers import AreaCoverageSerializer, StateCoverageSerializer
+
+
+def _row(state: State, service: Service, figures: cov.Figures) -> dict[str, Any]:
+    return {
+        "state": state.ags,
+        "state_name": state.name,
+        "service": service.slug,
+        "service_name": service.name,
+        "level": service.level,
+        **figures.as_dict(),
+    }
+
+
+def _services(request: Any) -> list[Service] | None:
+    slug = request.query_params.get("service")
+    if not slug:
+        return None
+    return list(cov.coverage_services().filter(slug=slug))
+
+
+SERVICE_PARAM = OpenApiParameter("service", str, description="Nur diese Leistung (Kürzel)")
+
+
+class _CoverageList(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = StateCoverageSerializer
+
+    def rows(self) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]
+        return self.rows()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="coverage_states_list",
+        summary="Versorgung je Land und Leistung",
+        parameters=[SERVICE_PARAM],
+    )
+)
+class StateCoverageList(_CoverageList):
+    def rows(self) -> list[dict[str, Any]]:
+        services = _services(self.request)
+        rows = []
+        for state in State.objects.order_by("ags"):
+            coverage = cov.coverage_for_state(state, services=services)
+            rows += [_row(state, s, coverage.total(s)) for s in coverage.services]
+        return rows
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="coverage_state_services",
+        summary="Versorgung eines Landes je Leistung",
+        parameters=[SERVICE_PARAM],
+    )
+)
+class StateCoverageDetail(_CoverageList):
+    def rows(self) -> list[dict[str, Any]]:
+        state = get_object_or_404(State, ags=self.kwargs["ags"])
+        coverage = cov.coverage_for_state(state, services=_services(self.request))
+        return [_row(state, s, coverage.total(s)) for s in coverage.services]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="coverage_state_regions",
+        summary="Versorgung je Regierungsbezirk und Leistung",
+        parameters=[SERVICE_PARAM],
+    )
+)
+class RegionCoverageList(_CoverageList):
+    serializer_class = AreaCoverageSerializer
+
+    def rows(self) -> list[dict[str, Any]]:
+        state = get_object_or_404(State, ags=self.kwargs["ags"])
+        coverage = cov.coverage_for_state(state, services=_services(self.request))
+        return [
+            {"area": r.ags, "area_name": r.name, **_row(state, s, coverage.region(s, r))}
+            for r in coverage.regions
+            for s in coverage.services
+        ]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="coverage_state_districts",
+        summary="Versorgung je Kreis und Leistung",
+        parameters=[SERVICE_PARAM],
+    )
+)
+class DistrictCoverageList(_CoverageList):
+    serializer_class = AreaCoverageSerializer
+
+    def rows(self) -> list[dict[str, Any]]:
+        state = get_object_or_404(State, ags=self.kwargs["ags"])
+        coverage = cov.coverage_for_state(state, services=_services(self.request))
+        return [
+            {"area": d.ags, "area_name": str(d), **_row(state, s, coverage.district(s, d))}
+            for d in coverage.districts
+            for s in coverage.services
+        ]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="coverage_service_states",
+        summary="Versorgung einer Leistung je Land",
+    )
+)
+class ServiceCoverageDetail(_CoverageList):
+    def rows(self) -> list[dict[str, Any]]:
+        service = get_object_or_404(cov.coverage_services(), slug=self.kwargs["slug"])
+        rows = []
+        for state in State.objects.order_by("ags"):
+            coverage = cov.coverage_for_state(state, services=[service])
+            rows.append(_row(state, service, coverage.total(service)))
+        return rows

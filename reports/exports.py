@@ -1,0 +1,130 @@
+"""CSV, XLSX and PDF of report tables. The same Table objects as the pages: figures agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.tables import Table, display, plain
+
+if TYPE_CHECKING:
+    from reports.selectors import StateOverview
+
+ATTRIBUTION = (
+    "Gebietsdaten: © Statistisches Bundesamt (Destatis), 2025, Gemeindeverzeichnis GV-ISys "
+    "(Gebietsstand 31.12.2024); © GeoBasis-DE / BKG 2021 (Daten verändert); "
+    "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows(table: Table) -> list[list[object]]:
+    rows = [[str(column.label) for column in table.columns]]
+    for row in [*table.rows, *table.footer]:
+        rows.append([plain(row.get(column.key), column.kind) for column in table.columns])
+    return rows
+
+
+def table_csv(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    # A BOM lets spreadsheet programs detect UTF-8 (umlauts in names).
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerows(_rows(table))
+    return response
+
+
+def table_xlsx(table: Table, filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = table.slug[:31]
+    for row in _rows(table):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append([])
+    sheet.append([ATTRIBUTION])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def table_response(table: Table, fmt: str, filename: str) -> HttpResponse | None:
+    """The export for `?format=csv|xlsx`, or None for the HTML page."""
+    if fmt == "csv":
+        return table_csv(table, filename)
+    if fmt == "xlsx":
+        return table_xlsx(table, filename)
+    return None
+
+
+def overview_pdf(overview: StateOverview) -> bytes:
+    """A landscape A4 page for a minister: title, date, target status, the table, sources."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as PdfTable
+
+    buffer = io.BytesIO()
+    state = overview.state
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=_("Versorgungsbericht %(state)s") % {"state": state.name},
+        author="DigitalMarkt",
+        lang="de-DE",
+    )
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
+    stand = timezone.localtime().strftime("%d.%m.%Y %H:%M")
+    target = _(
+        "Ziel: %(target)s Leistungen flächendeckend bis %(date)s. "
+        "Stand: %(full)s von %(target)s erreicht."
+    ) % {
+        "target": state.target_services,
+        "date": state.target_date.strftime("%d.%m.%Y"),
+        "full": overview.full_count,
+    }
+    table = overview.table
+    data = [[Paragraph(str(column.label), small) for column in table.columns]]
+    for row in table.rows:
+        data.append([Paragraph(display(row.get(c.key), c.kind), small) for c in table.columns])
+    pdf_table = PdfTable(data, repeatRows=1)
+    pdf_table.setStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9eef5")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    from reports.projection import method_text
+
+    story = [
+        Paragraph(_("Versorgungsbericht %(state)s") % {"state": state.name}, styles["Title"]),
+        Paragraph(_("Stand: %(date)s") % {"date": stand}, styles["BodyText"]),
+        Paragraph(target, styles["Heading3"]),
+        Spacer(1, 0.3 * cm),
+        pdf_table,
+        Spacer(1, 0.3 * cm),
+        Paragraph(method_text(overview.window_weeks), small),
+        Paragraph(ATTRIBUTION, small),
+    ]
+    document.build(story)
+    return buffer.getvalue()

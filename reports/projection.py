@@ -1,0 +1,75 @@
+"""When will a service be flächendeckend? Pure functions, no database.
+
+Method (shown on the page): linear extrapolation of the net number of authorities that went
+live in the last `window_weeks` weeks. If that number is zero or negative the date is not
+foreseeable at the current pace.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_WINDOW_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Projection:
+    is_full: bool
+    # Authorities per week over the window; 0 when none went live.
+    pace_per_week: float
+    # None when already full or not foreseeable.
+    date: datetime.date | None
+    target_date: datetime.date
+
+    @property
+    def is_foreseeable(self) -> bool:
+        return self.is_full or self.date is not None
+
+    @property
+    def meets_target(self) -> bool:
+        if self.is_full:
+            return True
+        return self.date is not None and self.date <= self.target_date
+
+    @property
+    def label(self) -> str:
+        if self.is_full:
+            return str(_("flächendeckend erreicht"))
+        if self.date is None:
+            return str(_("bei aktuellem Tempo nicht absehbar"))
+        return self.date.strftime("%d.%m.%Y")
+
+
+def project_full_coverage(
+    *,
+    responsible: int,
+    live: int,
+    live_window_start: int,
+    window_weeks: int,
+    today: datetime.date,
+    target_date: datetime.date,
+) -> Projection:
+    """Projected date on which `live` reaches `responsible` at the pace of the window."""
+    is_full = responsible > 0 and live >= responsible
+    gained = live - live_window_start
+    pace = gained / window_weeks if window_weeks > 0 and gained > 0 else 0.0
+    if is_full or pace <= 0:
+        return Projection(is_full=is_full, pace_per_week=pace, date=None, target_date=target_date)
+    weeks_needed = (responsible - live) / pace
+    date = today + datetime.timedelta(days=math.ceil(weeks_needed * 7))
+    return Projection(is_full=False, pace_per_week=pace, date=date, target_date=target_date)
+
+
+def method_text(window_weeks: int) -> str:
+    return str(
+        _(
+            "Lineare Fortschreibung: Nettozahl der in den letzten %(weeks)s Wochen live "
+            "gegangenen Behörden, gleichmäßig fortgeschrieben bis alle zuständigen Behörden "
+            "live sind."
+        )
+        % {"weeks": window_weeks}
+    )

@@ -1,0 +1,291 @@
+"""Reads for the report pages: coverage turned into tables, target status and projections.
+
+Each function runs a fixed number of aggregate queries, however many authorities and orders
+the state has.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Service
+from geo.models import Authority, District, Level, State
+from orders.models import Order
+from reports import coverage as cov
+from reports.projection import DEFAULT_WINDOW_WEEKS, Projection, project_full_coverage
+from reports.tables import Column, Table
+from rollin.models import Rollin
+
+FIGURE_COLUMNS = [
+    Column("responsible", _("Zuständige Behörden"), "int"),
+    Column("live", _("Behörden live"), "int"),
+    Column("share_live", _("Anteil Behörden live"), "pct"),
+    Column("population", _("Einwohner im Zuständigkeitsbereich"), "int"),
+    Column("population_live", _("Einwohner versorgt"), "int"),
+    Column("share_population", _("Anteil Bevölkerung versorgt"), "pct"),
+    Column("is_full", _("Flächendeckend"), "bool"),
+    Column("ordered", _("Bestellt"), "int"),
+    Column("in_progress", _("In Einführung"), "int"),
+]
+
+
+@dataclass
+class ServiceStatus:
+    service: Service
+    figures: cov.Figures
+    projection: Projection
+
+
+@dataclass
+class StateOverview:
+    state: State
+    coverage: cov.StateCoverage
+    services: list[ServiceStatus]
+    table: Table
+    window_weeks: int
+    today: datetime.date
+
+    @property
+    def full_count(self) -> int:
+        return sum(1 for status in self.services if status.figures.is_full)
+
+    @property
+    def target_met(self) -> bool:
+        return self.full_count >= self.state.target_services
+
+
+def _projection(
+    figures: cov.Figures,
+    events: list[tuple[datetime.date, int, int]],
+    *,
+    state: State,
+    today: datetime.date,
+    window_weeks: int,
+) -> Projection:
+    window_start = today - datetime.timedelta(weeks=window_weeks)
+    before = cov.trend_points(events, [window_start])[0].live
+    return project_full_coverage(
+        responsible=figures.responsible,
+        live=figures.live,
+        live_window_start=before,
+        window_weeks=window_weeks,
+        today=today,
+        target_date=state.target_date,
+    )
+
+
+def state_overview(
+    state: State, *, window_weeks: int = DEFAULT_WINDOW_WEEKS, public: bool = False
+) -> StateOverview:
+    today = timezone.localdate()
+    coverage = cov.coverage_for_state(state)
+    events = cov.live_events(state)
+    statuses = []
+    table = Table(
+        slug="leistungen",
+        caption=_("Versorgung je Leistung in %(state)s") % {"state": state.name},
+        columns=[
+            Column("service", _("Leistung")),
+            Column("level", _("Ebene")),
+            *FIGURE_COLUMNS,
+            Column("projection", _("Flächendeckend voraussichtlich")),
+            Column("meets_target", _("Ziel erreichbar"), "bool"),
+        ],
+    )
+    for service in coverage.services:
+        figures = coverage.total(service)
+        projection = _projection(
+            figures,
+            events.get(service.pk, []),
+            state=state,
+            today=today,
+            window_weeks=window_weeks,
+        )
+        statuses.append(ServiceStatus(service=service, figures=figures, projection=projection))
+        url_name = "reports:public_summary" if public else "reports:service_report"
+        url = (
+            f"{reverse(url_name)}?land={state.ags}&service={service.slug}"
+            if public
+            else reverse(url_name, args=[state.ags, service.slug])
+        )
+        table.rows.append(
+            {
+                "service": service.name,
+                "service_url": url,
+                "level": service.get_level_display(),
+                **figures.as_dict(),
+                "projection": projection.label,
+                "meets_target": projection.meets_target,
+            }
+        )
+    return StateOverview(
+        state=state,
+        coverage=coverage,
+        services=statuses,
+        table=table,
+        window_weeks=window_weeks,
+        today=today,
+    )
+
+
+def area_tables(
+    coverage: cov.StateCoverage, service: Service, *, public: bool = False
+) -> tuple[Table, Table]:
+    """The service's coverage by region and by district (rows link to the district report)."""
+    regions = Table(
+        slug="regierungsbezirke",
+        caption=_("%(service)s nach Regierungsbezirk") % {"service": service.name},
+        columns=[Column("area", _("Regierungsbezirk")), *FIGURE_COLUMNS],
+    )
+    for region in coverage.regions:
+        regions.rows.append({"area": region.name, **coverage.region(service, region).as_dict()})
+    regions.footer.append({"area": coverage.state.name, **coverage.total(service).as_dict()})
+    districts = Table(
+        slug="kreise",
+        caption=_("%(service)s nach Kreis") % {"service": service.name},
+        columns=[
+            Column("area", _("Kreis")),
+            Column("ags", _("Schlüssel")),
+            Column("region", _("Regierungsbezirk")),
+            *FIGURE_COLUMNS,
+        ],
+    )
+    region_names = {region.pk: region.name for region in coverage.regions}
+    for district in coverage.districts:
+        row: dict[str, Any] = {
+            "area": str(district),
+            "ags": district.ags,
+            "region": region_names.get(district.region_id, ""),
+            **coverage.district(service, district).as_dict(),
+        }
+        if not public:
+            row["area_url"] = reverse("reports:district_report", args=[district.ags])
+        districts.rows.append(row)
+    districts.footer.append({"area": coverage.state.name, **coverage.total(service).as_dict()})
+    return regions, districts
+
+
+def trend_table(
+    state: State, service: Service, figures: cov.Figures, *, weeks: int = 26
+) -> tuple[Table, list[cov.TrendPoint]]:
+    """Weekly coverage of the last `weeks` weeks, from the roll-in history."""
+    today = timezone.localdate()
+    events = cov.live_events(state).get(service.pk, [])
+    points = cov.trend_points(events, cov.weekly_dates(today, weeks))
+    table = Table(
+        slug="verlauf",
+        caption=_("Verlauf: %(service)s, wöchentlich") % {"service": service.name},
+        columns=[
+            Column("date", _("Stichtag")),
+            Column("live", _("Behörden live"), "int"),
+            Column("share_live", _("Anteil Behörden live"), "pct"),
+            Column("population_live", _("Einwohner versorgt"), "int"),
+            Column("share_population", _("Anteil Bevölkerung versorgt"), "pct"),
+        ],
+    )
+    for point in points:
+        table.rows.append(
+            {
+                "date": point.date.strftime("%d.%m.%Y"),
+                "live": point.live,
+                "share_live": cov.percent(point.live, figures.responsible),
+                "population_live": point.population_live,
+                "share_population": cov.percent(point.population_live, figures.population),
+            }
+        )
+    return table, points
+
+
+# --- District drill-down --------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "live": _("live"),
+    "in_progress": _("in Einführung"),
+    "on_hold": _("zurückgestellt"),
+    "not_ordered": _("nicht bestellt"),
+    "not_responsible": _("nicht zuständig"),
+}
+
+
+def district_table(district: District, services: list[Service]) -> Table:
+    """The district's authorities and their status per service: two queries, no personal data."""
+    authorities = list(
+        Authority.objects.filter(district=district)
+        .only("id", "name", "kind", "is_municipal_level", "is_district_level", "population")
+        .order_by("-is_district_level", "name", "code")
+    )
+    orders = (
+        Order.objects.filter(authority__district=district, cancelled_at__isnull=True)
+        .values_list("authority_id", "service_id", "rollin__status", "rollin__stage__label")
+        .order_by()
+    )
+    status_of: dict[tuple[int, int], tuple[str, str]] = {}
+    for authority_id, service_id, status, stage in orders:
+        status_of[(authority_id, service_id)] = (status or "", stage or "")
+    table = Table(
+        slug="behoerden",
+        caption=_("Behörden in %(district)s und ihr Stand je Leistung") % {"district": district},
+        columns=[
+            Column("authority", _("Behörde")),
+            Column("kind", _("Art")),
+            Column("population", _("Einwohner im Zuständigkeitsbereich"), "int"),
+            *[Column(f"service_{service.pk}", service.name) for service in services],
+        ],
+    )
+    for authority in authorities:
+        row: dict[str, Any] = {
+            "authority": authority.name,
+            "kind": authority.get_kind_display(),
+            "population": authority.population,
+        }
+        for service in services:
+            row[f"service_{service.pk}"] = _cell_status(authority, service, status_of)
+        table.rows.append(row)
+    return table
+
+
+def _cell_status(
+    authority: Authority, service: Service, status_of: dict[tuple[int, int], tuple[str, str]]
+) -> str:
+    serves = (
+        authority.is_municipal_level
+        if service.level == Level.MUNICIPAL
+        else authority.is_district_level
+    )
+    if not serves:
+        return str(STATUS_LABELS["not_responsible"])
+    status, stage = status_of.get((authority.pk, service.pk), ("", ""))
+    if not status:
+        return str(STATUS_LABELS["not_ordered"])
+    if status == Rollin.Status.LIVE:
+        return str(STATUS_LABELS["live"])
+    if status == Rollin.Status.ON_HOLD:
+        return f"{STATUS_LABELS['on_hold']} ({stage})"
+    return f"{STATUS_LABELS['in_progress']} ({stage})"
+
+
+def map_for_service(
+    coverage: cov.StateCoverage, service: Service, *, link: bool
+) -> list[Any] | None:
+    """The state's districts coloured by population share covered (None without boundaries)."""
+    from reports import maps
+
+    projected = maps.district_map(coverage.state.ags)
+    if projected is None:
+        return None
+    shares: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    for district in coverage.districts:
+        figures = coverage.district(service, district)
+        shares[district.ags] = figures.share_population if figures.population else None
+        names[district.ags] = str(district)
+        if link:
+            urls[district.ags] = reverse("reports:district_report", args=[district.ags])
+    return maps.colour(projected, shares, names, urls)

@@ -1,0 +1,30 @@
+"""Open-data coverage rows: areas and figures only, never orders or people."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class CoverageFiguresSerializer(serializers.Serializer):
+    service = serializers.CharField(help_text="Kürzel (slug) der Leistung")
+    service_name = serializers.CharField()
+    level = serializers.ChoiceField(choices=["municipal", "district"])
+    responsible = serializers.IntegerField(help_text="Zuständige Behörden")
+    live = serializers.IntegerField(help_text="Zuständige Behörden im Wirkbetrieb")
+    share_live = serializers.DecimalField(max_digits=4, decimal_places=1)
+    population = serializers.IntegerField(help_text="Einwohner im Zuständigkeitsbereich")
+    population_live = serializers.IntegerField(help_text="Einwohner, deren Behörde live ist")
+    share_population = serializers.DecimalField(max_digits=4, decimal_places=1)
+    is_full = serializers.BooleanField(help_text="flächendeckend: jede zuständige Behörde live")
+    ordered = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+
+
+class StateCoverageSerializer(CoverageFiguresSerializer):
+    state = serializers.CharField(help_text="Länderschlüssel (AGS)")
+    state_name = serializers.CharField()
+
+
+class AreaCoverageSerializer(StateCoverageSerializer):
+    area = serializers.CharField(help_text="Schlüssel des Regierungsbezirks oder Kreises")
+    area_name = serializers.CharField()

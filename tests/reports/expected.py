@@ -1,0 +1,91 @@
+"""Coverage computed independently, in plain Python, from the raw rows.
+
+It reads municipalities (for population), authorities (for responsibility), orders and the
+roll-in history, and shares nothing with reports.coverage but the definitions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from geo.models import Authority, Municipality, State
+from orders.models import Order
+from rollin.models import HistoryEntry
+
+
+def share(part: int, whole: int) -> Decimal:
+    if not whole:
+        return Decimal("0.0")
+    value = (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return Decimal("99.9") if value == 100 and part < whole else value
+
+
+def _population(authority: Authority, level: str) -> int:
+    field = "municipal_authority" if level == "municipal" else "district_authority"
+    return sum(m.population for m in Municipality.objects.filter(**{field: authority}))
+
+
+def _live_now(order: Order) -> bool:
+    return order.cancelled_at is None and order.rollin.status == "live"
+
+
+def _live_on(order: Order, moment: datetime.datetime) -> bool:
+    if order.created_at > moment:
+        return False
+    if order.cancelled_at is not None and order.cancelled_at <= moment:
+        return False
+    return any(
+        e.action == HistoryEntry.Action.ADVANCED and e.to_stage.is_live and e.created_at <= moment
+        for e in order.rollin.history.all()
+    )
+
+
+def _active_on(order: Order, moment: datetime.datetime | None) -> bool:
+    if moment is None:
+        return order.cancelled_at is None
+    return order.created_at <= moment and (
+        order.cancelled_at is None or order.cancelled_at > moment
+    )
+
+
+def expected(
+    state: State,
+    service,  # type: ignore[no-untyped-def]
+    *,
+    district_ags: str | None = None,
+    region_ags: str | None = None,
+    moment: datetime.datetime | None = None,
+) -> dict[str, object]:
+    level = service.level
+    authorities = [
+        a
+        for a in Authority.objects.filter(state=state).select_related("district__region")
+        if (a.is_municipal_level if level == "municipal" else a.is_district_level)
+        and (district_ags is None or a.district.ags == district_ags)
+        and (region_ags is None or (a.district.region and a.district.region.ags == region_ags))
+    ]
+    responsible = len(authorities)
+    population = sum(_population(a, level) for a in authorities)
+    live = population_live = ordered = 0
+    for authority in authorities:
+        orders = [
+            o
+            for o in Order.objects.filter(authority=authority, service=service)
+            if _active_on(o, moment)
+        ]
+        ordered += len(orders)
+        if any(_live_now(o) if moment is None else _live_on(o, moment) for o in orders):
+            live += 1
+            population_live += _population(authority, level)
+    return {
+        "responsible": responsible,
+        "live": live,
+        "share_live": share(live, responsible),
+        "population": population,
+        "population_live": population_live,
+        "share_population": share(population_live, population),
+        "is_full": responsible > 0 and live == responsible,
+        "ordered": ordered,
+        "in_progress": ordered - live,
+    }
