@@ -1,0 +1,1 @@
+"""National-scale data generator (`generate_national`) and benchmark (`bench`)."""

@@ -1,0 +1,291 @@
+"""`make bench`: how fast the portal is on national data, against the targets.
+
+Measures, in one run on PostgreSQL: p50/p95 latency and query count of each page (Django test
+client, in process), the raw SQL aggregate each page needs and the ratio; requests per second
+of the coordinator overview and of a hello view served by the same gunicorn; peak memory of
+the CSV export of all orders and of a sweep. Prints a table, writes var/bench/<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client, override_settings
+
+from accounts.models import Role
+from benchmarks import measure
+from benchmarks.generator import ensure_bench_user
+from benchmarks.pages import PAGES, Context, PageSpec
+from catalog.models import Service
+from geo.models import Authority, State
+from orders.models import Order
+
+TARGET_RATIO = 3.0
+TARGET_QUERIES = 15
+TARGET_THROUGHPUT_RATIO = 0.25
+TARGET_EXPORT_MB = 150
+TARGET_WORKER_MB = 250
+
+
+class Command(BaseCommand):
+    help = "Misst Seiten, Rohabfragen, Durchsatz und Speicher auf bundesweiten Daten."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=7, help="Messungen je Seite")
+        parser.add_argument("--sql-runs", type=int, default=5)
+        parser.add_argument("--only", default="", help="Seiten-Schlüssel, kommagetrennt")
+        parser.add_argument("--load-seconds", type=int, default=8)
+        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument("--skip-load", action="store_true")
+        parser.add_argument("--skip-memory", action="store_true")
+        parser.add_argument("--probe", choices=["export", "sweep"], help=argparse.SUPPRESS)
+        parser.add_argument("--probe-url", default="", help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["probe"]:
+            self._probe(options["probe"], options["probe_url"])
+            return
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "Der Benchmark braucht PostgreSQL: DATABASE_URL=postgres://… setzen und "
+                "`manage.py generate_national` ausführen."
+            )
+        with override_settings(DEBUG=False):
+            report = self._run(options)
+        target = settings.VAR_DIR / "bench"
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.json"
+        path.write_text(json.dumps(report, indent=2, default=str))
+        self.stdout.write(f"\nErgebnis: {path}")
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def _run(self, options: dict[str, Any]) -> dict[str, Any]:
+        started = time.monotonic()
+        ctx = self._context()
+        coordinator = ensure_bench_user(Role.COORDINATOR, states=list(State.objects.all()))
+        viewer = ensure_bench_user(Role.VIEWER, states=list(State.objects.all()))
+        clients = {"anonymous": Client(SERVER_NAME="127.0.0.1")}
+        for role, user in (("coordinator", coordinator), ("viewer", viewer)):
+            clients[role] = Client(SERVER_NAME="127.0.0.1")
+            clients[role].force_login(user)
+        report: dict[str, Any] = {"meta": self._meta(ctx), "pages": {}, "skipped": []}
+        self._print_meta(report["meta"])
+        only = {k for k in options["only"].split(",") if k}
+        for spec in PAGES:
+            if only and spec.key not in only:
+                continue
+            url = spec.resolve_url(ctx)
+            if url is None:
+                note = f"übersprungen: {spec.label} (URL-Name {spec.url_names[0]} fehlt noch)"
+                report["skipped"].append({"key": spec.key, "note": note})
+                self.stdout.write(self.style.WARNING(note))
+                continue
+            report["pages"][spec.key] = self._page(spec, url, clients[spec.role], ctx, options)
+        self._print_pages(report["pages"])
+        if not options["skip_load"]:
+            report["throughput"] = self._throughput(ctx, clients["coordinator"], options)
+        if not options["skip_memory"]:
+            report["memory"] = self._memory(ctx)
+        report["meta"]["seconds"] = round(time.monotonic() - started, 1)
+        return report
+
+    def _context(self) -> Context:
+        states = list(State.objects.order_by("ags"))
+        if not states or not Order.objects.exists():
+            raise CommandError("Keine Daten: erst `manage.py generate_national` ausführen.")
+        state = next((s for s in states if s.ags == "09"), states[0])
+        service = (
+            Service.objects.annotate(n=Count("orders", filter=Q(orders__cancelled_at=None)))
+            .order_by("-n", "position")
+            .first()
+        )
+        assert service is not None
+        return Context(state=state, service=service, state_ids=[s.id for s in states])
+
+    def _meta(self, ctx: Context) -> dict[str, Any]:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+            check=False,
+        ).stdout.strip()
+        return {
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "commit": commit,
+            "orders": Order.objects.count(),
+            "authorities": Authority.objects.count(),
+            "services": Service.objects.count(),
+            "states": len(ctx.state_ids),
+            "state": ctx.state.ags,
+            "service": ctx.service.slug,
+            "cpus": os.cpu_count(),
+            "loadavg": os.getloadavg(),
+            "database": connection.settings_dict["NAME"],
+        }
+
+    def _page(
+        self, spec: PageSpec, url: str, client: Client, ctx: Context, options: dict[str, Any]
+    ) -> dict[str, Any]:
+        self.stdout.write(f"… {spec.label}: {url}")
+        result = measure.measure_page(client, url, spec.runs or options["runs"], warmup=spec.warmup)
+        sql_s = measure.measure_sql(spec.sql, ctx.params, spec.sql_runs or options["sql_runs"])
+        result["sql_ms"] = sql_s * 1000
+        result["ratio"] = (result["p50_ms"] / result["sql_ms"]) if sql_s else None
+        result["label"] = spec.label
+        result["targets"] = {
+            "queries": result["queries"] <= TARGET_QUERIES,
+            "ratio": None
+            if not spec.is_report or result["ratio"] is None
+            else result["ratio"] <= TARGET_RATIO,
+        }
+        missed = not result["targets"]["queries"] or result["targets"]["ratio"] is False
+        if missed and result.get("slowest_sql"):
+            # Evidence for the report: the plan of the page's slowest query, really run.
+            result["explain"] = measure.explain(result["slowest_sql"], {})
+        if missed and spec.sql:
+            result["explain_raw"] = measure.explain(spec.sql[0], ctx.params)
+        return result
+
+    def _throughput(self, ctx: Context, client: Client, options: dict[str, Any]) -> dict[str, Any]:
+        overview = next((s for s in PAGES if s.key == "coordinator_overview"), None)
+        url = overview.resolve_url(ctx) if overview else None
+        if url is None:
+            self.stdout.write(
+                self.style.WARNING("Durchsatz übersprungen: dashboard:overview fehlt")
+            )
+            return {"skipped": "dashboard:overview fehlt"}
+        if not shutil.which("wrk"):
+            self.stdout.write(
+                "wrk nicht installiert (Debian: apt-get install -y wrk); "
+                "nutze den Python-Lastgenerator (Threads, http.client)."
+            )
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+        seconds, concurrency = options["load_seconds"], options["concurrency"]
+        with measure.gunicorn(workers=2) as base:
+            hello = measure.load(base + "/bench/hello/", seconds=seconds, concurrency=concurrency)
+            page = measure.load(base + url, seconds=seconds, concurrency=concurrency, cookie=cookie)
+        ratio = page["rps"] / hello["rps"] if hello.get("rps") else 0.0
+        result = {
+            "hello": hello,
+            "overview": page,
+            "ratio": ratio,
+            "target_met": ratio >= TARGET_THROUGHPUT_RATIO,
+        }
+        self.stdout.write(
+            f"\nDurchsatz (gunicorn -w 2, {concurrency} parallel, {seconds} s, {hello['tool']}): "
+            f"hello {hello['rps']:.1f}/s, Übersicht {page['rps']:.1f}/s "
+            f"(Fehler {page.get('errors')}), Verhältnis {ratio:.3f} "
+            f"[Ziel ≥ {TARGET_THROUGHPUT_RATIO}: {_mark(result['target_met'])}]"
+        )
+        return result
+
+    def _memory(self, ctx: Context) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        export = next(s for s in PAGES if s.key == "csv_export").resolve_url(ctx)
+        if export is None:
+            result["export"] = {"skipped": "dashboard:order_export fehlt"}
+        else:
+            result["export"] = measure.run_probe("export", {"BENCH_PROBE_URL": export}, 900)
+            result["export"]["target_met"] = (
+                result["export"].get("peak_mb", 1e9) <= TARGET_EXPORT_MB
+            )
+        # The sweep enqueues into an in-memory broker and mails nobody: we measure its memory.
+        sweep_env = {
+            "CELERY_BROKER_URL": "memory://",
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        }
+        result["sweep"] = measure.run_probe("sweep", sweep_env, 600)
+        result["sweep"]["target_met"] = result["sweep"].get("peak_mb", 1e9) <= TARGET_WORKER_MB
+        for key, target in (("export", TARGET_EXPORT_MB), ("sweep", TARGET_WORKER_MB)):
+            data = result[key]
+            if "peak_mb" in data:
+                self.stdout.write(
+                    f"Speicher {key}: Spitze {data['peak_mb']:.0f} MB (Basis "
+                    f"{data['baseline_mb']:.0f} MB, {data['seconds']:.1f} s) "
+                    f"[Ziel ≤ {target} MB: {_mark(data['target_met'])}] {data.get('note', '')}"
+                )
+            else:
+                self.stdout.write(self.style.WARNING(f"Speicher {key}: {data}"))
+        return result
+
+    # --- probes (run in a fresh process, so their peak memory is theirs alone) ------------------
+
+    def _probe(self, kind: str, url: str) -> None:
+        baseline = measure.vm_hwm_mb()
+        started = time.monotonic()
+        note = ""
+        if kind == "export":
+            url = url or os.environ.get("BENCH_PROBE_URL", "")
+            user = ensure_bench_user(Role.COORDINATOR, states=list(State.objects.all()))
+            client = Client(SERVER_NAME="127.0.0.1")
+            client.force_login(user)
+            baseline = measure.vm_hwm_mb()
+            with override_settings(DEBUG=False):
+                response = client.get(url)
+                size = measure.consume(response)
+            note = "gestreamt" if getattr(response, "streaming", False) else "NICHT gestreamt"
+            note += f", {size / 1e6:.1f} MB, Status {response.status_code}"
+        else:
+            from rollin.tasks import sweep
+
+            sweep()
+        print(
+            json.dumps(
+                {
+                    "peak_mb": measure.vm_hwm_mb(),
+                    "baseline_mb": baseline,
+                    "seconds": time.monotonic() - started,
+                    "note": note,
+                }
+            )
+        )
+
+    # --- output ---------------------------------------------------------------------------------
+
+    def _print_meta(self, meta: dict[str, Any]) -> None:
+        self.stdout.write(
+            f"Daten: {meta['orders']} Bestellungen, {meta['authorities']} Behörden, "
+            f"{meta['services']} Leistungen, {meta['states']} Länder; "
+            f"Land {meta['state']}, Leistung {meta['service']}; Last {meta['loadavg']}"
+        )
+
+    def _print_pages(self, pages: dict[str, dict[str, Any]]) -> None:
+        header = f"{'Seite':38} {'St':>3} {'p50 ms':>9} {'p95 ms':>9} {'Abfr.':>5} "
+        header += f"{'SQL ms':>9} {'Faktor':>7}  Ziel (≤{TARGET_RATIO:g}×, ≤{TARGET_QUERIES} Abfr.)"
+        self.stdout.write("\n" + header + "\n" + "-" * len(header))
+        for result in pages.values():
+            ratio = f"{result['ratio']:.1f}" if result["ratio"] is not None else "–"
+            targets = result["targets"]
+            verdict = _mark(targets["queries"] and targets["ratio"] is not False)
+            self.stdout.write(
+                f"{result['label'][:38]:38} {result['status']:>3} {result['p50_ms']:9.1f} "
+                f"{result['p95_ms']:9.1f} {result['queries']:5d} {result['sql_ms']:9.1f} "
+                f"{ratio:>7}  {verdict}"
+            )
+        for result in pages.values():
+            if "explain" not in result:
+                continue
+            plan = result["explain"].splitlines()
+            self.stdout.write(
+                f"\n{result['label']}: langsamste Abfrage {result['slowest_ms']:.0f} ms: "
+                f"{result['slowest_sql'][:160]}…\n  " + "\n  ".join(plan[:6] + plan[-2:])
+            )
+
+
+def _mark(ok: bool | None) -> str:
+    return "ok" if ok else "VERFEHLT"

@@ -1,0 +1,215 @@
+"""Measurements: page latency and queries, raw SQL time, throughput, peak memory."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+MANAGE = str(settings.BASE_DIR / "manage.py")
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def consume(response: Any) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) -> dict[str, Any]:
+    """One warm-up, then `runs` timed requests; queries counted on the last one."""
+    if warmup:
+        consume(client.get(url))
+    timings = []
+    queries = 0
+    slowest: dict[str, str] = {"sql": "", "time": "0"}
+    status = 0
+    size = 0
+    for run in range(runs):
+        last = run == runs - 1
+        capture = CaptureQueriesContext(connection) if last else contextlib.nullcontext()
+        with capture as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            size = consume(response)  # streamed bodies run their queries while iterated
+            timings.append(time.perf_counter() - started)
+        status = response.status_code
+        if last:
+            queries = len(captured.captured_queries)  # type: ignore[union-attr]
+            slowest = max(
+                captured.captured_queries,  # type: ignore[union-attr]
+                key=lambda q: float(q["time"]),
+                default={"sql": "", "time": "0"},
+            )
+    return {
+        "slowest_sql": slowest["sql"],
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "url": url,
+        "status": status,
+        "bytes": size,
+        "p50_ms": percentile(timings, 0.5) * 1000,
+        "p95_ms": percentile(timings, 0.95) * 1000,
+        "queries": queries,
+    }
+
+
+def measure_sql(statements: Sequence[str], params: dict[str, Any], runs: int) -> float:
+    """Median seconds to run all statements and fetch every row (server-side cursor)."""
+    if not statements:
+        return 0.0
+    timings = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        for sql in statements:
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(sql, params)
+                while cursor.fetchmany(5000):
+                    pass
+        timings.append(time.perf_counter() - started)
+    return percentile(timings[1:], 0.5)  # first run warms the cache
+
+
+def explain(sql: str, params: dict[str, Any]) -> str:
+    # Server-side cursors show up as DECLARE …; explain the query they wrap.
+    sql = re.sub(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ", "", sql, flags=re.S)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def vm_hwm_mb(pid: int | str = "self") -> float:
+    """Peak resident set size (VmHWM) of a process, in MB."""
+    match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def run_probe(kind: str, extra_env: dict[str, str], timeout: int) -> dict[str, Any]:
+    """Run `manage.py bench --probe <kind>` in a fresh process; it prints JSON last."""
+    env = {**os.environ, "DJANGO_DEBUG": "0", **extra_env}
+    try:
+        done = subprocess.run(
+            [PYTHON, MANAGE, "bench", "--probe", kind],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"Zeitlimit {timeout} s überschritten"}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return {"error": (done.stderr or done.stdout).strip()[-600:]}
+    return json.loads(lines[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 2) -> Iterator[str]:
+    """Serve the portal plus /bench/hello/ on loopback with the bench settings module."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings_bench",
+        "DJANGO_DEBUG": "0",
+    }
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "digitalmarkt.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/bench/hello/", timeout=30) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    err = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"gunicorn startet nicht: {err[-500:]}") from None
+                time.sleep(0.3)  # polling for the port to open; nothing to wait on instead
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def load(url: str, *, seconds: int, concurrency: int, cookie: str = "") -> dict[str, Any]:
+    """Requests per second from a second process: wrk if installed, else our Python loader."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        command = [wrk, "-t2", f"-c{concurrency}", f"-d{seconds}s", url]
+        if cookie:
+            command[1:1] = ["-H", f"Cookie: {cookie}"]
+        out = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        ).stdout
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+        return {
+            "tool": "wrk",
+            "rps": float(rps.group(1)) if rps else 0.0,
+            "errors": int(bad.group(1)) if bad else 0,
+        }
+    command = [PYTHON, "-m", "benchmarks.loadgen", url, "--seconds", str(seconds)]
+    command += ["--concurrency", str(concurrency), "--cookie", cookie]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+        check=False,
+        cwd=settings.BASE_DIR,
+    )
+    if done.returncode != 0:
+        return {"tool": "python", "rps": 0.0, "errors": -1, "error": done.stderr[-400:]}
+    return {"tool": "python", **json.loads(done.stdout)}

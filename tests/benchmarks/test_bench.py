@@ -1,0 +1,101 @@
+"""The benchmark command: refuses SQLite, measures what resolves, skips what does not."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from benchmarks import pages
+from benchmarks.measure import percentile
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_refuses_to_run_without_postgres(settings):
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pytest.skip("runs on SQLite only")
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("bench", stdout=StringIO())
+
+
+@pytest.mark.usefixtures("require_postgres")
+def test_bench_measures_resolvable_pages_and_skips_missing_ones(
+    small_state,
+    monkeypatch,
+    settings,
+    tmp_path,
+):
+    settings.VAR_DIR = tmp_path
+    call_command("generate_national", "--skip-geo", "--orders=100", stdout=StringIO())
+    present = pages.PageSpec(
+        key="present",
+        label="Meine Bestellungen",
+        url_names=["orders:order_list"],
+        role="coordinator",
+        sql=["SELECT COUNT(*) FROM orders_order"],
+    )
+    missing = pages.PageSpec(key="missing", label="Fehlt", url_names=["nope:nope"], role="viewer")
+    monkeypatch.setattr(pages, "PAGES", [present, missing])
+    monkeypatch.setattr("benchmarks.management.commands.bench.PAGES", [present, missing])
+    out = StringIO()
+
+    call_command("bench", "--runs=2", "--sql-runs=1", "--skip-load", "--skip-memory", stdout=out)
+
+    report = json.loads(next((tmp_path / "bench").glob("*.json")).read_text())
+    result = report["pages"]["present"]
+    assert result["status"] == 200
+    assert result["queries"] > 0 and result["p50_ms"] > 0 and result["sql_ms"] > 0
+    assert report["skipped"][0]["key"] == "missing"
+    assert "übersprungen: Fehlt" in out.getvalue()
+    assert report["meta"]["orders"] == 100
+
+
+@override_settings(ROOT_URLCONF="benchmarks.urls_bench")
+def test_hello_is_routed_only_by_the_bench_urlconf():
+    assert Client().get("/bench/hello/").content == b"hello"
+
+
+def test_production_urls_have_no_hello():
+    assert Client().get("/bench/hello/").status_code == 404
+
+
+def test_loadgen_refuses_hosts_other_than_loopback():
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.loadgen", "http://example.org/", "--seconds", "0.1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "127.0.0.1" in done.stderr
+
+
+def test_percentile_picks_median_and_tail():
+    values = [5.0, 1.0, 3.0, 2.0, 4.0]
+    assert percentile(values, 0.5) == 3.0
+    assert percentile(values, 0.95) == 5.0
+
+
+def test_page_spec_takes_the_first_url_name_that_resolves(small_state):
+    call_command("generate_national", "--skip-geo", "--orders=10", stdout=StringIO())
+    ctx = pages.Context(
+        state=small_state[0].state,
+        service=Order.objects.first().service,
+        state_ids=[small_state[0].state_id],
+    )
+    spec = pages.PageSpec(
+        key="x", label="x", url_names=["nope:nope", "orders:order_list"], role="anonymous"
+    )
+    assert spec.resolve_url(ctx) == reverse("orders:order_list")
+    by_path = pages.PageSpec(key="y", label="y", url_names=["/bestellungen/"], role="anonymous")
+    assert by_path.resolve_url(ctx) == "/bestellungen/"
+    nothing = pages.PageSpec(key="z", label="z", url_names=["/gibt-es-nicht/x/"], role="viewer")
+    assert nothing.resolve_url(ctx) is None
