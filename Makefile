@@ -35,9 +35,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Extract and compile the German/English UI strings (needs GNU gettext).
+# Extract and compile the UI strings (needs GNU gettext). The msgids are German, so only
+# English needs a catalogue; tests are left out so fixtures do not end up in it.
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l de --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
