@@ -57,12 +57,13 @@ class _CoverageList(generics.ListAPIView):
 )
 class StateCoverageList(_CoverageList):
     def rows(self) -> list[dict[str, Any]]:
-        services = _services(self.request)
-        rows = []
-        for state in State.objects.order_by("ags"):
-            coverage = cov.coverage_for_state(state, services=services)
-            rows += [_row(state, s, coverage.total(s)) for s in coverage.services]
-        return rows
+        states = list(State.objects.order_by("ags"))
+        by_state = cov.coverage_for_states(states, services=_services(self.request))
+        return [
+            _row(state, s, by_state[state.pk].total(s))
+            for state in states
+            for s in by_state[state.pk].services
+        ]
 
 
 @extend_schema_view(
@@ -128,8 +129,6 @@ class DistrictCoverageList(_CoverageList):
 class ServiceCoverageDetail(_CoverageList):
     def rows(self) -> list[dict[str, Any]]:
         service = get_object_or_404(cov.coverage_services(), slug=self.kwargs["slug"])
-        rows = []
-        for state in State.objects.order_by("ags"):
-            coverage = cov.coverage_for_state(state, services=[service])
-            rows.append(_row(state, service, coverage.total(service)))
-        return rows
+        states = list(State.objects.order_by("ags"))
+        by_state = cov.coverage_for_states(states, services=[service])
+        return [_row(state, service, by_state[state.pk].total(service)) for state in states]

@@ -134,9 +134,9 @@ def live_reached_at(as_of: datetime.datetime) -> Exists:
     )
 
 
-def _order_counts(state: State, as_of: datetime.datetime | None) -> Iterable[dict]:
+def _order_counts(states: list[State], as_of: datetime.datetime | None) -> Iterable[dict]:
     """Ordered / live counts and live population per (service, district): one query."""
-    orders = Order.objects.filter(_SERVES_LEVEL, authority__state=state)
+    orders = Order.objects.filter(_SERVES_LEVEL, authority__state__in=states)
     if as_of is None:
         orders = orders.filter(cancelled_at__isnull=True)
         live = Q(rollin__status=Rollin.Status.LIVE)
@@ -157,10 +157,10 @@ def _order_counts(state: State, as_of: datetime.datetime | None) -> Iterable[dic
     )
 
 
-def _responsible_counts(state: State) -> dict[int, dict[str, int]]:
+def _responsible_counts(states: list[State]) -> dict[int, dict[str, int]]:
     """Responsible authorities and their population per district and level: one query."""
     rows = (
-        Authority.objects.filter(state=state)
+        Authority.objects.filter(state__in=states)
         .values("district_id")
         .annotate(
             municipal=Count("id", filter=Q(is_municipal_level=True)),
@@ -180,33 +180,53 @@ def coverage_for_state(
     services: list[Service] | None = None,
 ) -> StateCoverage:
     """Coverage of the state's services; `as_of` None = now from the roll-in status."""
+    return coverage_for_states([state], as_of=as_of, services=services)[state.pk]
+
+
+def coverage_for_states(
+    states: list[State],
+    *,
+    as_of: datetime.datetime | None = None,
+    services: list[Service] | None = None,
+) -> dict[int, StateCoverage]:
+    """Coverage of several states at once (by state pk): the same five queries for 1 or 16."""
     if services is None:
         services = list(coverage_services())
-    districts = list(District.objects.filter(state=state).order_by("ags"))
-    regions = list(Region.objects.filter(state=state).order_by("ags"))
-    coverage = StateCoverage(
-        state=state, as_of=as_of, services=services, regions=regions, districts=districts
-    )
-    responsible = _responsible_counts(state)
-    for district in districts:
+    all_districts = list(District.objects.filter(state__in=states).order_by("ags"))
+    all_regions = list(Region.objects.filter(state__in=states).order_by("ags"))
+    result = {
+        state.pk: StateCoverage(
+            state=state,
+            as_of=as_of,
+            services=services,
+            regions=[r for r in all_regions if r.state_id == state.pk],
+            districts=[d for d in all_districts if d.state_id == state.pk],
+        )
+        for state in states
+    }
+    by_district: dict[tuple[int, int], Figures] = {}
+    responsible = _responsible_counts(states)
+    for district in all_districts:
         row = responsible.get(district.pk)
         if row is None:
             continue
         for service in services:
             prefix = "municipal" if service.level == Level.MUNICIPAL else "district"
-            coverage.by_district[(service.pk, district.pk)] = Figures(
+            figures = Figures(
                 responsible=row[prefix] or 0, population=row[f"{prefix}_population"] or 0
             )
+            by_district[(service.pk, district.pk)] = figures
+            result[district.state_id].by_district[(service.pk, district.pk)] = figures
     service_ids = {service.pk for service in services}
-    for row in _order_counts(state, as_of):
+    for row in _order_counts(states, as_of):
         key = (row["service_id"], row["authority__district_id"])
-        if row["service_id"] not in service_ids or key not in coverage.by_district:
+        if row["service_id"] not in service_ids or key not in by_district:
             continue
-        figures = coverage.by_district[key]
+        figures = by_district[key]
         figures.ordered = row["ordered"]
         figures.live = row["live"]
         figures.population_live = row["population_live"] or 0
-    return coverage
+    return result
 
 
 def coverage_services() -> Iterable[Service]:

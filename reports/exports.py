@@ -30,13 +30,20 @@ def _rows(table: Table) -> list[list[object]]:
     return rows
 
 
+def csv_value(value: object) -> object:
+    """German spreadsheet convention, as in the coordinators' CSV: decimal comma (and ';')."""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return value
+
+
 def table_csv(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     # A BOM lets spreadsheet programs detect UTF-8 (umlauts in names).
     response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerows(_rows(table))
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows([[csv_value(value) for value in row] for row in _rows(table)])
     return response
 
 

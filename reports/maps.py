@@ -162,3 +162,51 @@ def colour(
             )
         )
     return areas
+
+
+# Status of the authority responsible for a municipality (municipality map of one district).
+# Ordered from done to not started; distinguishable without colour vision through the legend
+# order and the title of each area, and all light enough for the dark outline.
+STATUS_FILLS = {
+    "live": "#2c7fb8",
+    "in_progress": "#a1dab4",
+    "on_hold": "#fed98e",
+    "not_ordered": "#ffffff",
+    "not_responsible": "#d9d9d9",
+    # A boundary without a municipality in the database (e.g. not imported yet).
+    "no_data": "#f0f0f0",
+}
+
+
+def status_legend(labels: dict[str, str], areas: list[MapArea]) -> list[dict[str, str]]:
+    """Every status, and "no data" only when some area has none."""
+    used = {area.fill for area in areas}
+    return [
+        {"fill": fill, "label": labels[key]}
+        for key, fill in STATUS_FILLS.items()
+        if key != "no_data" or fill in used
+    ]
+
+
+def colour_status(
+    projected: ProjectedMap,
+    keys: dict[str, str],
+    names: dict[str, str],
+    labels: dict[str, str],
+) -> list[MapArea]:
+    """Each municipality filled by the status of its responsible authority, titled likewise."""
+    areas = []
+    for shape in projected.shapes:
+        key = keys.get(shape.ags, "no_data")
+        name = names.get(shape.ags, shape.name)
+        areas.append(
+            MapArea(
+                ags=shape.ags,
+                name=name,
+                path=shape.path,
+                fill=STATUS_FILLS[key],
+                title=f"{name}: {labels[key]}",
+                url="",
+            )
+        )
+    return areas

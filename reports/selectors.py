@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
-from geo.models import Authority, District, Level, State
+from geo.models import Authority, District, Level, Municipality, State
 from orders.models import Order
 from reports import coverage as cov
 from reports.projection import DEFAULT_WINDOW_WEEKS, Projection, project_full_coverage
@@ -58,6 +58,18 @@ class StateOverview:
     @property
     def target_met(self) -> bool:
         return self.full_count >= self.state.target_services
+
+
+def service_projection(
+    state: State,
+    figures: cov.Figures,
+    events: list[tuple[datetime.date, int, int]],
+    *,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+) -> Projection:
+    return _projection(
+        figures, events, state=state, today=timezone.localdate(), window_weeks=window_weeks
+    )
 
 
 def _projection(
@@ -172,11 +184,14 @@ def area_tables(
 
 
 def trend_table(
-    state: State, service: Service, figures: cov.Figures, *, weeks: int = 26
+    service: Service,
+    figures: cov.Figures,
+    events: list[tuple[datetime.date, int, int]],
+    *,
+    weeks: int = 26,
 ) -> tuple[Table, list[cov.TrendPoint]]:
-    """Weekly coverage of the last `weeks` weeks, from the roll-in history."""
+    """Weekly coverage of the last `weeks` weeks, from the roll-in history (`live_events`)."""
     today = timezone.localdate()
-    events = cov.live_events(state).get(service.pk, [])
     points = cov.trend_points(events, cov.weekly_dates(today, weeks))
     table = Table(
         slug="verlauf",
@@ -211,23 +226,93 @@ STATUS_LABELS = {
     "not_ordered": _("nicht bestellt"),
     "not_responsible": _("nicht zuständig"),
 }
+# Only on the municipality map: a boundary whose municipality is not in the database.
+NO_DATA_LABEL = _("keine Angabe")
 
 
-def district_table(district: District, services: list[Service]) -> Table:
-    """The district's authorities and their status per service: two queries, no personal data."""
+def map_status_labels() -> dict[str, str]:
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    labels["no_data"] = str(NO_DATA_LABEL)
+    return labels
+
+
+@dataclass
+class DistrictReport:
+    district: District
+    figures: Table
+    authorities: Table
+    # The chosen service's municipalities: table and map areas (None without boundaries).
+    service: Service | None
+    municipalities: Table | None
+    areas: list[Any] | None
+
+
+def district_report(
+    district: District, services: list[Service], service: Service | None
+) -> DistrictReport:
+    """Figures per service, the authorities' status and, for `service`, each municipality.
+
+    A fixed number of queries: the state's coverage (five), authorities, orders, municipalities.
+    """
+    coverage = cov.coverage_for_state(district.state, services=services)
+    figures = Table(
+        slug="leistungen",
+        caption=_("Versorgung je Leistung in %(district)s") % {"district": district},
+        columns=[Column("service", _("Leistung")), Column("level", _("Ebene")), *FIGURE_COLUMNS],
+    )
+    for each in services:
+        figures.rows.append(
+            {
+                "service": each.name,
+                "service_url": reverse(
+                    "reports:service_report", args=[district.state.ags, each.slug]
+                ),
+                "level": each.get_level_display(),
+                **coverage.district(each, district).as_dict(),
+            }
+        )
     authorities = list(
         Authority.objects.filter(district=district)
         .only("id", "name", "kind", "is_municipal_level", "is_district_level", "population")
         .order_by("-is_district_level", "name", "code")
     )
+    status_of = _order_status(district)
+    report = DistrictReport(
+        district=district,
+        figures=figures,
+        authorities=_authority_table(district, services, authorities, status_of),
+        service=service,
+        municipalities=None,
+        areas=None,
+    )
+    if service is not None:
+        by_pk = {authority.pk: authority for authority in authorities}
+        report.municipalities, keys = _municipality_table(district, service, by_pk, status_of)
+        names = {row["ags"]: row["municipality"] for row in report.municipalities.rows}
+        report.areas = _municipality_areas(district, keys, names)
+    return report
+
+
+def _order_status(district: District) -> dict[tuple[int, int], tuple[str, str]]:
+    """(authority, service) → (roll-in status, stage label) of the active orders: one query."""
     orders = (
         Order.objects.filter(authority__district=district, cancelled_at__isnull=True)
         .values_list("authority_id", "service_id", "rollin__status", "rollin__stage__label")
         .order_by()
     )
-    status_of: dict[tuple[int, int], tuple[str, str]] = {}
-    for authority_id, service_id, status, stage in orders:
-        status_of[(authority_id, service_id)] = (status or "", stage or "")
+    return {
+        (authority_id, service_id): (status or "", stage or "")
+        for authority_id, service_id, status, stage in orders
+    }
+
+
+def _authority_table(
+    district: District,
+    services: list[Service],
+    authorities: list[Authority],
+    status_of: dict[tuple[int, int], tuple[str, str]],
+) -> Table:
+    """The district's authorities and their status per service; no people, no order data."""
     table = Table(
         slug="behoerden",
         caption=_("Behörden in %(district)s und ihr Stand je Leistung") % {"district": district},
@@ -245,29 +330,95 @@ def district_table(district: District, services: list[Service]) -> Table:
             "population": authority.population,
         }
         for service in services:
-            row[f"service_{service.pk}"] = _cell_status(authority, service, status_of)
+            row[f"service_{service.pk}"] = status_label(
+                *authority_status(authority, service, status_of)
+            )
         table.rows.append(row)
     return table
 
 
-def _cell_status(
-    authority: Authority, service: Service, status_of: dict[tuple[int, int], tuple[str, str]]
-) -> str:
+def authority_status(
+    authority: Authority | None,
+    service: Service,
+    status_of: dict[tuple[int, int], tuple[str, str]],
+) -> tuple[str, str]:
+    """(status key of STATUS_LABELS, stage label) of the authority for the service."""
+    if authority is None:
+        return "not_responsible", ""
     serves = (
         authority.is_municipal_level
         if service.level == Level.MUNICIPAL
         else authority.is_district_level
     )
     if not serves:
-        return str(STATUS_LABELS["not_responsible"])
+        return "not_responsible", ""
     status, stage = status_of.get((authority.pk, service.pk), ("", ""))
     if not status:
-        return str(STATUS_LABELS["not_ordered"])
+        return "not_ordered", ""
     if status == Rollin.Status.LIVE:
-        return str(STATUS_LABELS["live"])
+        return "live", ""
     if status == Rollin.Status.ON_HOLD:
-        return f"{STATUS_LABELS['on_hold']} ({stage})"
-    return f"{STATUS_LABELS['in_progress']} ({stage})"
+        return "on_hold", stage
+    return "in_progress", stage
+
+
+def status_label(key: str, stage: str) -> str:
+    label = str(STATUS_LABELS[key])
+    return f"{label} ({stage})" if stage else label
+
+
+def _municipality_table(
+    district: District,
+    service: Service,
+    authorities: dict[int, Authority],
+    status_of: dict[tuple[int, int], tuple[str, str]],
+) -> tuple[Table, dict[str, str]]:
+    """Each municipality with the authority responsible for `service` there and its status."""
+    municipal = service.level == Level.MUNICIPAL
+    field = "municipal_authority_id" if municipal else "district_authority_id"
+    rows = (
+        Municipality.objects.filter(district=district)
+        .values_list("ags", "name", "population", field)
+        .order_by("name", "ags")
+    )
+    table = Table(
+        slug="gemeinden",
+        caption=_("Gemeinden in %(district)s: %(service)s")
+        % {"district": district, "service": service.name},
+        columns=[
+            Column("municipality", _("Gemeinde")),
+            Column("ags", _("Gemeindeschlüssel")),
+            Column("population", _("Einwohner"), "int"),
+            Column("authority", _("Zuständige Behörde")),
+            Column("status", _("Stand")),
+        ],
+    )
+    keys: dict[str, str] = {}
+    for ags, name, population, authority_id in rows:
+        authority = authorities.get(authority_id)
+        key, stage = authority_status(authority, service, status_of)
+        keys[ags] = key
+        table.rows.append(
+            {
+                "municipality": name,
+                "ags": ags,
+                "population": population,
+                "authority": authority.name if authority else "",
+                "status": status_label(key, stage),
+            }
+        )
+    return table, keys
+
+
+def _municipality_areas(
+    district: District, keys: dict[str, str], names: dict[str, str]
+) -> list[Any] | None:
+    from reports import maps
+
+    projected = maps.municipality_map(district.ags)
+    if projected is None or not projected.shapes:
+        return None
+    return maps.colour_status(projected, keys, names, map_status_labels())
 
 
 def map_for_service(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("oeffentlich/", views.public_summary, name="public_summary"),
     path("land/<str:ags>/", views.state_report, name="state_report"),
     path("land/<str:ags>/bericht.pdf", views.state_report_pdf, name="state_report_pdf"),
+    path("land/<str:ags>/karte/", views.map_report, name="map_report"),
     path("land/<str:ags>/leistung/<slug:slug>/", views.service_report, name="service_report"),
     path("kreis/<str:ags>/", views.district_report, name="district_report"),
 ]

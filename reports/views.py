@@ -16,15 +16,8 @@ from reports.access import (
     reports_required,
     state_visible_to,
 )
-from reports.projection import method_text
-
-
-def _chosen_service(request: HttpRequest, services: list[Service]) -> Service | None:
-    slug = request.GET.get("service", "")
-    for service in services:
-        if service.slug == slug:
-            return service
-    return services[0] if services else None
+from reports.projection import DEFAULT_WINDOW_WEEKS, method_text
+from reports.tables import Table
 
 
 @reports_required
@@ -40,9 +33,7 @@ def state_overview(request: HttpRequest) -> HttpResponse:
 def state_report(request: HttpRequest, ags: str) -> HttpResponse:
     state = report_state_get(request.user, ags)
     overview = selectors.state_overview(state)
-    export = exports.table_response(
-        overview.table, request.GET.get("format", ""), f"versorgung-{state.ags}"
-    )
+    export = _export([overview.table], request, f"versorgung-{state.ags}")
     if export is not None:
         return export
     return render(
@@ -65,6 +56,24 @@ def state_report_pdf(request: HttpRequest, ags: str) -> HttpResponse:
     return response
 
 
+def _export(tables: list[Table], request: HttpRequest, filename: str) -> HttpResponse | None:
+    """`?format=csv|xlsx&table=<slug>` of one of the page's tables; None for the HTML page.
+
+    The first table is the default; an unknown table or format is a 404, never a wrong file.
+    """
+    fmt = request.GET.get("format", "")
+    if not fmt:
+        return None
+    by_slug = {table.slug: table for table in tables}
+    table = by_slug.get(request.GET.get("table", tables[0].slug))
+    if table is None:
+        raise Http404
+    export = exports.table_response(table, fmt, f"{filename}-{table.slug}")
+    if export is None:
+        raise Http404
+    return export
+
+
 @reports_required
 def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
     state = report_state_get(request.user, ags)
@@ -72,19 +81,13 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
     coverage = cov.coverage_for_state(state, services=[service])
     regions, districts = selectors.area_tables(coverage, service)
     figures = coverage.total(service)
-    trend, points = selectors.trend_table(state, service, figures)
-    tables = {table.slug: table for table in (regions, districts, trend)}
-    fmt = request.GET.get("format", "")
-    if fmt:
-        table = tables.get(request.GET.get("table", "kreise"))
-        if table is None:
-            raise Http404
-        filename = f"versorgung-{state.ags}-{service.slug}-{table.slug}"
-        export = exports.table_response(table, fmt, filename)
-        if export is None:
-            raise Http404
+    events = cov.live_events(state).get(service.pk, [])
+    trend, points = selectors.trend_table(service, figures, events)
+    export = _export([districts, regions, trend], request, f"versorgung-{state.ags}-{service.slug}")
+    if export is not None:
         return export
     sort = districts.sort(request.GET.get("sort"))
+    projection = selectors.service_projection(state, figures, events)
     chart = charts.trend_chart(
         [(p.date, cov.percent(p.live, figures.responsible)) for p in points], state.target_date
     )
@@ -95,6 +98,8 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
             "state": state,
             "service": service,
             "figures": figures,
+            "projection": projection,
+            "method": method_text(DEFAULT_WINDOW_WEEKS),
             "regions": regions,
             "districts": districts,
             "trend": trend,
@@ -108,6 +113,47 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
     )
 
 
+@reports_required
+def map_report(request: HttpRequest, ags: str) -> HttpResponse:
+    """The district map of one service, chosen in a plain GET form (works without JS)."""
+    state = report_state_get(request.user, ags)
+    services = list(cov.coverage_services())
+    service, unknown = _service_choice(request, services)
+    if service is None:
+        raise Http404
+    coverage = cov.coverage_for_state(state, services=services)
+    districts = selectors.area_tables(coverage, service)[1]
+    export = _export([districts], request, f"karte-{state.ags}-{service.slug}")
+    if export is not None:
+        return export
+    return render(
+        request,
+        "reports/map_report.html",
+        {
+            "state": state,
+            "services": services,
+            "service": service,
+            "unknown_service": unknown,
+            "export_base": f"?service={service.slug}&",
+            "figures": coverage.total(service),
+            "districts": districts,
+            "areas": selectors.map_for_service(coverage, service, link=True),
+            "legend": maps.legend(),
+            "map_width": maps.MAP_WIDTH,
+            "map_height": _map_height(state),
+        },
+    )
+
+
+def _service_choice(request: HttpRequest, services: list[Service]) -> tuple[Service | None, bool]:
+    """The service of `?service=`; the first one (and True) when the slug is unknown."""
+    slug = request.GET.get("service", "")
+    chosen = next((service for service in services if service.slug == slug), None)
+    if chosen is not None:
+        return chosen, False
+    return (services[0] if services else None), bool(slug)
+
+
 def _map_height(state: State) -> float:
     projected = maps.district_map(state.ags)
     return projected.height if projected else 0
@@ -117,13 +163,31 @@ def _map_height(state: State) -> float:
 def district_report(request: HttpRequest, ags: str) -> HttpResponse:
     district = report_district_get(request.user, ags)
     services = list(cov.coverage_services())
-    table = selectors.district_table(district, services)
-    export = exports.table_response(
-        table, request.GET.get("format", ""), f"versorgung-{slugify(district.ags)}"
-    )
+    service, unknown = _service_choice(request, services)
+    report = selectors.district_report(district, services, service)
+    tables = [report.figures, report.authorities]
+    if report.municipalities is not None:
+        tables.append(report.municipalities)
+    export = _export(tables, request, f"versorgung-{slugify(district.ags)}")
     if export is not None:
         return export
-    return render(request, "reports/district_report.html", {"district": district, "table": table})
+    municipal_map = maps.municipality_map(district.ags)
+    return render(
+        request,
+        "reports/district_report.html",
+        {
+            "district": district,
+            "report": report,
+            "services": services,
+            "service": service,
+            "unknown_service": unknown,
+            "export_base": f"?service={service.slug}&" if service else "?",
+            "areas": report.areas,
+            "legend": maps.status_legend(selectors.map_status_labels(), report.areas or []),
+            "map_width": maps.MAP_WIDTH,
+            "map_height": municipal_map.height if municipal_map else 0,
+        },
+    )
 
 
 def public_summary(request: HttpRequest) -> HttpResponse:
@@ -137,16 +201,16 @@ def public_summary(request: HttpRequest) -> HttpResponse:
         else:
             raise Http404
     overview = selectors.state_overview(state, public=True)
-    export = exports.table_response(
-        overview.table, request.GET.get("format", ""), f"versorgung-{state.ags}"
-    )
-    if export is not None:
-        return export
-    service = _chosen_service(request, overview.coverage.services)
+    service, unknown = _service_choice(request, overview.coverage.services)
+    tables = [overview.table]
     areas = districts = None
     if service is not None:
         areas = selectors.map_for_service(overview.coverage, service, link=False)
         districts = selectors.area_tables(overview.coverage, service, public=True)[1]
+        tables.append(districts)
+    export = _export(tables, request, f"versorgung-{state.ags}")
+    if export is not None:
+        return export
     return render(
         request,
         "reports/public_summary.html",
@@ -155,8 +219,10 @@ def public_summary(request: HttpRequest) -> HttpResponse:
             "state": state,
             "overview": overview,
             "service": service,
+            "unknown_service": unknown,
             "areas": areas,
             "districts": districts,
+            "export_base": f"?land={state.ags}&service={service.slug if service else ''}&",
             "legend": maps.legend(),
             "map_width": maps.MAP_WIDTH,
             "map_height": _map_height(state),

@@ -29,3 +29,9 @@ def sort_link(column: Column, current: str) -> dict[str, str]:
     if current == f"-{column.key}":
         return {"next": column.key, "aria": "descending"}
     return {"next": column.key, "aria": ""}
+
+
+@register.filter
+def fmt(value: Any, kind: str) -> str:
+    """A single figure formatted like the table cells (`{{ figures.live|fmt:"int" }}`)."""
+    return display(value, kind)

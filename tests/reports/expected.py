@@ -7,6 +7,7 @@ roll-in history, and shares nothing with reports.coverage but the definitions.
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from geo.models import Authority, Municipality, State
@@ -89,3 +90,74 @@ def expected(
         "ordered": ordered,
         "in_progress": ordered - live,
     }
+
+
+def live_count_at(state: State, service, moment: datetime.datetime) -> int:  # type: ignore[no-untyped-def]
+    return int(expected(state, service, moment=moment)["live"])  # type: ignore[call-overload]
+
+
+def projection_label(
+    state: State,
+    service,  # type: ignore[no-untyped-def]
+    *,
+    today: datetime.date,
+    window_start: datetime.datetime,
+    window_weeks: int = 8,
+) -> tuple[str, bool]:
+    """(label, target reachable) by linear extrapolation of the window, computed by hand."""
+    now = expected(state, service)
+    responsible, live = int(now["responsible"]), int(now["live"])  # type: ignore[call-overload]
+    if responsible and live == responsible:
+        return "flächendeckend erreicht", True
+    gained = live - live_count_at(state, service, window_start)
+    if gained <= 0:
+        return "bei aktuellem Tempo nicht absehbar", False
+    days = math.ceil((responsible - live) * window_weeks * 7 / gained)
+    date = today + datetime.timedelta(days=days)
+    return date.strftime("%d.%m.%Y"), date <= state.target_date
+
+
+STATUS = {
+    "live": "live",
+    "in_progress": "in Einführung",
+    "on_hold": "zurückgestellt",
+    "not_ordered": "nicht bestellt",
+    "not_responsible": "nicht zuständig",
+}
+
+
+def authority_status(authority: Authority, service) -> str:  # type: ignore[no-untyped-def]
+    """What the district drill-down must show for the authority and service."""
+    serves = (
+        authority.is_municipal_level
+        if service.level == "municipal"
+        else (authority.is_district_level)
+    )
+    if not serves:
+        return STATUS["not_responsible"]
+    active = [
+        o
+        for o in Order.objects.filter(authority=authority, service=service).select_related(
+            "rollin__stage"
+        )
+        if o.cancelled_at is None
+    ]
+    if not active:
+        return STATUS["not_ordered"]
+    rollin = active[0].rollin
+    if rollin.status == "live":
+        return STATUS["live"]
+    key = "on_hold" if rollin.status == "on_hold" else "in_progress"
+    return f"{STATUS[key]} ({rollin.stage.label})"
+
+
+def municipality_status(municipality: Municipality, service) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """(responsible authority's name, its status) for one municipality."""
+    authority = (
+        municipality.municipal_authority
+        if service.level == "municipal"
+        else municipality.district_authority
+    )
+    if authority is None:
+        return "", STATUS["not_responsible"]
+    return authority.name, authority_status(authority, service)
