@@ -21,8 +21,15 @@ setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_portal
 
+# honcho hands the web process port 5000 unless PORT is set, and the worker reaches the
+# simulated Fachverfahren and writes e-mail links through the web server: all must agree.
+# `-e /dev/null`: .env holds docker compose's production settings, not those of `make run`.
+WEB_PORT := $(or $(PORT),8000)
 run: setup
-	$(BIN)/honcho -f Procfile.dev start
+	PORT=$(WEB_PORT) \
+	ROLLIN_SIMULATOR_BASE_URL=$${ROLLIN_SIMULATOR_BASE_URL:-http://127.0.0.1:$(WEB_PORT)/rollin/simulator} \
+	DIGITALMARKT_BASE_URL=$${DIGITALMARKT_BASE_URL:-http://127.0.0.1:$(WEB_PORT)} \
+	$(BIN)/honcho -e /dev/null -f Procfile.dev start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

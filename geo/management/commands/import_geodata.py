@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from geo.importers import GeoDataError
-from geo.services import geodata_import_files
+from geo.selectors import geodata_stock
+from geo.services import ImportReport, geodata_import_files
 
 
 def parse_states(value: str | list[str]) -> list[str] | None:
@@ -67,13 +68,16 @@ class Command(BaseCommand):
             )
         except GeoDataError as error:
             raise CommandError(f"Import abgebrochen, nichts geändert: {error}") from error
-        if report is None:
-            return
+        if report is not None:
+            self._print_report(report)
+        self.stdout.write(f"Bestand: {geodata_stock(states)}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Import fertig in {time.monotonic() - started:.1f} s.")
+        )
+
+    def _print_report(self, report: ImportReport) -> None:
         self.stdout.write(f"{'':14}{'neu':>10}{'geändert':>10}{'unverändert':>13}")
         for name, counts in report.counts.items():
             self.stdout.write(
                 f"{name:14}{counts.created:>10}{counts.updated:>10}{counts.unchanged:>13}"
             )
-        self.stdout.write(
-            self.style.SUCCESS(f"Import fertig in {time.monotonic() - started:.1f} s.")
-        )

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from geo.importers import GeoDataError
 from geo.management.commands.import_geodata import parse_states
+from geo.selectors import geodata_stock
 from geo.services import geodata_import_files
 from portal.demo import DemoLogin, demo_users_ensure
 
@@ -51,11 +52,19 @@ class Command(BaseCommand):
         Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
 
     def _import_geodata(self) -> None:
+        data_dir = Path(settings.DIGITALMARKT_DATA_DIR)
+        if not data_dir.is_dir():
+            raise CommandError(
+                f"Ordner mit den Referenzdaten fehlt: {data_dir}. DIGITALMARKT_DATA_DIR auf den "
+                "Ordner mit germany_municipalities.csv setzen, z. B. "
+                "DIGITALMARKT_DATA_DIR=/pfad/zu/shared/data/de make run"
+            )
+        states = parse_states(settings.DIGITALMARKT_IMPORT_STATES)
         try:
             report = geodata_import_files(
                 source="csv",
-                states=parse_states(settings.DIGITALMARKT_IMPORT_STATES),
-                data_dir=Path(settings.DIGITALMARKT_DATA_DIR),
+                states=states,
+                data_dir=data_dir,
                 skip_unchanged=True,
                 progress=lambda message: self.stdout.write(message),
             )
@@ -69,6 +78,7 @@ class Command(BaseCommand):
                 for name, c in report.counts.items()
             )
             self.stdout.write(f"Referenzdaten: {summary}")
+        self.stdout.write(f"Referenzdaten im Bestand: {geodata_stock(states)}.")
 
     def _call_if_present(self, name: str) -> None:
         # Catalog and demo roll-ins are loaded by their apps' commands where those exist.

@@ -1,0 +1,60 @@
+"""Reads of the geography: what the database holds, summed for the import commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from geo.models import Authority, District, Municipality, Region, State
+
+
+@dataclass(frozen=True)
+class GeodataStock:
+    states: int
+    regions: int
+    landkreise: int
+    cities: int
+    municipalities: int
+    population: int
+    authorities: int
+
+    @property
+    def districts(self) -> int:
+        return self.landkreise + self.cities
+
+    def __str__(self) -> str:
+        def n(value: int) -> str:
+            return f"{value:,}".replace(",", ".")
+
+        return (
+            f"{n(self.states)} {'Land' if self.states == 1 else 'Länder'}, "
+            f"{n(self.regions)} Regierungsbezirke, "
+            f"{n(self.districts)} Kreise ({n(self.landkreise)} Landkreise, "
+            f"{n(self.cities)} kreisfreie Städte), {n(self.municipalities)} Gemeinden mit "
+            f"{n(self.population)} Einwohnern, {n(self.authorities)} Behörden"
+        )
+
+
+def geodata_stock(states: list[str] | None = None) -> GeodataStock:
+    """Counts of the imported geography, for the given state keys (None: all of them)."""
+
+    def scoped(queryset, field: str):  # type: ignore[no-untyped-def]
+        return queryset.filter(**{f"{field}__in": states}) if states else queryset
+
+    districts = scoped(District.objects, "state__ags").aggregate(
+        landkreise=Count("pk", filter=Q(kind=District.Kind.LANDKREIS)),
+        cities=Count("pk", filter=Q(kind=District.Kind.KREISFREIE_STADT)),
+    )
+    municipalities = scoped(Municipality.objects, "state__ags").aggregate(
+        count=Count("pk"), population=Sum("population")
+    )
+    return GeodataStock(
+        states=scoped(State.objects, "ags").count(),
+        regions=scoped(Region.objects, "state__ags").count(),
+        landkreise=districts["landkreise"],
+        cities=districts["cities"],
+        municipalities=municipalities["count"],
+        population=municipalities["population"] or 0,
+        authorities=scoped(Authority.objects, "state__ags").count(),
+    )
