@@ -14,6 +14,7 @@ _ENTRIES: list[tuple[str, object, set[str] | None]] = [
     ("reports:public_summary", _("Versorgung"), None),
     ("orders:order_list", _("Meine Bestellungen"), {Role.STAFF}),
     ("orders:basket", _("Warenkorb"), {Role.STAFF}),
+    ("accounts:my_authority", _("Meine Behörde"), {Role.STAFF}),
     ("dashboard:overview", _("Koordination"), {Role.COORDINATOR, Role.ADMIN}),
     ("dashboard:my_tasks", _("Meine Aufgaben"), {Role.COORDINATOR, Role.ADMIN}),
     ("accounts:membership_queue", _("Zugehörigkeiten"), {Role.COORDINATOR, Role.ADMIN}),

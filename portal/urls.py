@@ -9,6 +9,7 @@ urlpatterns = [
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("nutzungsbedingungen/", views.terms, name="terms"),
     path("benachrichtigungen/", views.notification_list, name="notifications"),
     path(
         "benachrichtigungen/gelesen/",

@@ -29,6 +29,10 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
 
 
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/terms.html")
+
+
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(request.user.notifications.all(), 25).get_page(request.GET.get("page"))

@@ -196,3 +196,45 @@ def test_queue_runs_constant_queries(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         page = client.get(reverse("accounts:membership_queue")).content.decode()
     assert page.count("Bestätigen<span") == 6
+
+
+def test_invited_person_who_must_sign_up_first_lands_on_the_invitation(
+    client, abensberg, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The invitation link survives login page, sign-up and e-mail verification (allauth next)."""
+    import re
+    from urllib.parse import quote
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            actor=CoordinatorFactory(), email="neu@abensberg.example", authority=abensberg
+        )
+    link = reverse("accounts:invitation_accept", args=[invitation.token])
+    mailoutbox.clear()
+
+    login_url = client.get(link).url
+    assert login_url == f"{reverse('account_login')}?next={quote(link)}"
+    login_page = client.get(login_url).content.decode()
+    signup_url = f"{reverse('account_signup')}?next={quote(link, safe='')}"
+    assert signup_url in login_page
+    signup_page = client.get(signup_url).content.decode()
+    assert f'name="next" value="{link}"' in signup_page
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "neu@abensberg.example",
+            "password1": "Sehr-Sicheres-Passwort-2026",
+            "password2": "Sehr-Sicheres-Passwort-2026",
+            "next": link,
+        },
+    )
+    [verification] = mailoutbox
+    confirm_path = re.search(r"https?://[^/\s]+(/konto/[^\s]+)", verification.body).group(1)
+    response = client.post(confirm_path)
+
+    assert response.url == link
+    assert "Einladung" in client.get(link).content.decode()
+    assert client.post(link).url == reverse("accounts:my_authority")
+    invitation.refresh_from_db()
+    assert invitation.accepted_by.authority == abensberg

@@ -282,3 +282,16 @@ def test_coordinator_cannot_use_the_basket(client):
     response = client.post(reverse("orders:basket_add"), {"service": ServiceFactory().slug})
     assert response.status_code == 302
     assert not BasketItem.objects.exists()
+
+
+def test_review_step_links_the_terms_of_use(client, staff):
+    service = ServiceFactory()
+    client.force_login(staff)
+    client.post(reverse("orders:basket_add"), {"service": service.slug})
+    client.post(reverse("orders:checkout_service", args=[service.slug]), form_data(service))
+
+    page = client.get(reverse("orders:checkout_review")).content.decode()
+
+    assert f'href="{reverse("portal:terms")}"' in page
+    terms = client.get(reverse("portal:terms")).content.decode()
+    assert "Stornierung" in terms and "Nachnutzungsvertrag" in terms

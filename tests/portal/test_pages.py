@@ -58,6 +58,7 @@ def test_health_fails_with_503_when_the_broker_is_down(client, monkeypatch) -> N
         ("portal:imprint", "Impressum"),
         ("portal:privacy", "Datenschutzerklärung"),
         ("portal:accessibility", "Erklärung zur Barrierefreiheit"),
+        ("portal:terms", "Nutzungsbedingungen"),
     ],
 )
 def test_legal_pages_render_with_content(client, url_name, heading) -> None:
