@@ -48,3 +48,63 @@ def open_manual_item(rollin: Rollin) -> RollinItem | None:
         if item.status != RollinItem.Status.DONE:
             return item if item.definition.kind == ItemDefinition.Kind.MANUAL else None
     return None
+
+
+PDF = b"%PDF-1.4\n% signed re-use agreement\n%%EOF\n"
+
+
+def walk_to(order: Order, item_code: str, coordinator: Any) -> RollinItem:
+    """Walk the order with the real services until `item_code` is the open manual item.
+
+    Automatic items run through the in-process simulated Fachverfahren; people's items before
+    it are completed by the order's staff or `coordinator`, as the item says.
+    """
+    from django.core.files.base import ContentFile
+
+    from rollin.connectors import InProcessConnector
+    from rollin.services import rollin_advance, rollin_item_complete
+
+    rollin = Rollin.objects.get(order=order)
+    for _step in range(20):
+        rollin_advance(order_id=order.pk, connector=InProcessConnector())
+        item = open_manual_item(rollin)
+        assert item is not None, f"{order.number} has no open manual item ({rollin.status})"
+        if item.definition.code == item_code:
+            return item
+        actor = (
+            coordinator
+            if item.definition.actor == ItemDefinition.Actor.COORDINATOR
+            else order.placed_by
+        )
+        document = (
+            ContentFile(PDF, name="vertrag.pdf") if item.definition.requires_document else None
+        )
+        rollin_item_complete(item_id=item.pk, actor=actor, document=document)
+    raise AssertionError(f"{order.number} never reached {item_code}")
+
+
+def assert_clean_stage_walk(rollin: Rollin) -> list[str]:
+    """The history is gap-free and its stages are the template's, in order, each entered once.
+
+    Returns the stage codes entered so far. Checks: seq runs 1..n and matches last_seq; the
+    first entry is "placed" at the template's first stage; every stage move leaves the stage
+    the previous move entered and enters the template's next one (no stage skipped or doubled).
+    """
+    from rollin.models import HistoryEntry
+
+    history = list(rollin.history.select_related("from_stage", "to_stage").order_by("seq"))
+    assert [h.seq for h in history] == list(range(1, len(history) + 1))
+    rollin.refresh_from_db()
+    assert rollin.last_seq == len(history)
+    assert history[0].action == HistoryEntry.Action.PLACED
+    entered = [history[0].to_stage.code]
+    for entry in history[1:]:
+        if entry.action == HistoryEntry.Action.ADVANCED:
+            assert entry.from_stage.code == entered[-1], [h.action for h in history]
+            entered.append(entry.to_stage.code)
+    template_stages = list(
+        rollin.template.stages.order_by("position").values_list("code", flat=True)
+    )
+    assert entered == template_stages[: len(entered)]
+    assert entered[-1] == rollin.stage.code
+    return entered

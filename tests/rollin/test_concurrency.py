@@ -10,7 +10,12 @@ from django.db import connection
 from rollin.connectors import ConnectorResult, InProcessConnector
 from rollin.models import HistoryEntry, Rollin, RollinItem
 from rollin.services import rollin_advance, rollin_item_complete
-from tests.factories_rollin import coordinator_for, open_manual_item, order_with_rollin
+from tests.factories_rollin import (
+    assert_clean_stage_walk,
+    coordinator_for,
+    open_manual_item,
+    order_with_rollin,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,8 +107,14 @@ def test_two_workers_on_one_order_advance_it_once(require_postgres) -> None:  # 
         )
     )
     assert sorted(done) == sorted(connector.calls)
-    seqs = list(rollin.history.values_list("seq", flat=True))
-    assert seqs == list(range(1, len(seqs) + 1))
+    assert assert_clean_stage_walk(rollin) == [
+        "bestellt",
+        "vertrag",
+        "kickoff",
+        "anbindung",
+        "konfiguration",
+        "test",
+    ]
 
 
 def test_two_workers_racing_on_a_stage_move_move_it_once(require_postgres) -> None:  # type: ignore[no-untyped-def]
@@ -129,3 +140,4 @@ def test_two_workers_racing_on_a_stage_move_move_it_once(require_postgres) -> No
     assert rollin.history.filter(action="advanced", to_stage__code="test").count() == 1
     for code in ("zustellpunkt", "erreichbarkeit", "testantrag_senden", "quittung_pruefen"):
         assert rollin.history.filter(action="item_done", item__definition__code=code).count() == 1
+    assert assert_clean_stage_walk(rollin)[-1] == "test"

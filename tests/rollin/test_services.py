@@ -24,7 +24,12 @@ from rollin.services import (
     rollin_start,
     rollin_sweep,
 )
-from tests.factories_rollin import coordinator_for, open_manual_item, order_with_rollin
+from tests.factories_rollin import (
+    assert_clean_stage_walk,
+    coordinator_for,
+    open_manual_item,
+    order_with_rollin,
+)
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 test"
@@ -62,10 +67,7 @@ def to_anbindung(order, coordinator) -> Rollin:  # type: ignore[no-untyped-def]
 
 
 def assert_gap_free(rollin: Rollin) -> None:
-    seqs = list(rollin.history.order_by("seq").values_list("seq", flat=True))
-    assert seqs == list(range(1, len(seqs) + 1))
-    rollin.refresh_from_db()
-    assert rollin.last_seq == len(seqs)
+    assert_clean_stage_walk(rollin)
 
 
 def test_start_is_idempotent_and_records_placed_once() -> None:

@@ -8,7 +8,12 @@ from django.core.files.base import ContentFile
 from rollin.connectors import InProcessConnector
 from rollin.models import HistoryEntry, ItemDefinition, Rollin
 from rollin.services import rollin_advance, rollin_item_complete
-from tests.factories_rollin import coordinator_for, open_manual_item, order_with_rollin
+from tests.factories_rollin import (
+    assert_clean_stage_walk,
+    coordinator_for,
+    open_manual_item,
+    order_with_rollin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,5 +77,4 @@ def test_order_walks_to_live_with_people_completing_their_items(
         "schulung",
         "wirkbetrieb",
     ]
-    seqs = list(rollin.history.values_list("seq", flat=True))
-    assert seqs == list(range(1, len(seqs) + 1))
+    assert assert_clean_stage_walk(rollin) == ["bestellt", *advanced]
