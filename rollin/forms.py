@@ -28,7 +28,12 @@ class CompleteItemForm(forms.Form):
 
 class DocumentItemForm(CompleteItemForm):
     document = forms.FileField(
-        label=_("Dokument (PDF)"), help_text=_("Das unterschriebene Dokument als PDF-Datei.")
+        label=_("Dokument (PDF)"),
+        help_text=_("Das unterschriebene Dokument als PDF-Datei."),
+        error_messages={
+            "required": _("Bitte laden Sie das unterschriebene Dokument als PDF-Datei hoch."),
+            "empty": _("Die hochgeladene Datei ist leer."),
+        },
     )
 
     def clean_document(self) -> UploadedFile:
@@ -66,7 +71,8 @@ class ContactsItemForm(CompleteItemForm):
                 label=_("%(role)s: Name") % {"role": label}, max_length=150
             )
             self.fields[f"{code}_email"] = forms.EmailField(
-                label=_("%(role)s: E-Mail") % {"role": label}
+                label=_("%(role)s: E-Mail") % {"role": label},
+                error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
             )
 
     def item_data(self) -> dict[str, Any]:
@@ -91,5 +97,34 @@ def complete_form_class(item: RollinItem) -> type[CompleteItemForm]:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Begründung"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Bitte geben Sie einen Grund an.")},
     )
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label is not None:  # several reason forms on one page need telling apart
+            self.fields["reason"].label = label
+
+
+HOLD_LABEL = _("Grund der Zurückstellung")
+CANCEL_LABEL = _("Grund der Stornierung")
+REJECT_LABEL = _("Grund der Zurückweisung")
+
+
+def hold_form(data: Any = None) -> ReasonForm:
+    return ReasonForm(data, prefix="hold", label=HOLD_LABEL)
+
+
+def cancel_form(data: Any = None) -> ReasonForm:
+    return ReasonForm(data, prefix="cancel", label=CANCEL_LABEL)
+
+
+def reject_form(item: RollinItem, data: Any = None) -> ReasonForm:
+    return ReasonForm(data, prefix=f"reject{item.pk}", label=REJECT_LABEL)
+
+
+def complete_form(item: RollinItem, data: Any = None, files: Any = None) -> CompleteItemForm:
+    return complete_form_class(item)(data, files, item=item, prefix=f"item{item.pk}")

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from orders.selectors import order_visible_to
 from rollin import transitions
-from rollin.forms import ReasonForm, complete_form_class
+from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
 
 
@@ -37,11 +37,17 @@ class RollinPanel:
     may_cancel: bool = False
     may_assign: bool = False
     may_remind: bool = False
-    reason_form: Any = field(default_factory=ReasonForm)
+    hold_form: Any = field(default_factory=hold_form)
+    cancel_form: Any = field(default_factory=cancel_form)
 
 
-def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
-    """Everything the partial renders, in a fixed number of queries."""
+def rollin_panel(rollin: Rollin, user: Any, bound: dict[str, Any] | None = None) -> RollinPanel:
+    """Everything the partial renders, in a fixed number of queries.
+
+    `bound` holds forms the user just submitted with errors, by prefix: they are shown again
+    as typed instead of fresh ones, so nothing the user entered is lost.
+    """
+    bound = bound or {}
     rollin = (
         Rollin.objects.select_related("order__authority", "stage", "template", "assignee")
         .prefetch_related(
@@ -66,10 +72,10 @@ def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
                 item=item,
                 may_complete=may_complete,
                 may_reject=may_reject,
-                form=complete_form_class(item)(item=item, prefix=f"item{item.pk}")
-                if may_complete
+                form=bound.get(f"item{item.pk}") or complete_form(item) if may_complete else None,
+                reject_form=bound.get(f"reject{item.pk}") or reject_form(item)
+                if may_reject
                 else None,
-                reject_form=ReasonForm(prefix=f"reject{item.pk}") if may_reject else None,
             )
         )
     history = list(
@@ -87,4 +93,6 @@ def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
         may_cancel=transitions.can_cancel(rollin, user),
         may_assign=transitions.can_assign(rollin, user) and rollin.assignee_id != user.pk,
         may_remind=transitions.can_remind(rollin, user),
+        hold_form=bound.get("hold") or hold_form(),
+        cancel_form=bound.get("cancel") or cancel_form(),
     )

@@ -202,6 +202,14 @@ def rollin_item_reject(*, item_id: int, actor: Any, reason: str) -> RollinItem:
         reason=item.rejection_reason,
     )
     rollin.save()
+    # _settle_status told the owner the item is theirs again; this says why.
+    tell_status(
+        rollin,
+        users=people_for(rollin, item.definition.actor),
+        key=f"rejected:{rollin.last_seq}",
+        text=_("Bestellung %(n)s: „%(i)s“ wurde zurückgewiesen: %(r)s")
+        % {"n": rollin.order.number, "i": item.definition.label, "r": item.rejection_reason},
+    )
     return item
 
 
@@ -261,6 +269,13 @@ def rollin_resume(*, rollin_id: int, actor: Any) -> Rollin:
         to_status=rollin.status,
     )
     rollin.save()
+    if from_status == Status.ON_HOLD:  # the staff were told of the hold, so of its end too
+        tell_status(
+            rollin,
+            users=staff_of(rollin),
+            key=f"resumed:{rollin.last_seq}",
+            text=_("Bestellung %(n)s wird fortgesetzt.") % {"n": rollin.order.number},
+        )
     _enqueue_advance(rollin.order_id)
     return rollin
 

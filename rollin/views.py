@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from orders.access import order_get_for_user
 from orders.models import Order
 from rollin import services
-from rollin.forms import ReasonForm, complete_form_class
-from rollin.models import RollinItem
+from rollin.forms import cancel_form, complete_form, hold_form, reject_form
+from rollin.models import Rollin, RollinItem
 from rollin.simulator import simulate
 
 
@@ -42,35 +42,46 @@ def _back(order: Order) -> HttpResponse:
     return redirect(reverse("orders:order_detail", args=[order.number]) + "#rollin")
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field_name, errors in form.errors.items():
-        label = form.fields[field_name].label if field_name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+def _rerender(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
+    """The order page again, with the submitted forms as typed and their errors (400)."""
+    from orders.views import order_detail  # the order page is the orders app's
+
+    request.rollin_bound_forms = forms  # type: ignore[attr-defined]  # read by rollin_tags
+    response = order_detail(request, order.number)
+    response.status_code = 400
+    return response
 
 
-def _run(request: HttpRequest, action: Any, success: str) -> None:
+def _run(
+    request: HttpRequest, order: Order, action: Any, success: str, forms: dict[str, Any]
+) -> HttpResponse:
+    """Call the service; on a refused transition show why and keep what was typed."""
     try:
         action()
     except services.TransitionError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    else:
-        messages.success(request, success)
+        return _rerender(request, order, forms)
+    messages.success(request, success)
+    return _back(order)
+
+
+def _invalid(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
+    messages.error(request, _("Bitte prüfen Sie Ihre Angaben; die Fehler stehen am Formular."))
+    return _rerender(request, order, forms)
 
 
 @login_required
 @require_POST
 def item_complete(request: HttpRequest, item_id: int) -> HttpResponse:
     order, item = _item_for_user(request.user, item_id)
-    form = complete_form_class(item)(
-        request.POST, request.FILES, item=item, prefix=f"item{item.pk}"
-    )
+    form = complete_form(item, request.POST, request.FILES)
+    forms = {form.prefix: form}
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(order)
-    _run(
+        return _invalid(request, order, forms)
+    return _run(
         request,
+        order,
         lambda: services.rollin_item_complete(
             item_id=item.pk,
             actor=request.user,
@@ -78,26 +89,27 @@ def item_complete(request: HttpRequest, item_id: int) -> HttpResponse:
             data=form.item_data(),
         ),
         _("„%(item)s“ ist erledigt.") % {"item": item.definition.label},
+        forms,
     )
-    return _back(order)
 
 
 @login_required
 @require_POST
 def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
     order, item = _item_for_user(request.user, item_id)
-    form = ReasonForm(request.POST, prefix=f"reject{item.pk}")
+    form = reject_form(item, request.POST)
+    forms = {form.prefix: form}
     if not form.is_valid():
-        _form_errors(request, form)
-        return _back(order)
-    _run(
+        return _invalid(request, order, forms)
+    return _run(
         request,
+        order,
         lambda: services.rollin_item_reject(
             item_id=item.pk, actor=request.user, reason=form.cleaned_data["reason"]
         ),
         _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.label},
+        forms,
     )
-    return _back(order)
 
 
 @login_required
@@ -115,74 +127,89 @@ def item_document(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
-def _rollin_action(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]:
     order = order_get_for_user(request.user, number)
-    rollin = getattr(order, "rollin", None)
+    rollin = Rollin.objects.filter(order=order).first()
     if rollin is None:
         raise Http404(_("Kein Roll-in."))
-    if kind in ("hold", "cancel"):
-        form = ReasonForm(request.POST, prefix=kind)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return _back(order)
-        reason = form.cleaned_data["reason"]
-    actions = {
-        "hold": (
-            lambda: services.rollin_hold(rollin_id=rollin.pk, actor=request.user, reason=reason),
-            _("Die Bestellung ist zurückgestellt."),
-        ),
-        "resume": (
-            lambda: services.rollin_resume(rollin_id=rollin.pk, actor=request.user),
-            _("Die Bestellung wird fortgesetzt."),
-        ),
-        "cancel": (
-            lambda: services.rollin_cancel(rollin_id=rollin.pk, actor=request.user, reason=reason),
-            _("Die Bestellung ist storniert."),
-        ),
-        "assign": (
-            lambda: services.rollin_assign(
-                rollin_id=rollin.pk, actor=request.user, assignee=request.user
-            ),
-            _("Die Bestellung ist Ihnen zugewiesen."),
-        ),
-        "remind": (
-            lambda: services.rollin_remind(rollin_id=rollin.pk, actor=request.user),
-            _("Die Erinnerung ist versandt."),
-        ),
-    }
-    action, success = actions[kind]
-    _run(request, action, success)
-    return _back(order)
+    return order, rollin
 
 
 @login_required
 @require_POST
 def rollin_hold(request: HttpRequest, number: str) -> HttpResponse:
-    return _rollin_action(request, number, "hold")
-
-
-@login_required
-@require_POST
-def rollin_resume(request: HttpRequest, number: str) -> HttpResponse:
-    return _rollin_action(request, number, "resume")
+    order, rollin = _order_and_rollin(request, number)
+    form = hold_form(request.POST)
+    if not form.is_valid():
+        return _invalid(request, order, {"hold": form})
+    return _run(
+        request,
+        order,
+        lambda: services.rollin_hold(
+            rollin_id=rollin.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Die Bestellung ist zurückgestellt."),
+        {"hold": form},
+    )
 
 
 @login_required
 @require_POST
 def rollin_cancel(request: HttpRequest, number: str) -> HttpResponse:
-    return _rollin_action(request, number, "cancel")
+    order, rollin = _order_and_rollin(request, number)
+    form = cancel_form(request.POST)
+    if not form.is_valid():
+        return _invalid(request, order, {"cancel": form})
+    return _run(
+        request,
+        order,
+        lambda: services.rollin_cancel(
+            rollin_id=rollin.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Die Bestellung ist storniert."),
+        {"cancel": form},
+    )
+
+
+@login_required
+@require_POST
+def rollin_resume(request: HttpRequest, number: str) -> HttpResponse:
+    order, rollin = _order_and_rollin(request, number)
+    return _run(
+        request,
+        order,
+        lambda: services.rollin_resume(rollin_id=rollin.pk, actor=request.user),
+        _("Die Bestellung wird fortgesetzt."),
+        {},
+    )
 
 
 @login_required
 @require_POST
 def rollin_assign(request: HttpRequest, number: str) -> HttpResponse:
-    return _rollin_action(request, number, "assign")
+    order, rollin = _order_and_rollin(request, number)
+    return _run(
+        request,
+        order,
+        lambda: services.rollin_assign(
+            rollin_id=rollin.pk, actor=request.user, assignee=request.user
+        ),
+        _("Die Bestellung ist Ihnen zugewiesen."),
+        {},
+    )
 
 
 @login_required
 @require_POST
 def rollin_remind(request: HttpRequest, number: str) -> HttpResponse:
-    return _rollin_action(request, number, "remind")
+    order, rollin = _order_and_rollin(request, number)
+    return _run(
+        request,
+        order,
+        lambda: services.rollin_remind(rollin_id=rollin.pk, actor=request.user),
+        _("Die Erinnerung ist versandt."),
+        {},
+    )
 
 
 # --- the simulated Fachverfahren --------------------------------------------------------------

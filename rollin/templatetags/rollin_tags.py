@@ -10,7 +10,12 @@ from rollin.selectors import RollinPanel, rollin_panel
 register = template.Library()
 
 
-@register.simple_tag
-def rollin_panel_for(rollin: Rollin, user: Any) -> RollinPanel:
-    """The partial's data: built by rollin.selectors, so the template holds no rules."""
-    return rollin_panel(rollin, user)
+@register.simple_tag(takes_context=True)
+def rollin_panel_for(context: Any, rollin: Rollin, user: Any) -> RollinPanel:
+    """The partial's data: built by rollin.selectors, so the template holds no rules.
+
+    A rollin view that re-renders the order page after bad input leaves the submitted forms
+    on the request (see rollin.views._rerender), so they come back with what was typed.
+    """
+    request = context.get("request")
+    return rollin_panel(rollin, user, bound=getattr(request, "rollin_bound_forms", None))
