@@ -17,7 +17,9 @@ import random
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Model
@@ -80,6 +82,11 @@ class GenerationResult:
     items: int = 0
     history: int = 0
     capacity: int = 0
+
+
+def last_generation_path() -> Path:
+    database = Path(str(connection.settings_dict["NAME"])).stem
+    return Path(settings.VAR_DIR) / "bench" / f"generator-{database}.json"
 
 
 def load_template(template: StageTemplate) -> TemplateInfo:
@@ -544,6 +551,17 @@ def foreign_key_checks_off() -> Iterator[None]:
     yield
 
 
+def refresh_statistics() -> None:
+    """Fresh statistics for every table (geo and user tables too), or the planner judges half
+    a million rows by an empty table and picks nested loops over 500,000 index probes.
+    VACUUM also sets the visibility map, so index-only scans work as they will once
+    autovacuum has run; inside a transaction (tests) only ANALYZE is possible."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+
+
 def reset_orders() -> None:
     """Remove every order and what hangs off it (bench databases only)."""
     if connection.vendor == "postgresql":
@@ -624,11 +642,7 @@ def generate_orders(
             progress("Bestellungen", min(start + batch_size, len(plans)), len(plans))
     for model in (Order, Rollin, RollinItem, HistoryEntry):
         sync_id_sequence(model)
-    if connection.vendor == "postgresql":
-        # Fresh statistics, or the planner judges half a million rows by an empty table.
-        with connection.cursor() as cursor:
-            for model in (Order, Rollin, RollinItem, HistoryEntry, User, Authority, Service):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    refresh_statistics()
     for year, last_value in builder.numbers.items():
         OrderNumberSequence.objects.update_or_create(year=year, defaults={"last_value": last_value})
     result.orders = len(plans)

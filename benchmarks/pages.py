@@ -16,7 +16,6 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from catalog.models import Service
 from geo.models import State
 
-ACTIVE_LIVE = "o.cancelled_at IS NULL AND r.status = 'live'"
 ORDER_JOIN = (
     "FROM orders_order o JOIN rollin_rollin r ON r.order_id = o.id "
     "JOIN geo_authority a ON a.id = o.authority_id"
@@ -73,20 +72,75 @@ class PageSpec:
         return None
 
 
-COVERAGE_BY_STATE_AND_SERVICE = f"""
-SELECT a.state_id, o.service_id, COUNT(*) AS orders,
+# An order counts for coverage only where the authority serves the service's level.
+SERVES_LEVEL = (
+    "((s.level = 'municipal' AND a.is_municipal_level) "
+    "OR (s.level = 'district' AND a.is_district_level))"
+)
+COVERAGE_JOIN = f"{ORDER_JOIN} JOIN catalog_service s ON s.id = o.service_id"
+
+
+def coverage_by_district(where: str) -> str:
+    """Ordered, live and live population per (service, district): what every coverage figure
+    of a state's report, map and API rows adds up."""
+    return f"""
+SELECT o.service_id, a.district_id, COUNT(*) AS ordered,
        COUNT(*) FILTER (WHERE r.status = 'live') AS live,
-       COALESCE(SUM(a.population) FILTER (WHERE r.status = 'live'), 0) AS live_population
-{ORDER_JOIN}
-WHERE o.cancelled_at IS NULL
-GROUP BY a.state_id, o.service_id
-"""
-POPULATION_BY_STATE = """
-SELECT state_id,
-       SUM(population) FILTER (WHERE is_municipal_level) AS municipal,
-       SUM(population) FILTER (WHERE is_district_level) AS district
-FROM geo_authority GROUP BY state_id
-"""
+       COALESCE(SUM(a.population) FILTER (WHERE r.status = 'live'), 0) AS population_live
+{COVERAGE_JOIN}
+WHERE o.cancelled_at IS NULL AND {SERVES_LEVEL} AND {where}
+GROUP BY o.service_id, a.district_id"""
+
+
+def responsible_by_district(where: str) -> str:
+    return f"""
+SELECT district_id,
+       COUNT(*) FILTER (WHERE is_municipal_level),
+       SUM(population) FILTER (WHERE is_municipal_level),
+       COUNT(*) FILTER (WHERE is_district_level), SUM(population) FILTER (WHERE is_district_level)
+FROM geo_authority WHERE {where} GROUP BY district_id"""
+
+
+def went_live_by_day(where: str) -> str:
+    """The trend and projection: orders entering the live stage per service and day (from the
+    history), and such orders cancelled later: the two event streams of a coverage trend."""
+    return f"""
+SELECT o.service_id, (h.created_at AT TIME ZONE 'Europe/Berlin')::date, COUNT(*),
+       SUM(a.population)
+FROM rollin_historyentry h
+JOIN rollin_stagedefinition sd ON sd.id = h.to_stage_id AND sd.is_live
+JOIN rollin_rollin r ON r.id = h.rollin_id
+JOIN orders_order o ON o.id = r.order_id
+JOIN geo_authority a ON a.id = o.authority_id
+JOIN catalog_service s ON s.id = o.service_id
+WHERE h.action = 'advanced' AND {SERVES_LEVEL} AND {where}
+GROUP BY 1, 2"""
+
+
+def cancelled_after_live_by_day(where: str) -> str:
+    return f"""
+SELECT o.service_id, (o.cancelled_at AT TIME ZONE 'Europe/Berlin')::date, COUNT(*),
+       SUM(a.population)
+FROM orders_order o
+JOIN geo_authority a ON a.id = o.authority_id
+JOIN catalog_service s ON s.id = o.service_id
+WHERE o.cancelled_at IS NOT NULL AND {SERVES_LEVEL} AND {where}
+  AND EXISTS (SELECT 1 FROM rollin_historyentry h
+              JOIN rollin_rollin r ON r.id = h.rollin_id
+              JOIN rollin_stagedefinition sd ON sd.id = h.to_stage_id AND sd.is_live
+              WHERE r.order_id = o.id AND h.action = 'advanced')
+GROUP BY 1, 2"""
+
+
+STATE = "a.state_id = %(state)s"
+STATE_SERVICE = "a.state_id = %(state)s AND o.service_id = %(service)s"
+STATE_REPORT_SQL = [
+    coverage_by_district(STATE),
+    responsible_by_district("state_id = %(state)s"),
+    went_live_by_day(STATE),
+    cancelled_after_live_by_day(STATE),
+]
+ACTIVE_STATUSES = "('in_progress', 'waiting')"
 
 PAGES: list[PageSpec] = [
     PageSpec(
@@ -94,11 +148,19 @@ PAGES: list[PageSpec] = [
         label="Leistungskatalog",
         url_names=["catalog:service_list"],
         role="anonymous",
+        # The first page of ten services with the authorities that ordered / run each.
         sql=[
-            "SELECT s.id, s.slug, s.name, s.short_description, s.level, s.status, "
-            "COUNT(p.prerequisite_id) FROM catalog_service s "
-            "LEFT JOIN catalog_service_prerequisites p ON p.service_id = s.id "
-            "GROUP BY s.id ORDER BY s.position, s.name"
+            """SELECT s.id, s.slug, s.name, s.short_description, s.level, s.status,
+                   COUNT(DISTINCT o.authority_id) FILTER (WHERE o.cancelled_at IS NULL),
+                   COUNT(DISTINCT o.authority_id)
+                       FILTER (WHERE o.cancelled_at IS NULL AND r.status = 'live')
+               FROM (SELECT * FROM catalog_service ORDER BY position, name LIMIT 10) s
+               LEFT JOIN orders_order o ON o.service_id = s.id
+               LEFT JOIN rollin_rollin r ON r.order_id = o.id
+               GROUP BY s.id, s.slug, s.name, s.short_description, s.level, s.status,
+                        s.position
+               ORDER BY s.position, s.name""",
+            "SELECT COUNT(*) FROM catalog_service",
         ],
         is_report=False,
     ),
@@ -107,13 +169,23 @@ PAGES: list[PageSpec] = [
         label="Koordination: Übersicht",
         url_names=["dashboard:overview"],
         role="coordinator",
+        # Matrix service × stage and the status totals in one pass, then the weekly series.
         sql=[
-            f"""SELECT r.stage_id, r.status, COUNT(*),
-                   COUNT(*) FILTER (WHERE r.overdue_flagged_at IS NOT NULL
-                                    AND r.status IN ('in_progress', 'waiting', 'failing'))
+            f"""SELECT o.service_id, sd.position, r.status, COUNT(*),
+                   COUNT(*) FILTER (WHERE r.due_at < now()
+                                    AND r.status NOT IN ('live', 'cancelled'))
+                {ORDER_JOIN} JOIN rollin_stagedefinition sd ON sd.id = r.stage_id
+                WHERE a.state_id = ANY(%(states)s)
+                GROUP BY 1, 2, 3""",
+            f"""SELECT date_trunc('week', o.created_at AT TIME ZONE 'Europe/Berlin'), COUNT(*)
                 {ORDER_JOIN}
-                WHERE a.state_id = ANY(%(states)s) AND o.cancelled_at IS NULL
-                GROUP BY r.stage_id, r.status"""
+                WHERE a.state_id = ANY(%(states)s)
+                  AND o.created_at >= now() - interval '26 weeks'
+                GROUP BY 1""",
+            f"""SELECT date_trunc('week', r.live_at AT TIME ZONE 'Europe/Berlin'), COUNT(*)
+                {ORDER_JOIN}
+                WHERE a.state_id = ANY(%(states)s) AND r.live_at >= now() - interval '26 weeks'
+                GROUP BY 1""",
         ],
     ),
     PageSpec(
@@ -121,82 +193,58 @@ PAGES: list[PageSpec] = [
         label="Koordination: Bestellliste gefiltert",
         url_names=["dashboard:order_list"],
         role="coordinator",
-        query=lambda ctx: f"?status=failing&service={ctx.service.pk}&state={ctx.state.pk}",
+        query=lambda ctx: (
+            f"?state={ctx.state.pk}&service={ctx.service.pk}&status=in_progress&sort=-due"
+        ),
         sql=[
-            f"""SELECT o.id, o.number, a.name, s.name, r.status, sd.label, r.due_at
+            f"""SELECT o.id, o.number, a.name, d.name, s.name, sd.label, r.status, r.due_at,
+                   u.email
                 {ORDER_JOIN} JOIN catalog_service s ON s.id = o.service_id
+                JOIN geo_district d ON d.id = a.district_id
                 JOIN rollin_stagedefinition sd ON sd.id = r.stage_id
-                WHERE a.state_id = %(state)s AND o.service_id = %(service)s
-                  AND r.status = 'failing'
-                ORDER BY o.created_at DESC, o.id DESC LIMIT 50""",
+                LEFT JOIN accounts_user u ON u.id = r.assignee_id
+                WHERE {STATE_SERVICE} AND r.status IN {ACTIVE_STATUSES}
+                ORDER BY r.due_at DESC NULLS LAST, o.id DESC LIMIT 50""",
             f"""SELECT COUNT(*) {ORDER_JOIN}
-                WHERE a.state_id = %(state)s AND o.service_id = %(service)s
-                  AND r.status = 'failing'""",
+                WHERE {STATE_SERVICE} AND r.status IN {ACTIVE_STATUSES}""",
         ],
     ),
     PageSpec(
-        key="state_overview",
-        label="Bericht: Länderübersicht",
-        url_names=["reports:state_overview"],
+        key="state_report",
+        label="Bericht: Versorgung eines Landes",
+        url_names=["reports:state_report"],
         role="viewer",
-        sql=[COVERAGE_BY_STATE_AND_SERVICE, POPULATION_BY_STATE],
-    ),
-    PageSpec(
-        key="state_detail",
-        label="Bericht: ein Land (Kreise)",
-        url_names=["reports:state_detail", "reports:state_report", "reports:state"],
-        role="viewer",
-        sql=[
-            f"""SELECT a.district_id, o.service_id, COUNT(*) FILTER (WHERE r.status = 'live'),
-                   COALESCE(SUM(a.population) FILTER (WHERE r.status = 'live'), 0)
-                {ORDER_JOIN}
-                WHERE a.state_id = %(state)s AND o.cancelled_at IS NULL
-                GROUP BY a.district_id, o.service_id""",
-            "SELECT id, population FROM geo_district WHERE state_id = %(state)s",
-        ],
+        sql=STATE_REPORT_SQL,
     ),
     PageSpec(
         key="service_report",
-        label="Bericht: eine Leistung",
-        url_names=["reports:service_report", "reports:service_detail"],
+        label="Bericht: eine Leistung im Land",
+        url_names=["reports:service_report"],
         role="viewer",
         sql=[
-            f"""SELECT a.state_id, r.stage_id, r.status, COUNT(*), SUM(a.population)
-                {ORDER_JOIN}
-                WHERE o.service_id = %(service)s AND o.cancelled_at IS NULL
-                GROUP BY a.state_id, r.stage_id, r.status""",
-            f"""SELECT date_trunc('month', r.live_at), COUNT(*) {ORDER_JOIN}
-                WHERE o.service_id = %(service)s AND {ACTIVE_LIVE}
-                GROUP BY 1 ORDER BY 1""",
+            coverage_by_district(STATE_SERVICE),
+            responsible_by_district("state_id = %(state)s"),
+            went_live_by_day(STATE_SERVICE),
+            cancelled_after_live_by_day(STATE_SERVICE),
         ],
     ),
     PageSpec(
         key="map",
-        label="Karte (Kreise)",
-        url_names=["reports:map", "reports:coverage_map", "reports:service_map"],
+        label="Karte: Kreise einer Leistung",
+        url_names=["reports:map_report", "reports:public_summary"],
         role="viewer",
-        sql=[
-            f"""SELECT a.district_id, COALESCE(SUM(a.population), 0) {ORDER_JOIN}
-                WHERE o.service_id = %(service)s AND {ACTIVE_LIVE}
-                GROUP BY a.district_id""",
-            "SELECT id, ags, population FROM geo_district",
-        ],
+        query=lambda ctx: f"?land={ctx.state.ags}&service={ctx.service.slug}",
+        sql=[coverage_by_district(STATE), responsible_by_district("state_id = %(state)s")],
     ),
     PageSpec(
         key="api_coverage",
-        label="API: Abdeckung",
-        url_names=[
-            "coverage-list",
-            "coverage_states",
-            "coverage-states",
-            "api_coverage",
-            "coverage_list",
-            "/api/v1/coverage/",
-            "/api/v1/coverage/states/",
-            "/api/v1/coverage/laender/",
-        ],
+        label="API: Abdeckung aller Länder",
+        url_names=["api-coverage-state-list", "/api/v1/coverage/states/"],
         role="anonymous",
-        sql=[COVERAGE_BY_STATE_AND_SERVICE, POPULATION_BY_STATE],
+        sql=[
+            coverage_by_district("TRUE"),
+            responsible_by_district("TRUE"),
+        ],
     ),
     PageSpec(
         key="csv_export",
@@ -207,6 +255,7 @@ PAGES: list[PageSpec] = [
         runs=1,
         sql_runs=1,
         warmup=False,
+        is_report=False,
         sql=[
             f"""SELECT o.number, a.name, a.code, d.name, st.name, s.name, sd.label, r.status,
                    u.email, o.created_at, r.due_at, r.live_at, o.contact_name, o.contact_email

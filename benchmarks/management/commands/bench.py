@@ -18,14 +18,16 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Q
 from django.test import Client, override_settings
 
 from accounts.models import Role
 from benchmarks import measure
-from benchmarks.generator import ensure_bench_user
+from benchmarks.generator import ensure_bench_user, last_generation_path
 from benchmarks.pages import PAGES, Context, PageSpec
 from catalog.models import Service
 from geo.models import Authority, State
@@ -49,6 +51,18 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=4)
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-memory", action="store_true")
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=500_000,
+            help="Bestellungen, die generate_national auf einer leeren Datenbank erzeugt",
+        )
+        parser.add_argument("--services", type=int, default=50)
+        parser.add_argument(
+            "--skip-geo",
+            action="store_true",
+            help="Vorhandene Geodaten nutzen, Deutschland nicht importieren (Tests).",
+        )
         parser.add_argument("--probe", choices=["export", "sweep"], help=argparse.SUPPRESS)
         parser.add_argument("--probe-url", default="", help=argparse.SUPPRESS)
 
@@ -61,13 +75,31 @@ class Command(BaseCommand):
                 "Der Benchmark braucht PostgreSQL: DATABASE_URL=postgres://… setzen und "
                 "`manage.py generate_national` ausführen."
             )
+        generated = self._prepare(options)
         with override_settings(DEBUG=False):
             report = self._run(options)
+        report["meta"]["generator"] = generated or _last_generation()
         target = settings.VAR_DIR / "bench"
         target.mkdir(parents=True, exist_ok=True)
         path = target / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.json"
         path.write_text(json.dumps(report, indent=2, default=str))
         self.stdout.write(f"\nErgebnis: {path}")
+
+    def _prepare(self, options: dict[str, Any]) -> dict[str, Any] | None:
+        """A fresh database gets its schema and the national data first: one command."""
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("Datenbank ohne aktuelles Schema: migrate …")
+            call_command("migrate", interactive=False, verbosity=0)
+        if Order.objects.exists():
+            return None
+        self.stdout.write(
+            f"Keine Bestellungen: generate_national --services {options['services']} "
+            f"--orders {options['orders']} …"
+        )
+        args = [f"--services={options['services']}", f"--orders={options['orders']}"]
+        call_command("generate_national", *args, *(["--skip-geo"] if options["skip_geo"] else []))
+        return _last_generation()
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -285,6 +317,12 @@ class Command(BaseCommand):
                 f"\n{result['label']}: langsamste Abfrage {result['slowest_ms']:.0f} ms: "
                 f"{result['slowest_sql'][:160]}…\n  " + "\n  ".join(plan[:6] + plan[-2:])
             )
+
+
+def _last_generation() -> dict[str, Any] | None:
+    """What generate_national wrote about its last run (wall time, sizes), if anything."""
+    path = last_generation_path()
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def _mark(ok: bool | None) -> str:

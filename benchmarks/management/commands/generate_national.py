@@ -9,6 +9,8 @@ orders exist, unless --reset (which deletes every order: bench databases only).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 from typing import Any
 
@@ -86,6 +88,22 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Roll-in-Status: {result.rollins_by_status}")
+        path = generator.last_generation_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(
+                {
+                    "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "seconds": round(elapsed, 1),
+                    "orders": result.orders,
+                    "services": result.services,
+                    "items": result.items,
+                    "history": result.history,
+                    "rollins_by_status": result.rollins_by_status,
+                },
+                indent=2,
+            )
+        )
 
     def _ensure_germany(self) -> None:
         if Municipality.objects.count() >= GERMANY_MUNICIPALITIES and State.objects.count() >= 16:
