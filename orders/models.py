@@ -53,6 +53,9 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("Bestellung")
         verbose_name_plural = _("Bestellungen")
+        # The default order of every list (newest first, LIMIT 50) and the weekly series read
+        # this index instead of sorting or scanning all orders.
+        indexes = [models.Index(fields=["created_at", "id"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["authority", "service"],
