@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 MANAGE = str(settings.BASE_DIR / "manage.py")
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -46,7 +47,7 @@ def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) ->
     if warmup:
         consume(client.get(url))
     timings = []
-    queries = 0
+    queries = statements_total = 0
     slowest: dict[str, str] = {"sql": "", "time": "0"}
     status = 0
     size = 0
@@ -60,7 +61,10 @@ def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) ->
             timings.append(time.perf_counter() - started)
         status = response.status_code
         if last:
-            queries = len(captured.captured_queries)  # type: ignore[union-attr]
+            statements = captured.captured_queries  # type: ignore[union-attr]
+            # Transaction control (the session's save wraps its UPDATE) is not a query.
+            queries = sum(1 for q in statements if not TRANSACTION_CONTROL.match(q["sql"]))
+            statements_total = len(statements)
             slowest = max(
                 captured.captured_queries,  # type: ignore[union-attr]
                 key=lambda q: float(q["time"]),
@@ -75,6 +79,7 @@ def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) ->
         "p50_ms": percentile(timings, 0.5) * 1000,
         "p95_ms": percentile(timings, 0.95) * 1000,
         "queries": queries,
+        "statements": statements_total,
     }
 
 

@@ -87,10 +87,11 @@ class OrderFilter(django_filters.FilterSet):
         self.filters["stage"].extra["choices"] = [
             (stage.code, stage.label) for stage in stages_for_filters()
         ]
+        self.coordinators = _coordinators_of(states)
         self.filters["assignee"].extra["choices"] = [
             ("me", _("Mir")),
             ("unassigned", _("Niemandem")),
-            *((str(pk), name) for pk, name in _coordinators_of(states)),
+            *((str(user.pk), user.get_full_name() or user.email) for user in self.coordinators),
         ]
 
     @property
@@ -130,13 +131,12 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(rollin__assignee_id=int(value))
 
 
-def _coordinators_of(states: QuerySet[State]) -> list[tuple[int, str]]:
-    people = (
+def _coordinators_of(states: QuerySet[State]) -> list[User]:
+    return list(
         User.objects.filter(role=Role.COORDINATOR, is_active=True, states__in=states)
         .distinct()
         .order_by("last_name", "email")
     )
-    return [(user.pk, user.get_full_name() or user.email) for user in people]
 
 
 def order_filter_for(user: Any, data: Any, queryset: QuerySet[Order]) -> OrderFilter:

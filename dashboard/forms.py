@@ -37,13 +37,24 @@ class BulkActionForm(forms.Form):
     # The list's filter query string, so "all filtered" means what the user saw.
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        assignees: list[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         states = user.states.all()
         people = User.objects.filter(role=Role.COORDINATOR, is_active=True)
         if not user.is_operator:
             people = people.filter(states__in=states)
-        self.fields["assignee"].queryset = people.distinct().order_by("last_name", "email")
+        field = self.fields["assignee"]
+        field.queryset = people.distinct().order_by("last_name", "email")
+        if assignees is not None:
+            # The list page already read the same people for its filter: show those instead
+            # of a second query (the queryset still validates a submitted choice).
+            field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in assignees)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -58,7 +58,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "headers": sort_headers(request.GET),
             "query": query.urlencode(),
-            "bulk_form": BulkActionForm(user=request.user, initial={"query": query.urlencode()}),
+            "bulk_form": BulkActionForm(
+                user=request.user,
+                initial={"query": query.urlencode()},
+                # Operators may assign coordinators of no state too: their own query.
+                assignees=None if request.user.is_operator else filterset.coordinators,
+            ),
             "sync_limit": services.SYNC_LIMIT,
         },
     )
