@@ -168,7 +168,8 @@ def order_with_history(
     return order
 
 
-def build_world(*, extra_municipal_authorities: int = 0) -> ReportWorld:
+def build_world(*, extra_municipal_authorities: int = 0, orders: bool = True) -> ReportWorld:
+    """The world; `orders=False` leaves every authority without orders (for the roll-in demo)."""
     state = factories.StateFactory(ags="09", name="Bayern")
     other = factories.StateFactory(ags="08", name="Baden-Württemberg")
     obb = Region.objects.create(ags="091", name="Oberbayern", state=state)
@@ -323,6 +324,8 @@ def build_world(*, extra_municipal_authorities: int = 0) -> ReportWorld:
             slug="geplant", name="Geplante Leistung", status=Service.Status.PLANNED
         ),
     )
+    if not orders:
+        return world
     ew, fs = world.municipal_service, world.district_service
     order_with_history(
         world, a["muenchen"], ew, placed=world.weeks_ago(30), live=world.weeks_ago(20)

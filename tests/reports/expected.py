@@ -22,9 +22,15 @@ def share(part: int, whole: int) -> Decimal:
     return Decimal("99.9") if value == 100 and part < whole else value
 
 
-def _population(authority: Authority, level: str) -> int:
-    field = "municipal_authority" if level == "municipal" else "district_authority"
-    return sum(m.population for m in Municipality.objects.filter(**{field: authority}))
+def _populations(state: State, level: str) -> dict[int, int]:
+    """Authority id → population of the municipalities it serves at `level` (summed here)."""
+    field = "municipal_authority_id" if level == "municipal" else "district_authority_id"
+    served: dict[int, int] = {}
+    for authority_id, population in Municipality.objects.filter(state=state).values_list(
+        field, "population"
+    ):
+        served[authority_id] = served.get(authority_id, 0) + population
+    return served
 
 
 def _live_now(order: Order) -> bool:
@@ -66,19 +72,24 @@ def expected(
         and (district_ags is None or a.district.ags == district_ags)
         and (region_ags is None or (a.district.region and a.district.region.ags == region_ags))
     ]
+    served = _populations(state, level)
+    all_orders = (
+        Order.objects.filter(authority__state=state, service=service)
+        .select_related("rollin")
+        .prefetch_related("rollin__history__to_stage")
+    )
+    by_authority: dict[int, list[Order]] = {}
+    for order in all_orders:
+        by_authority.setdefault(order.authority_id, []).append(order)
     responsible = len(authorities)
-    population = sum(_population(a, level) for a in authorities)
+    population = sum(served.get(a.pk, 0) for a in authorities)
     live = population_live = ordered = 0
     for authority in authorities:
-        orders = [
-            o
-            for o in Order.objects.filter(authority=authority, service=service)
-            if _active_on(o, moment)
-        ]
+        orders = [o for o in by_authority.get(authority.pk, []) if _active_on(o, moment)]
         ordered += len(orders)
         if any(_live_now(o) if moment is None else _live_on(o, moment) for o in orders):
             live += 1
-            population_live += _population(authority, level)
+            population_live += served.get(authority.pk, 0)
     return {
         "responsible": responsible,
         "live": live,

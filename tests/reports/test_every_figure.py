@@ -22,6 +22,7 @@ from geo.models import Authority, Municipality
 from orders.models import Order
 from reports.selectors import FIGURE_COLUMNS
 from reports.tables import display
+from tests import factories
 from tests.factories_reports import build_world
 from tests.reports import html
 from tests.reports.expected import (
@@ -34,23 +35,6 @@ from tests.reports.expected import (
 pytestmark = pytest.mark.django_db
 
 WINDOW_WEEKS = 8
-
-
-@pytest.fixture(params=["hand-made", "demo"])
-def world(request, db):  # type: ignore[no-untyped-def]
-    """The hand-made report world; and the same with the roll-in demo's orders on top.
-
-    The demo (`manage.py demo_rollin`, as `make run` does) places orders through the real
-    services and walks them through the roll-in on a simulated clock: real histories with
-    live, waiting, on-hold and failing roll-ins that this module did not choose.
-    """
-    built = build_world(extra_municipal_authorities=24 if request.param == "demo" else 0)
-    if request.param == "demo":
-        call_command("demo_rollin", orders=40, seed=11, stdout=io.StringIO())
-        demo = Order.objects.filter(placed_by__email__endswith="@demo.digitalmarkt.example")
-        statuses = set(demo.values_list("rollin__status", flat=True))
-        assert "live" in statuses and len(statuses) >= 3, statuses
-    return built
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
@@ -72,7 +56,7 @@ def _services(world):  # type: ignore[no-untyped-def]
     return [world.district_service, world.municipal_service]
 
 
-def test_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def check_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
     rows = html.table(page, "leistungen")
@@ -94,8 +78,7 @@ def test_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore[
     assert f"{full} von 5 Leistungen sind flächendeckend verfügbar" in page
 
 
-@pytest.mark.parametrize("which", ["municipal_service", "district_service"])
-def test_service_report(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+def check_service_report(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
     service = getattr(world, which)
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:service_report", args=["09", service.slug])).content.decode()
@@ -152,8 +135,7 @@ def test_service_report(client, world, bavaria_viewer, which) -> None:  # type: 
         assert cells["share_population"] == display(exp["share_population"], "pct"), date_text
 
 
-@pytest.mark.parametrize("which", ["municipal_service", "district_service"])
-def test_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+def check_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
     service = getattr(world, which)
     client.force_login(bavaria_viewer)
     url = reverse("reports:map_report", args=["09"]) + f"?service={service.slug}"
@@ -174,8 +156,7 @@ def test_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignore
     assert sum(1 for t in titles.values() if t.endswith("keine zuständige Behörde")) == 93
 
 
-@pytest.mark.parametrize("ags", ["09162", "09273", "09274"])
-def test_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # type: ignore[no-untyped-def]
+def check_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # type: ignore[no-untyped-def]
     client.force_login(bavaria_viewer)
     for service in _services(world):
         url = reverse("reports:district_report", args=[ags]) + f"?service={service.slug}"
@@ -223,8 +204,7 @@ def test_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # typ
         )
 
 
-@pytest.mark.parametrize("which", ["municipal_service", "district_service"])
-def test_public_summary(client, world, which) -> None:  # type: ignore[no-untyped-def]
+def check_public_summary(client, world, which) -> None:  # type: ignore[no-untyped-def]
     service = getattr(world, which)
     for state in (world.state, world.other_state):
         url = reverse("reports:public_summary") + f"?land={state.ags}&service={service.slug}"
@@ -254,7 +234,7 @@ def _api_row_equals(row: dict, exp: dict[str, object], where: str) -> None:
             assert got == value, (where, key)
 
 
-def test_api_every_endpoint(client, world) -> None:  # type: ignore[no-untyped-def]
+def check_api_every_endpoint(client, world) -> None:  # type: ignore[no-untyped-def]
     states = (world.other_state, world.state)
     rows = client.get(reverse("api-coverage-state-list")).json()["results"]
     assert len(rows) == 4
@@ -322,8 +302,7 @@ def _xlsx_value(value: object, kind: str) -> object:
     return value
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # type: ignore[no-untyped-def]
+def check_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # type: ignore[no-untyped-def]
     client.force_login(bavaria_viewer)
     read, value = (_csv, _csv_value) if fmt == "csv" else (_xlsx, _xlsx_value)
 
@@ -397,3 +376,61 @@ def test_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # type
         assert (row["Zuständige Behörde"], row["Stand"]) == municipality_status(
             municipality, world.municipal_service
         )
+
+
+# --- The tests: the hand-made world per page, and the roll-in demo through all pages at once ----
+
+
+def test_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+    check_state_overview(client, world, bavaria_viewer)
+
+
+@pytest.mark.parametrize("which", ["municipal_service", "district_service"])
+def test_service_report(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+    check_service_report(client, world, bavaria_viewer, which)
+
+
+@pytest.mark.parametrize("which", ["municipal_service", "district_service"])
+def test_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+    check_map_page(client, world, bavaria_viewer, which)
+
+
+@pytest.mark.parametrize("ags", ["09162", "09273", "09274"])
+def test_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # type: ignore[no-untyped-def]
+    check_district_drill_down(client, world, bavaria_viewer, ags)
+
+
+@pytest.mark.parametrize("which", ["municipal_service", "district_service"])
+def test_public_summary(client, world, which) -> None:  # type: ignore[no-untyped-def]
+    check_public_summary(client, world, which)
+
+
+def test_api_every_endpoint(client, world) -> None:  # type: ignore[no-untyped-def]
+    check_api_every_endpoint(client, world)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # type: ignore[no-untyped-def]
+    check_every_table_export(client, world, bavaria_viewer, fmt)
+
+
+def test_the_roll_in_demo_data(client, db) -> None:  # type: ignore[no-untyped-def]
+    """The demo of `make run` (`manage.py demo_rollin`): orders placed through the real
+    services and walked through the roll-in on a simulated clock — histories this module did
+    not choose — and every page, export and API figure still equals the count by hand."""
+    world = build_world(extra_municipal_authorities=24, orders=False)
+    call_command("demo_rollin", orders=40, seed=11, stdout=io.StringIO())
+    demo = Order.objects.filter(placed_by__email__endswith="@demo.digitalmarkt.example")
+    statuses = set(demo.values_list("rollin__status", flat=True))
+    assert "live" in statuses and len(statuses) >= 3, statuses
+    viewer = factories.ViewerFactory(email="ministerium@stmd.example", states=[world.state])
+    check_state_overview(client, world, viewer)
+    for which in ("municipal_service", "district_service"):
+        check_service_report(client, world, viewer, which)
+        check_map_page(client, world, viewer, which)
+        check_public_summary(client, world, which)
+    for district in world.districts:
+        check_district_drill_down(client, world, viewer, district.ags)
+    check_api_every_endpoint(client, world)
+    for fmt in ("csv", "xlsx"):
+        check_every_table_export(client, world, viewer, fmt)
