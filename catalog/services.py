@@ -16,6 +16,7 @@ from geo.models import State
 class CatalogLoadResult:
     services_created: int
     services_updated: int
+    services_unchanged: int = 0
 
 
 @transaction.atomic
@@ -25,12 +26,15 @@ def catalog_load(
     fachverfahren: list[dict[str, str]] | None = None,
     funding_programmes: list[dict[str, Any]] | None = None,
     services: list[dict[str, Any]] | None = None,
+    refresh: bool = False,
 ) -> CatalogLoadResult:
-    """Create or refresh the catalog from reference data; running it again changes nothing.
+    """Create what is missing of the reference catalog; running it again changes nothing.
 
-    Rows are matched by their natural key (code, slug, product), so a second run updates in
-    place. Cost items have no natural key and operators edit them in the admin, so they are
-    written only for a service that has none yet.
+    Rows are matched by their natural key (code, slug, product). Rows that exist belong to the
+    operators, who edit them in the admin, so they are left alone — `make run` runs this on
+    every start. `refresh=True` writes the reference texts, prerequisites and Fachverfahren
+    over existing rows (to take over improved reference content). Cost items have no natural
+    key, so they are written only for a service that has none yet, even on refresh.
     """
     prerequisites = reference_data.PREREQUISITES if prerequisites is None else prerequisites
     fachverfahren = reference_data.FACHVERFAHREN if fachverfahren is None else fachverfahren
@@ -38,53 +42,67 @@ def catalog_load(
         reference_data.FUNDING_PROGRAMMES if funding_programmes is None else funding_programmes
     )
     services = reference_data.SERVICES if services is None else services
+    upsert = _update_or_create if refresh else _get_or_create
 
     prerequisite_by_code = {
-        row["code"]: Prerequisite.objects.update_or_create(
-            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        row["code"]: upsert(
+            Prerequisite, {"code": row["code"]}, {k: v for k, v in row.items() if k != "code"}
         )[0]
         for row in prerequisites
     }
     fachverfahren_by_key = {
-        row["key"]: Fachverfahren.objects.update_or_create(
-            product=row["product"],
-            interface_standard=row["interface_standard"],
-            defaults={
-                "vendor": row["vendor"],
-                "min_version": row["min_version"],
-                "note": row["note"],
-            },
+        row["key"]: upsert(
+            Fachverfahren,
+            {"product": row["product"], "interface_standard": row["interface_standard"]},
+            {"vendor": row["vendor"], "min_version": row["min_version"], "note": row["note"]},
         )[0]
         for row in fachverfahren
     }
-    programme_by_slug = {row["slug"]: _funding_programme_upsert(row) for row in funding_programmes}
+    programme_by_slug = {
+        row["slug"]: upsert(FundingProgramme, {"slug": row["slug"]}, _programme_fields(row))[0]
+        for row in funding_programmes
+    }
 
-    created = updated = 0
+    created = updated = unchanged = 0
     for row in services:
-        service, was_created = _service_upsert(row, programme_by_slug)
-        service.prerequisites.set([prerequisite_by_code[code] for code in row["prerequisites"]])
-        service.fachverfahren.set([fachverfahren_by_key[key] for key in row["fachverfahren"]])
+        service, was_created = upsert(
+            Service, {"slug": row["slug"]}, _service_fields(row, programme_by_slug)
+        )
+        if was_created or refresh:
+            service.prerequisites.set([prerequisite_by_code[c] for c in row["prerequisites"]])
+            service.fachverfahren.set([fachverfahren_by_key[k] for k in row["fachverfahren"]])
         if not service.cost_items.exists():
             CostItem.objects.bulk_create(
                 CostItem(service=service, position=index, **cost)
                 for index, cost in enumerate(row["costs"])
             )
         created += was_created
-        updated += not was_created
-    return CatalogLoadResult(services_created=created, services_updated=updated)
+        updated += refresh and not was_created
+        unchanged += not refresh and not was_created
+    return CatalogLoadResult(
+        services_created=created, services_updated=updated, services_unchanged=unchanged
+    )
 
 
-def _funding_programme_upsert(row: dict[str, Any]) -> FundingProgramme:
+def _get_or_create(model: type[Any], keys: dict[str, Any], fields: dict[str, Any]) -> Any:
+    return model.objects.get_or_create(**keys, defaults=fields)
+
+
+def _update_or_create(model: type[Any], keys: dict[str, Any], fields: dict[str, Any]) -> Any:
+    return model.objects.update_or_create(**keys, defaults=fields)
+
+
+def _programme_fields(row: dict[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in row.items() if k not in {"slug", "state_ags"}}
     # The state may not be imported yet (fresh database); the programme still applies.
     fields["state"] = State.objects.filter(ags=row["state_ags"]).first()
-    return FundingProgramme.objects.update_or_create(slug=row["slug"], defaults=fields)[0]
+    return fields
 
 
-def _service_upsert(
+def _service_fields(
     row: dict[str, Any], programme_by_slug: dict[str, FundingProgramme]
-) -> tuple[Service, bool]:
+) -> dict[str, Any]:
     relations = {"prerequisites", "fachverfahren", "funding", "costs"}
     fields = {k: v for k, v in row.items() if k not in relations and k != "slug"}
     fields["funding_programme"] = programme_by_slug.get(row.get("funding") or "")
-    return Service.objects.update_or_create(slug=row["slug"], defaults=fields)
+    return fields

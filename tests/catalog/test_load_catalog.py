@@ -32,7 +32,39 @@ def test_loading_twice_creates_nothing_new() -> None:
     call_command("load_catalog", stdout=out)
     assert _counts() == first
     assert first[0] == 5
-    assert "0 Leistungen neu, 5 aktualisiert" in out.getvalue()
+    assert "0 Leistungen neu, 0 aktualisiert, 5 unverändert" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_reload_keeps_what_operators_edited_and_refresh_takes_over_the_reference(catalog) -> None:  # type: ignore[no-untyped-def]
+    service = catalog["ewaffe"]
+    service.short_description = "Von der Betreiberin angepasst."
+    service.status = Service.Status.PLANNED
+    service.save()
+    service.prerequisites.remove(Prerequisite.objects.get(code="fit-connect"))
+    programme = FundingProgramme.objects.get()
+    programme.rate_percent = Decimal("75.00")
+    programme.save()
+
+    call_command("load_catalog", stdout=StringIO())  # what every `make run` does
+
+    service.refresh_from_db()
+    programme.refresh_from_db()
+    assert service.short_description == "Von der Betreiberin angepasst."
+    assert service.status == Service.Status.PLANNED
+    assert not service.prerequisites.filter(code="fit-connect").exists()
+    assert programme.rate_percent == Decimal("75.00")
+
+    out = StringIO()
+    call_command("load_catalog", "--refresh", stdout=out)
+
+    assert "0 Leistungen neu, 5 aktualisiert, 0 unverändert" in out.getvalue()
+    service.refresh_from_db()
+    programme.refresh_from_db()
+    assert service.short_description.startswith("Waffenrechtliche Anträge")
+    assert service.status == Service.Status.AVAILABLE
+    assert service.prerequisites.filter(code="fit-connect").exists()
+    assert programme.rate_percent == Decimal("80.00")
 
 
 @pytest.mark.django_db
