@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def test_bench_refuses_to_run_without_postgres(settings):
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        pytest.skip("runs on SQLite only")
+        pytest.skip(
+            "the refusal is only reachable on SQLite; on PostgreSQL "
+            "test_bench_runs_end_to_end_on_postgres runs the whole command instead"
+        )
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("bench", stdout=StringIO())
 
@@ -99,3 +102,47 @@ def test_page_spec_takes_the_first_url_name_that_resolves(small_state):
     assert by_path.resolve_url(ctx) == "/bestellungen/"
     nothing = pages.PageSpec(key="z", label="z", url_names=["/gibt-es-nicht/x/"], role="viewer")
     assert nothing.resolve_url(ctx) is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("require_postgres")
+def test_bench_runs_end_to_end_on_postgres(small_state, monkeypatch, settings, tmp_path):
+    """`make bench` in small: it generates its own data, measures all eight pages, serves
+    them with gunicorn under load and runs both memory probes, all on the test database
+    (committed rows, so the second processes see them)."""
+    settings.VAR_DIR = tmp_path
+    database = settings.DATABASES["default"]
+    host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
+    url = f"postgres://{database['USER']}{password}@{host}/{database['NAME']}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DIGITALMARKT_VAR_DIR", str(tmp_path))
+    out = StringIO()
+
+    call_command(
+        "bench",
+        "--skip-geo",
+        "--orders=60",
+        "--services=4",
+        "--runs=1",
+        "--sql-runs=1",
+        "--load-seconds=1",
+        "--concurrency=2",
+        stdout=out,
+    )
+
+    report = json.loads(next((tmp_path / "bench").glob("2*.json")).read_text())
+    assert report["meta"]["orders"] == 60
+    assert report["meta"]["generator"]["orders"] == 60
+    assert report["skipped"] == []
+    assert set(report["pages"]) == {spec.key for spec in pages.PAGES}
+    for key, result in report["pages"].items():
+        assert result["status"] == 200, key
+        assert result["queries"] > 0 and result["sql_ms"] > 0, key
+    throughput = report["throughput"]
+    assert throughput["hello"]["rps"] > 0 and throughput["overview"]["rps"] > 0
+    assert throughput["hello"]["errors"] == 0 and throughput["overview"]["errors"] == 0
+    export, sweep = report["memory"]["export"], report["memory"]["sweep"]
+    assert export["peak_mb"] > 0 and "gestreamt" in export["note"], export
+    assert sweep["peak_mb"] > 0, sweep
+    assert "Durchsatz" in out.getvalue()
