@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from catalog.models import CostItem, Prerequisite, Service
+from orders.models import Order
 from rollin.models import Rollin, StageDefinition
 
 
@@ -21,17 +23,20 @@ def service_visible_to(user: Any) -> QuerySet[Service]:
 def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[Service]:
     """Annotate how many authorities ordered the service and how many run it live.
 
-    One aggregate over orders ⟕ rollin for all services of the query, so the number of
-    queries does not grow with the number of services. Cancelled orders count for neither.
+    Correlated subqueries, not a join with GROUP BY: PostgreSQL evaluates them only for the
+    rows it returns (a page of ten services), not over every order of every service, and the
+    number of queries does not grow with the number of services. Cancelled orders count for
+    neither.
     """
-    active = Q(orders__cancelled_at__isnull=True)
+    active = Order.objects.filter(service=OuterRef("pk"), cancelled_at__isnull=True).order_by()
+
+    def authorities(orders: QuerySet[Order]) -> Subquery:
+        counted = orders.values("service").annotate(n=Count("authority", distinct=True))
+        return Coalesce(Subquery(counted.values("n")), 0)
+
     return queryset.annotate(
-        ordered_count=Count("orders__authority", filter=active, distinct=True),
-        live_count=Count(
-            "orders__authority",
-            filter=active & Q(orders__rollin__status=Rollin.Status.LIVE),
-            distinct=True,
-        ),
+        ordered_count=authorities(active),
+        live_count=authorities(active.filter(rollin__status=Rollin.Status.LIVE)),
     )
 
 

@@ -55,7 +55,16 @@ class Order(models.Model):
         verbose_name_plural = _("Bestellungen")
         # The default order of every list (newest first, LIMIT 50) and the weekly series read
         # this index instead of sorting or scanning all orders.
-        indexes = [models.Index(fields=["created_at", "id"])]
+        indexes = [
+            models.Index(fields=["created_at", "id"]),
+            # Active orders of one service (catalog counts, service reports) from the index
+            # alone, instead of a heap page per order scattered over the whole table.
+            models.Index(
+                fields=["service", "authority", "id"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="order_active_by_service",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["authority", "service"],
