@@ -134,9 +134,13 @@ def live_reached_at(as_of: datetime.datetime) -> Exists:
     )
 
 
-def _order_counts(states: list[State], as_of: datetime.datetime | None) -> Iterable[dict]:
+def _order_counts(
+    states: list[State], as_of: datetime.datetime | None, services: list[Service] | None = None
+) -> Iterable[dict]:
     """Ordered / live counts and live population per (service, district): one query."""
     orders = Order.objects.filter(_SERVES_LEVEL, authority__state__in=states)
+    if services is not None:  # one service's report: its orders, not the state's 500,000
+        orders = orders.filter(service__in=services)
     if as_of is None:
         orders = orders.filter(cancelled_at__isnull=True)
         live = Q(rollin__status=Rollin.Status.LIVE)
@@ -190,6 +194,7 @@ def coverage_for_states(
     services: list[Service] | None = None,
 ) -> dict[int, StateCoverage]:
     """Coverage of several states at once (by state pk): the same five queries for 1 or 16."""
+    requested = services
     if services is None:
         services = list(coverage_services())
     all_districts = list(District.objects.filter(state__in=states).order_by("ags"))
@@ -218,7 +223,7 @@ def coverage_for_states(
             by_district[(service.pk, district.pk)] = figures
             result[district.state_id].by_district[(service.pk, district.pk)] = figures
     service_ids = {service.pk for service in services}
-    for row in _order_counts(states, as_of):
+    for row in _order_counts(states, as_of, requested):
         key = (row["service_id"], row["authority__district_id"])
         if row["service_id"] not in service_ids or key not in by_district:
             continue
@@ -244,13 +249,17 @@ class TrendPoint:
     population_live: int
 
 
-def live_events(state: State) -> dict[int, list[tuple[datetime.date, int, int]]]:
+def live_events(
+    state: State, services: list[Service] | None = None
+) -> dict[int, list[tuple[datetime.date, int, int]]]:
     """Per service: (day, Δ authorities live, Δ population live), summed per day in the database.
 
     +1 on the day an order entered its live stage; -1 on the day such an order was cancelled.
     Two queries for all services of the state.
     """
     orders = Order.objects.filter(_SERVES_LEVEL, authority__state=state)
+    if services is not None:  # one service's trend: its history, not the whole state's
+        orders = orders.filter(service__in=services)
     went_live = (
         HistoryEntry.objects.filter(
             rollin__order__in=orders, action=HistoryEntry.Action.ADVANCED, to_stage__is_live=True

@@ -133,5 +133,16 @@ def overview_pdf(overview: StateOverview) -> bytes:
         Paragraph(method_text(overview.window_weeks), small),
         Paragraph(ATTRIBUTION, small),
     ]
-    document.build(story)
+    footer = _("Versorgungsbericht %(state)s, Stand %(date)s – Seite") % {
+        "state": state.name,
+        "date": stand,
+    }
+
+    def number_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(doc.pagesize[0] - 1.5 * cm, 0.8 * cm, f"{footer} {doc.page}")
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=number_page, onLaterPages=number_page)
     return buffer.getvalue()

@@ -81,7 +81,7 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
     coverage = cov.coverage_for_state(state, services=[service])
     regions, districts = selectors.area_tables(coverage, service)
     figures = coverage.total(service)
-    events = cov.live_events(state).get(service.pk, [])
+    events = cov.live_events(state, services=[service]).get(service.pk, [])
     trend, points = selectors.trend_table(service, figures, events)
     export = _export([districts, regions, trend], request, f"versorgung-{state.ags}-{service.slug}")
     if export is not None:

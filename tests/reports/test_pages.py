@@ -47,14 +47,6 @@ def test_district_report_lists_authorities_and_status(client, world, bavaria_vie
     assert _row_cells(html, "Landratsamt Kelheim")[f"service_{fs.pk}"] == "live"
 
 
-def test_pdf_for_the_minister(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
-    client.force_login(bavaria_viewer)
-    response = client.get(reverse("reports:state_report_pdf", args=["09"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-
-
 def test_public_summary_needs_no_login(client, world) -> None:  # type: ignore[no-untyped-def]
     response = client.get(reverse("reports:public_summary"))
     assert response.status_code == 200
