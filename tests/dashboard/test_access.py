@@ -26,6 +26,15 @@ def _urls(number: str, item_id: int) -> list[tuple[str, str]]:
     ]
 
 
+def test_every_dashboard_url_is_covered_by_the_access_tests() -> None:
+    from django.urls import resolve
+
+    from dashboard import urls
+
+    covered = {resolve(url).url_name for _method, url in _urls("DM-2026-000001", 1)}
+    assert covered == {pattern.name for pattern in urls.urlpatterns}
+
+
 @pytest.fixture
 def bavarian_order(world):  # type: ignore[no-untyped-def]
     return order_in(world.kelheim, world.meldung)
