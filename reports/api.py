@@ -1,11 +1,13 @@
 """Read-only coverage JSON for open data. Public (AllowAny), throttled and paginated by the
-project defaults; the rows come from the same coverage computation as the pages."""
+project defaults (REST_FRAMEWORK in settings); the rows come from the same coverage
+computation as the pages. Schema: /api/schema/ (OpenAPI 3, linked from the public summary)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
@@ -45,7 +47,15 @@ class _CoverageList(generics.ListAPIView):
         raise NotImplementedError
 
     def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]
-        return self.rows()
+        rows = self.rows()
+        # The catalog is the same API: each row links to its service there.
+        links = {
+            slug: self.request.build_absolute_uri(reverse("api-service-detail", args=[slug]))
+            for slug in {row["service"] for row in rows}
+        }
+        for row in rows:
+            row["service_url"] = links[row["service"]]
+        return rows
 
 
 @extend_schema_view(

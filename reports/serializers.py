@@ -8,6 +8,7 @@ from rest_framework import serializers
 class CoverageFiguresSerializer(serializers.Serializer):
     service = serializers.CharField(help_text="Kürzel (slug) der Leistung")
     service_name = serializers.CharField()
+    service_url = serializers.URLField(help_text="Die Leistung im Katalog derselben API")
     level = serializers.ChoiceField(choices=["municipal", "district"])
     responsible = serializers.IntegerField(help_text="Zuständige Behörden")
     live = serializers.IntegerField(help_text="Zuständige Behörden im Wirkbetrieb")

@@ -55,14 +55,6 @@ def test_public_summary_needs_no_login(client, world) -> None:  # type: ignore[n
     assert client.get(reverse("reports:public_summary") + "?land=99").status_code == 404
 
 
-def test_api_is_paginated_and_in_the_schema(client, world) -> None:  # type: ignore[no-untyped-def]
-    page = client.get(reverse("api-coverage-district-list", args=["09"]) + "?limit=2").json()
-    assert page["count"] == 6 and len(page["results"]) == 2 and page["next"]
-    schema = client.get(reverse("api_schema")).content.decode()
-    assert "/api/v1/coverage/states/{ags}/districts/" in schema
-    assert "/api/v1/services/" in schema
-
-
 def test_staff_get_403(client, world) -> None:  # type: ignore[no-untyped-def]
     staff = factories.UserFactory(email="sachbearbeitung@kelheim.example")
     client.force_login(staff)
