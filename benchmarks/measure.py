@@ -83,15 +83,24 @@ def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) ->
     }
 
 
-def measure_sql(statements: Sequence[str], params: dict[str, Any], runs: int) -> float:
-    """Median seconds to run all statements and fetch every row (server-side cursor)."""
+def measure_sql(
+    statements: Sequence[str], params: dict[str, Any], runs: int, *, streamed: bool = False
+) -> float:
+    """Median seconds to run all statements and fetch every row.
+
+    A plain cursor, like the pages' aggregates: PostgreSQL plans a server-side cursor for the
+    first rows (cursor_tuple_fraction), often a nested loop over every order, which would make
+    the "floor" slower than the page. Only a streamed export reads through a server-side
+    cursor, as the export itself does.
+    """
     if not statements:
         return 0.0
     timings = []
     for _ in range(runs + 1):
         started = time.perf_counter()
         for sql in statements:
-            with connection.chunked_cursor() as cursor:
+            cursor_of = connection.chunked_cursor if streamed else connection.cursor
+            with cursor_of() as cursor:
                 cursor.execute(sql, params)
                 while cursor.fetchmany(5000):
                     pass

@@ -47,6 +47,7 @@ class PageSpec:
     sql_runs: int | None = None  # None: the command's --sql-runs
     warmup: bool = True
     is_report: bool = True  # targets (≤ 3× SQL, ≤ 15 queries) apply
+    streamed: bool = False  # the page reads through a server-side cursor; so does its SQL
 
     def resolve_url(self, ctx: Context) -> str | None:
         kwarg_options: list[dict[str, Any]] = [
@@ -256,6 +257,7 @@ PAGES: list[PageSpec] = [
         sql_runs=1,
         warmup=False,
         is_report=False,
+        streamed=True,
         sql=[
             f"""SELECT o.number, a.name, a.code, d.name, st.name, s.name, sd.label, r.status,
                    u.email, o.created_at, r.due_at, r.live_at, o.contact_name, o.contact_email

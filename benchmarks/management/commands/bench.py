@@ -173,7 +173,9 @@ class Command(BaseCommand):
     ) -> dict[str, Any]:
         self.stdout.write(f"… {spec.label}: {url}")
         result = measure.measure_page(client, url, spec.runs or options["runs"], warmup=spec.warmup)
-        sql_s = measure.measure_sql(spec.sql, ctx.params, spec.sql_runs or options["sql_runs"])
+        sql_s = measure.measure_sql(
+            spec.sql, ctx.params, spec.sql_runs or options["sql_runs"], streamed=spec.streamed
+        )
         result["sql_ms"] = sql_s * 1000
         result["ratio"] = (result["p50_ms"] / result["sql_ms"]) if sql_s else None
         result["label"] = spec.label
