@@ -256,12 +256,21 @@ def test_default_workbook_is_the_newest_gebietsstand(tmp_path) -> None:
 REAL_DATA = Path(settings.DIGITALMARKT_DATA_DIR)
 
 
-@pytest.mark.skipif(
-    not (REAL_DATA / "germany_municipalities.csv").is_file(), reason="no reference data folder"
+needs_real_data = pytest.mark.skipif(
+    not (REAL_DATA / "germany_municipalities.csv").is_file()
+    or not list(REAL_DATA.glob("raw/destatis_AuszugGV4QAktuell_*.xlsx")),
+    reason=f"no reference data folder at {REAL_DATA} (set DIGITALMARKT_DATA_DIR)",
 )
-def test_real_bavarian_counts(settings) -> None:  # type: ignore[no-untyped-def]
+
+
+@needs_real_data
+@pytest.mark.parametrize("source", ["csv", "xlsx"])
+def test_real_bavarian_counts(settings, source) -> None:  # type: ignore[no-untyped-def]
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
-    run_import("--states", "09")
+    output = run_import("--source", source, "--states", "09")
+
+    assert "Bestand: 1 Land, 7 Regierungsbezirke, 96 Kreise" in output
+    assert "2.056 Gemeinden mit 13.435.062 Einwohnern, 1.456 Behörden" in output
 
     assert State.objects.count() == 1
     assert Region.objects.count() == 7
@@ -276,3 +285,17 @@ def test_real_bavarian_counts(settings) -> None:  # type: ignore[no-untyped-def]
     district = Authority.objects.filter(is_district_level=True)
     assert sum(municipal.values_list("population", flat=True)) == 13_435_062
     assert sum(district.values_list("population", flat=True)) == 13_435_062
+
+
+@needs_real_data
+def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DIGITALMARKT_DATA_DIR = REAL_DATA
+    run_import("--states", "all")
+
+    assert State.objects.count() == 16
+    assert District.objects.count() == 400
+    assert Municipality.objects.count() == 10_752
+    assert Authority.objects.count() == 4_683
+    output = run_import("--states", "all")
+    for model in ("State", "Region", "District", "Authority", "Municipality"):
+        assert counts_line(output, model)[:2] == (0, 0), model
