@@ -6,8 +6,6 @@ Beat is stood in for by calling rollin_sweep() between polls, as beat would ever
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.files.base import ContentFile
 
@@ -20,7 +18,12 @@ from tests.factories_rollin import (
     open_manual_item,
     order_with_rollin,
 )
-from tests.rollin.worker_harness import kill_worker, start_worker, stop_worker, wait_until
+from tests.rollin import worker_harness
+from tests.rollin.worker_harness import kill_worker, start_worker, wait_until
+
+# The harness's fixtures, for this module's tests.
+worker_env = worker_harness.worker_env
+workers = worker_harness.workers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -42,32 +45,6 @@ AUTOMATIC = [
     "quittung_pruefen",
 ]
 PDF = b"%PDF-1.4 signed"
-
-
-@pytest.fixture
-def worker_env(require_postgres, require_redis, live_server, settings) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
-    settings.CELERY_BROKER_URL = require_redis
-    celery_app.conf.broker_url = require_redis
-    celery_app.control.purge()
-    # Short claims and retries so a killed worker's claim expires within the test.
-    settings.ROLLIN_CLAIM_SECONDS = 3
-    settings.ROLLIN_STUCK_SECONDS = 5
-    yield {
-        "ROLLIN_SIMULATOR_BASE_URL": f"{live_server.url}/rollin/simulator",
-        "ROLLIN_CONNECTOR": "http",
-        "ROLLIN_CONNECTOR_TIMEOUT": "10",
-        "ROLLIN_CLAIM_SECONDS": "3",
-        "ROLLIN_RETRY_BASE_SECONDS": "0.5",
-    }
-    celery_app.control.purge()
-
-
-@pytest.fixture
-def workers(worker_env) -> Iterator[list]:  # type: ignore[no-untyped-def]
-    started: list = []
-    yield started
-    for proc in started:
-        stop_worker(proc)
 
 
 def complete_manual_items_until(  # type: ignore[no-untyped-def]

@@ -1,4 +1,7 @@
-"""Start and stop a real Celery worker subprocess against the test database and Redis."""
+"""Start and stop a real Celery worker subprocess against the test database and Redis.
+
+Test modules that need workers import the `worker_env` and `workers` fixtures from here.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,3 +98,35 @@ def wait_until(
             tick()
         time.sleep(0.2)  # polling interval, not synchronisation: the predicate decides
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def worker_env(require_postgres, require_redis, live_server, settings) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Settings for worker subprocesses: the Redis broker, HTTP to the live server's simulator.
+
+    Claims and retries are short so that a killed worker's claim expires within a test.
+    """
+    from digitalmarkt.celery import app as celery_app
+
+    settings.CELERY_BROKER_URL = require_redis
+    celery_app.conf.broker_url = require_redis
+    celery_app.control.purge()
+    settings.ROLLIN_CLAIM_SECONDS = 3
+    settings.ROLLIN_STUCK_SECONDS = 5
+    yield {
+        "ROLLIN_SIMULATOR_BASE_URL": f"{live_server.url}/rollin/simulator",
+        "ROLLIN_CONNECTOR": "http",
+        "ROLLIN_CONNECTOR_TIMEOUT": "10",
+        "ROLLIN_CLAIM_SECONDS": "3",
+        "ROLLIN_RETRY_BASE_SECONDS": "0.5",
+    }
+    celery_app.control.purge()
+
+
+@pytest.fixture
+def workers(worker_env) -> Iterator[list[subprocess.Popen[bytes]]]:  # type: ignore[no-untyped-def]
+    """Workers the test starts; each is stopped afterwards, whatever happened."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for proc in started:
+        stop_worker(proc)
