@@ -50,7 +50,8 @@ def trend_chart(
         width=WIDTH,
         height=HEIGHT,
         line=line,
-        target_x=x(target_date),
+        # A target date before the first point (a later year's chart) has no vertical mark.
+        target_x=x(target_date) if target_date >= start else None,
         target_y=y(Decimal(100)),
         y_ticks=y_ticks,
         x_ticks=x_ticks,

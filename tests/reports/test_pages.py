@@ -92,3 +92,44 @@ def test_coordinator_and_admin_read_reports(client, world) -> None:  # type: ign
     assert client.get(reverse("reports:state_report", args=["08"])).status_code == 200
     chooser = client.get(reverse("reports:state_overview"))
     assert chooser.status_code == 200 and "Baden-Württemberg" in chooser.content.decode()
+
+
+def test_trend_chart_draws_the_weeks_and_the_target_line(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(bavaria_viewer)
+    url = reverse("reports:service_report", args=["09", world.municipal_service.slug])
+    html = client.get(url).content.decode()
+    svg = html.split('<svg class="report-chart"')[1].split("</svg>")[0]
+    points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()
+    assert len(points) == 27  # today and the 26 weeks before, as in the table below
+    assert 'data-testid="target-line"' in svg
+    assert "Ziellinie: 100 % bis 31.12.2026" in svg
+    # The last point is today's share of authorities live: 3 of 6 = 50 %, half the height.
+    from reports import charts
+
+    y_last = float(points[-1].split(",")[1])
+    assert y_last == charts.TOP + (charts.HEIGHT - charts.TOP - charts.BOTTOM) / 2
+
+
+def test_chart_of_a_later_year_keeps_the_target_line_inside() -> None:
+    import datetime
+    from decimal import Decimal
+
+    from reports import charts
+
+    start = datetime.date(2027, 3, 1)
+    chart = charts.trend_chart(
+        [(start, Decimal(40)), (start + datetime.timedelta(weeks=1), Decimal(50))],
+        datetime.date(2026, 12, 31),
+    )
+    assert chart is not None and chart.target_x is None
+
+
+@pytest.mark.parametrize("name", ["reports:map_report", "reports:district_report"])
+def test_unknown_service_is_explained(client, world, bavaria_viewer, name) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(bavaria_viewer)
+    args = ["09"] if name == "reports:map_report" else ["09273"]
+    response = client.get(reverse(name, args=args) + "?service=gibt-es-nicht")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Diese Leistung gibt es nicht in den Berichten" in html
+    assert '<option value="fuehrerschein" selected>' in html
