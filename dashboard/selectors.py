@@ -89,6 +89,7 @@ class Overview:
     column_totals: list[int]
     totals: dict[str, int]
     weeks: list[WeekRow] = field(default_factory=list)
+    cache_key: str = ""  # set when the overview comes from (or went into) the cache
 
 
 def _week_start(day: datetime.date) -> datetime.date:
@@ -110,6 +111,7 @@ def overview_for(user: Any, *, now: datetime.datetime | None = None) -> Overview
     overview = cache.get(key)
     if overview is None:
         overview = _overview_uncached(user)
+        overview.cache_key = key
         cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
     return overview
 

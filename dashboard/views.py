@@ -35,7 +35,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/overview.html",
-        {"overview": data, "chart": weekly_chart(data.weeks)},
+        {
+            "overview": data,
+            "chart": weekly_chart(data.weeks),
+            # The rendered figures live as long as the cached overview they show (0: none).
+            "cache_seconds": selectors.OVERVIEW_CACHE_SECONDS if data.cache_key else 0,
+        },
     )
 
 
