@@ -112,3 +112,16 @@ def test_ministry_viewer_reads_the_reports_and_the_public_the_summary(page) -> N
     assert public.locator("[data-col=is_full]").inner_text() == "ja"
     assert expected(world.state, fs)["is_full"]
     assert_accessible(page)
+
+    # A coordinator of two states first chooses the state.
+    coordinator = factories.CoordinatorFactory(
+        email="koordination@example.org", states=[world.state, world.other_state]
+    )
+    _verify_email(coordinator)
+    login(page, coordinator.email, factories.DEFAULT_PASSWORD)
+    page.goto("/berichte/")
+    page.wait_for_selector("h1:has-text('Versorgungsberichte')")
+    assert_accessible(page)
+    page.get_by_role("link", name="Baden-Württemberg").click()
+    page.wait_for_selector("h1:has-text('Versorgung in Baden-Württemberg')")
+    assert_accessible(page)
