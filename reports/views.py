@@ -86,7 +86,9 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
     export = _export([districts, regions, trend], request, f"versorgung-{state.ags}-{service.slug}")
     if export is not None:
         return export
+    # Sorting is plain links with query parameters: it works without JavaScript.
     sort = districts.sort(request.GET.get("sort"))
+    region_sort = regions.sort(request.GET.get("rsort"))
     projection = selectors.service_projection(state, figures, events)
     chart = charts.trend_chart(
         [(p.date, cov.percent(p.live, figures.responsible)) for p in points], state.target_date
@@ -105,6 +107,7 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
             "trend": trend,
             "chart": chart,
             "sort": sort,
+            "region_sort": region_sort,
             "areas": selectors.map_for_service(coverage, service, link=True),
             "legend": maps.legend(),
             "map_width": maps.MAP_WIDTH,
@@ -126,6 +129,7 @@ def map_report(request: HttpRequest, ags: str) -> HttpResponse:
     export = _export([districts], request, f"karte-{state.ags}-{service.slug}")
     if export is not None:
         return export
+    sort = districts.sort(request.GET.get("sort"))
     return render(
         request,
         "reports/map_report.html",
@@ -135,6 +139,7 @@ def map_report(request: HttpRequest, ags: str) -> HttpResponse:
             "service": service,
             "unknown_service": unknown,
             "export_base": f"?service={service.slug}&",
+            "sort": sort,
             "figures": coverage.total(service),
             "districts": districts,
             "areas": selectors.map_for_service(coverage, service, link=True),

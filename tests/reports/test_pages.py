@@ -133,3 +133,21 @@ def test_unknown_service_is_explained(client, world, bavaria_viewer, name) -> No
     html = response.content.decode()
     assert "Diese Leistung gibt es nicht in den Berichten" in html
     assert '<option value="fuehrerschein" selected>' in html
+
+
+def test_region_table_and_map_table_sort_by_links(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(bavaria_viewer)
+    url = reverse("reports:service_report", args=["09", world.municipal_service.slug])
+    html = client.get(url + "?rsort=-responsible").content.decode()
+    body = html.split('data-table="regierungsbezirke"')[1].split("</tbody>")[0]
+    assert re.findall(r'<th scope="row">([^<]+)</th>', body) == ["Niederbayern", "Oberbayern"]
+    assert 'href="?rsort=responsible#tabelle-regierungsbezirke"' in html
+    html = client.get(url + "?rsort=responsible").content.decode()
+    body = html.split('data-table="regierungsbezirke"')[1].split("</tbody>")[0]
+    assert re.findall(r'<th scope="row">([^<]+)</th>', body) == ["Oberbayern", "Niederbayern"]
+    # On the map page the sort links keep the chosen service.
+    url = reverse("reports:map_report", args=["09"]) + "?service=ewohnsitz&sort=-share_live"
+    html = client.get(url).content.decode()
+    assert 'href="?service=ewohnsitz&amp;sort=share_live#tabelle-kreise"' in html
+    body = html.split('data-table="kreise"')[1].split("</tbody>")[0]
+    assert re.findall(r'data-col="ags">(\d+)<', body) == ["09162", "09273", "09274"]
