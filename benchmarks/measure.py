@@ -197,6 +197,14 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
             process.kill()
 
 
+def warm_up(url: str, *, cookie: str = "") -> int:
+    """One GET (status returned): fills caches before a timed load, as a warm-up run does."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        response.read()
+        return int(response.status)
+
+
 def load(url: str, *, seconds: int, concurrency: int, cookie: str = "") -> dict[str, Any]:
     """Requests per second from a second process: wrk if installed, else our Python loader."""
     wrk = shutil.which("wrk")

@@ -106,6 +106,11 @@ PAGES = [
         lambda d: reverse("reports:district_report", args=[d.district_ags]),
     ),
     Page(
+        "report: map of a service",
+        "viewer",
+        lambda d: reverse("reports:map_report", args=[d.state.ags]) + f"?service={d.service_slug}",
+    ),
+    Page(
         "report: public summary with map",
         "anonymous",
         lambda d: (
