@@ -1,4 +1,12 @@
-"""Security middleware that is not Django's own.
+"""Security middleware that is not Django's own, and the API's bounded pagination.
+
+RejectNulBytesMiddleware: PostgreSQL cannot store or compare text containing NUL (0x00); a
+NUL in a path, query or form value reached a query unvalidated in several views (order
+numbers, state keys, slugs, the checkout draft) and ended in a 500. No legitimate input
+contains it, so such a request is answered once, here, with a German 400.
+
+BoundedLimitOffsetPagination: DRF's LimitOffsetPagination has no upper bound by default; a
+limit or offset beyond PostgreSQL's bigint made the open-data API fail with a 500.
 
 RequireMfaMiddleware: coordinators and admins see every order of a state, with contact data.
 A stolen password alone must not open that, so once signed in they can only reach the TOTP
@@ -14,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from rest_framework.pagination import LimitOffsetPagination
 
 # Pages a signed-in user without a second factor may still use: to set it up, to prove who
 # they are while doing so (allauth asks to reauthenticate), and to leave.
@@ -78,3 +88,38 @@ class RequireMfaMiddleware:
         if user_needs_mfa(user) and not _is_exempt(request) and not user_has_totp(user):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+NUL = "\x00"
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if NUL in request.path_info:
+        return True
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for data in sources:
+        for key, values in data.lists():
+            if NUL in key or any(NUL in value for value in values):
+                return True
+    return False
+
+
+class RejectNulBytesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            return HttpResponseBadRequest(
+                _("Die Anfrage enthält ein unzulässiges Steuerzeichen (NUL)."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    max_limit = 1000
+    max_offset = 10**9
+
+    def get_offset(self, request: object) -> int:
+        return min(super().get_offset(request), self.max_offset)
