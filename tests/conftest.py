@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests import factories
 
@@ -51,6 +52,15 @@ def require_redis() -> str:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():  # type: ignore[no-untyped-def]
+    # A test request in English (LocaleMiddleware, set_language) leaves English active in the
+    # thread, so later tests would get English messages from the service layer.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
