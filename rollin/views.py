@@ -247,6 +247,8 @@ def simulator_submissions(request: HttpRequest, authority_code: str) -> JsonResp
         body = json.loads(request.body or b"{}")
     except ValueError:
         return JsonResponse({"error": "invalid JSON"}, status=400)
+    if not isinstance(body, dict):  # 0, [] or "text" are JSON too, but no submission
+        return JsonResponse({"error": "JSON object expected"}, status=400)
     key = str(body.get("key") or request.headers.get("Idempotency-Key", ""))
     return _simulated(request, authority_code, "send_test", key=key)
 
