@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from geo.models import District, Region
@@ -13,7 +14,8 @@ from reports import maps
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path("/work/shared/data/de")
+# The shared data folder as configured (by default ../shared/data/de beside the checkout).
+SHARED = Path(django_settings.DIGITALMARKT_DATA_DIR)
 
 
 def test_service_report_map_has_one_linked_path_per_district(
