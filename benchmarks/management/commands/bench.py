@@ -26,9 +26,9 @@ from django.db.models import Count, Q
 from django.test import Client, override_settings
 
 from accounts.models import Role
-from benchmarks import measure
+from benchmarks import measure, pages
 from benchmarks.generator import ensure_bench_user, last_generation_path
-from benchmarks.pages import PAGES, Context, PageSpec
+from benchmarks.pages import Context, PageSpec
 from catalog.models import Service
 from geo.models import Authority, State
 from orders.models import Order
@@ -115,7 +115,7 @@ class Command(BaseCommand):
         report: dict[str, Any] = {"meta": self._meta(ctx), "pages": {}, "skipped": []}
         self._print_meta(report["meta"])
         only = {k for k in options["only"].split(",") if k}
-        for spec in PAGES:
+        for spec in pages.PAGES:
             if only and spec.key not in only:
                 continue
             url = spec.resolve_url(ctx)
@@ -207,7 +207,7 @@ class Command(BaseCommand):
         return result
 
     def _throughput(self, ctx: Context, client: Client, options: dict[str, Any]) -> dict[str, Any]:
-        overview = next((s for s in PAGES if s.key == "coordinator_overview"), None)
+        overview = next((s for s in pages.PAGES if s.key == "coordinator_overview"), None)
         url = overview.resolve_url(ctx) if overview else None
         if url is None:
             self.stdout.write(
@@ -246,7 +246,7 @@ class Command(BaseCommand):
 
     def _memory(self, ctx: Context) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        export = next(s for s in PAGES if s.key == "csv_export").resolve_url(ctx)
+        export = next(s for s in pages.PAGES if s.key == "csv_export").resolve_url(ctx)
         if export is None:
             result["export"] = {"skipped": "dashboard:order_export fehlt"}
         else:
