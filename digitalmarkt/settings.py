@@ -348,6 +348,8 @@ ROLLIN_SIMULATOR_BASE_URL = env_str(
     "ROLLIN_SIMULATOR_BASE_URL", "http://127.0.0.1:8000/rollin/simulator"
 )
 ROLLIN_CONNECTOR = env_str("ROLLIN_CONNECTOR", "http")
+# Serve the simulator's unauthenticated JSON endpoints (development and demo; off in production).
+ROLLIN_SIMULATOR_HTTP = env_bool("ROLLIN_SIMULATOR_HTTP", not PRODUCTION)
 ROLLIN_CONNECTOR_TIMEOUT = float(env_str("ROLLIN_CONNECTOR_TIMEOUT", "10"))
 ROLLIN_CLAIM_SECONDS = float(env_str("ROLLIN_CLAIM_SECONDS", "60"))
 ROLLIN_RETRY_BASE_SECONDS = float(env_str("ROLLIN_RETRY_BASE_SECONDS", "30"))

@@ -6,9 +6,12 @@ orders), validates a form, calls one service and redirects back to the order pag
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -214,7 +217,19 @@ def rollin_remind(request: HttpRequest, number: str) -> HttpResponse:
 
 # --- the simulated Fachverfahren --------------------------------------------------------------
 # It stands for the authority's own system, so it has no login and no CSRF (machine-to-machine
-# JSON); it stores nothing but test submissions and has no access to portal data.
+# JSON); it stores nothing but test submissions and has no access to portal data. Open
+# unauthenticated writes have no place on a public instance, so production serves it only
+# when ROLLIN_SIMULATOR_HTTP is switched on (the compose stack's worker calls it in-process).
+
+
+def _simulator_served(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if not settings.ROLLIN_SIMULATOR_HTTP:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _simulated(
@@ -228,18 +243,21 @@ def _simulated(
     return JsonResponse(answer.body, status=answer.status)
 
 
+@_simulator_served
 @csrf_exempt
 @require_POST
 def simulator_configure(request: HttpRequest, authority_code: str) -> JsonResponse:
     return _simulated(request, authority_code, "configure")
 
 
+@_simulator_served
 @csrf_exempt
 @require_GET
 def simulator_probe(request: HttpRequest, authority_code: str) -> JsonResponse:
     return _simulated(request, authority_code, "probe")
 
 
+@_simulator_served
 @csrf_exempt
 @require_POST
 def simulator_submissions(request: HttpRequest, authority_code: str) -> JsonResponse:
@@ -253,6 +271,7 @@ def simulator_submissions(request: HttpRequest, authority_code: str) -> JsonResp
     return _simulated(request, authority_code, "send_test", key=key)
 
 
+@_simulator_served
 @csrf_exempt
 @require_http_methods(["GET"])
 def simulator_ack(request: HttpRequest, authority_code: str, key: str) -> JsonResponse:
