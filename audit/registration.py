@@ -9,6 +9,22 @@ from django.apps import apps
 # on every sign-in (which is logged separately as its own event).
 USER_EXCLUDED_FIELDS = ["password", "last_login"]
 
+# The worker's bookkeeping on a roll-in (its claim, retry clock, history counter) changes on
+# every step; the roll-in's own append-only history already records each real change, so
+# logging these would only bury the people's changes and cost the worker a write per step.
+# A save that touches nothing but these fields leaves no audit entry.
+WORKER_BOOKKEEPING_FIELDS = {
+    "rollin.Rollin": [
+        "claim_token",
+        "claimed_until",
+        "next_attempt_at",
+        "last_progress_at",
+        "last_seq",
+        "updated_at",
+    ],
+    "rollin.RollinItem": ["attempts", "next_attempt_at"],
+}
+
 AUDITED_MODELS = [
     "orders.Order",
     "accounts.Membership",
@@ -33,4 +49,4 @@ def register_audited_models() -> None:
     for label in AUDITED_MODELS:
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model)
+            auditlog.register(model, exclude_fields=WORKER_BOOKKEEPING_FIELDS.get(label, []))

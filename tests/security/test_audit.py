@@ -149,3 +149,23 @@ def test_failed_login_of_an_unknown_address_is_logged(client, caplog) -> None:
     assert LogEntry.objects.filter(
         object_repr="niemand@example.org", changes_text=LOGIN_FAILED
     ).exists()
+
+
+def test_worker_bookkeeping_leaves_no_audit_entry_but_a_real_change_does() -> None:
+    from django.utils import timezone
+
+    from tests.factories_rollin import order_with_rollin
+
+    rollin = order_with_rollin().rollin
+    before = len(entries_for(rollin))
+
+    rollin.claim_token = "abc"
+    rollin.claimed_until = timezone.now()
+    rollin.last_seq += 1
+    rollin.save()
+    assert len(entries_for(rollin)) == before
+
+    rollin.hold_reason = "Software-Umstellung"
+    rollin.save()
+    change = entries_for(rollin)[-1]
+    assert change.changes_dict == {"hold_reason": ["", "Software-Umstellung"]}
