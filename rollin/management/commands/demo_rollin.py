@@ -110,6 +110,9 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         REAL_NOW[0] = timezone.now()
+        # Coordinators are looked up once per state and run: a second run in the same process
+        # (tests, or a re-created database) must not act as users of an earlier database.
+        _COORDINATORS.clear()
         rng = random.Random(options["seed"])
         # Emails go nowhere and the worker is not queued: the demo walks every order itself.
         # The audit trail records what people really did, stamped with the real time; the
