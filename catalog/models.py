@@ -19,6 +19,11 @@ class TranslatedFieldsMixin:
                 return english
         return getattr(self, field)
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, for templates (`{{ service.display_name }}`)."""
+        return self.localized("name")
+
 
 class Prerequisite(TranslatedFieldsMixin, models.Model):
     class Kind(models.TextChoices):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import StaffFactory
-from tests.factories_orders import ServiceFactory
+from tests.factories_orders import OrderFactory, ServiceFactory
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 
@@ -199,6 +199,21 @@ def test_signed_in_navigation_is_english(client) -> None:  # type: ignore[no-unt
     for label in ["My orders", "Basket", "Notifications", "Sign out", *ENGLISH_FOOTER]:
         assert label in texts, label
     assert [label for label in GERMAN_NAV_LABELS if label in texts] == []
+
+
+@pytest.mark.django_db
+def test_service_names_follow_the_language_on_order_pages(client) -> None:  # type: ignore[no-untyped-def]
+    service = ServiceFactory(name="Wohnsitzanmeldung", name_en="Residence registration")
+    order = OrderFactory(service=service)
+    client.force_login(order.placed_by)
+    pages = [reverse("orders:order_list"), reverse("orders:order_detail", args=[order.number])]
+
+    assert all("Wohnsitzanmeldung" in " ".join(_texts(client.get(url))) for url in pages)
+    _switch_to_english(client)
+    for url in pages:
+        english = " ".join(_texts(client.get(url)))
+        assert "Residence registration" in english, url
+        assert "Wohnsitzanmeldung" not in english, url
 
 
 @pytest.mark.django_db
