@@ -11,7 +11,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # `VAR=` (compose files, CI matrices) means "not set", not "set to nothing": an empty
+    # DATABASE_URL must fall back to SQLite, not fail with an unknown URL scheme.
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -64,3 +64,15 @@ def test_development_starts_with_nothing_set(tmp_path) -> None:
                  tmp_path)  # fmt: skip
 
     assert result.returncode == 0, result.stderr
+
+
+def test_empty_variables_count_as_unset(tmp_path) -> None:
+    """`DATABASE_URL=` (as compose files and CI matrices write it) falls back to SQLite."""
+    probe = (
+        SETUP + "; from django.conf import settings;"
+        " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
+    )
+    result = run(["-c", probe], tmp_path, DATABASE_URL="", CELERY_BROKER_URL=" ")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
