@@ -9,15 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from geo.models import Level, State
 
 
+def localized_value(instance: object, field: str) -> str:
+    """`field` holds the German text, `<field>_en` the English one: the active language's,
+    falling back to German where no translation is written."""
+    if (get_language() or "de").startswith("en"):
+        english = getattr(instance, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(instance, field)
+
+
 class TranslatedFieldsMixin:
     """German fields hold the text; `<field>_en` the English translation, if written."""
 
     def localized(self, field: str) -> str:
-        if (get_language() or "de").startswith("en"):
-            english = getattr(self, f"{field}_en", "")
-            if english:
-                return english
-        return getattr(self, field)
+        return localized_value(self, field)
 
     @property
     def display_name(self) -> str:

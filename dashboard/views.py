@@ -153,7 +153,9 @@ def item_approve(request: HttpRequest, number: str, item_id: int) -> HttpRespons
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("„%(item)s“ ist erledigt.") % {"item": item.definition.label})
+        messages.success(
+            request, _("„%(item)s“ ist erledigt.") % {"item": item.definition.display_label}
+        )
     return _back_to_detail(order.number)
 
 
@@ -174,7 +176,7 @@ def item_reject(request: HttpRequest, number: str, item_id: int) -> HttpResponse
             messages.error(request, message)
     else:
         messages.success(
-            request, _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.label}
+            request, _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.display_label}
         )
     return _back_to_detail(order.number)
 

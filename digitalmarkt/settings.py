@@ -211,6 +211,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["digitalmarkt.formats"]  # English with day-first dates (see there)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

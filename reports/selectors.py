@@ -12,6 +12,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
@@ -128,7 +129,7 @@ def state_overview(
         )
         table.rows.append(
             {
-                "service": service.name,
+                "service": service.display_name,
                 "service_url": url,
                 "level": service.get_level_display(),
                 **figures.as_dict(),
@@ -152,7 +153,7 @@ def area_tables(
     """The service's coverage by region and by district (rows link to the district report)."""
     regions = Table(
         slug="regierungsbezirke",
-        caption=_("%(service)s nach Regierungsbezirk") % {"service": service.name},
+        caption=_("%(service)s nach Regierungsbezirk") % {"service": service.display_name},
         columns=[Column("area", _("Regierungsbezirk")), *FIGURE_COLUMNS],
     )
     for region in coverage.regions:
@@ -160,7 +161,7 @@ def area_tables(
     regions.footer.append({"area": coverage.state.name, **coverage.total(service).as_dict()})
     districts = Table(
         slug="kreise",
-        caption=_("%(service)s nach Kreis") % {"service": service.name},
+        caption=_("%(service)s nach Kreis") % {"service": service.display_name},
         columns=[
             Column("area", _("Kreis")),
             Column("ags", _("Schlüssel")),
@@ -195,7 +196,7 @@ def trend_table(
     points = cov.trend_points(events, cov.weekly_dates(today, weeks))
     table = Table(
         slug="verlauf",
-        caption=_("Verlauf: %(service)s, wöchentlich") % {"service": service.name},
+        caption=_("Verlauf: %(service)s, wöchentlich") % {"service": service.display_name},
         columns=[
             Column("date", _("Stichtag")),
             Column("live", _("Behörden live"), "int"),
@@ -297,12 +298,19 @@ def _order_status(district: District) -> dict[tuple[int, int], tuple[str, str]]:
     """(authority, service) → (roll-in status, stage label) of the active orders: one query."""
     orders = (
         Order.objects.filter(authority__district=district, cancelled_at__isnull=True)
-        .values_list("authority_id", "service_id", "rollin__status", "rollin__stage__label")
+        .values_list(
+            "authority_id",
+            "service_id",
+            "rollin__status",
+            "rollin__stage__label",
+            "rollin__stage__label_en",
+        )
         .order_by()
     )
+    english = (get_language() or "de").startswith("en")
     return {
-        (authority_id, service_id): (status or "", stage or "")
-        for authority_id, service_id, status, stage in orders
+        (authority_id, service_id): (status or "", (english and label_en) or label or "")
+        for authority_id, service_id, status, label, label_en in orders
     }
 
 
@@ -320,7 +328,7 @@ def _authority_table(
             Column("authority", _("Behörde")),
             Column("kind", _("Art")),
             Column("population", _("Einwohner im Zuständigkeitsbereich"), "int"),
-            *[Column(f"service_{service.pk}", service.name) for service in services],
+            *[Column(f"service_{service.pk}", service.display_name) for service in services],
         ],
     )
     for authority in authorities:
@@ -384,7 +392,7 @@ def _municipality_table(
     table = Table(
         slug="gemeinden",
         caption=_("Gemeinden in %(district)s: %(service)s")
-        % {"district": district, "service": service.name},
+        % {"district": district, "service": service.display_name},
         columns=[
             Column("municipality", _("Gemeinde")),
             Column("ags", _("Gemeindeschlüssel")),

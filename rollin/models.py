@@ -10,9 +10,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Service
+from catalog.models import Service, localized_value
 from geo.models import Authority
 from orders.models import Order
+
+
+class TranslatedLabelMixin:
+    @property
+    def display_label(self) -> str:
+        """The label in the active language, for pages and messages."""
+        return localized_value(self, "label")
+
+    def __str__(self) -> str:
+        return self.display_label
 
 
 class StageTemplate(models.Model):
@@ -37,7 +47,7 @@ class StageTemplate(models.Model):
         return self.name
 
 
-class StageDefinition(models.Model):
+class StageDefinition(TranslatedLabelMixin, models.Model):
     template = models.ForeignKey(StageTemplate, on_delete=models.CASCADE, related_name="stages")
     position = models.PositiveSmallIntegerField(_("Reihenfolge"))
     code = models.SlugField(_("Kürzel"))
@@ -57,11 +67,8 @@ class StageDefinition(models.Model):
             models.UniqueConstraint(fields=["template", "code"], name="stage_code_unique"),
         ]
 
-    def __str__(self) -> str:
-        return self.label
 
-
-class ItemDefinition(models.Model):
+class ItemDefinition(TranslatedLabelMixin, models.Model):
     class Kind(models.TextChoices):
         MANUAL = "manual", _("Manuell")
         AUTOMATIC = "automatic", _("Automatisch")
@@ -103,9 +110,6 @@ class ItemDefinition(models.Model):
                 name="item_kind_matches_action",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Rollin(models.Model):

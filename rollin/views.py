@@ -91,7 +91,7 @@ def item_complete(request: HttpRequest, item_id: int) -> HttpResponse:
             document=form.cleaned_data.get("document"),
             data=form.item_data(),
         ),
-        _("„%(item)s“ ist erledigt.") % {"item": item.definition.label},
+        _("„%(item)s“ ist erledigt.") % {"item": item.definition.display_label},
         forms,
     )
 
@@ -110,7 +110,7 @@ def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
         lambda: services.rollin_item_reject(
             item_id=item.pk, actor=request.user, reason=form.cleaned_data["reason"]
         ),
-        _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.label},
+        _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.display_label},
         forms,
     )
 

@@ -223,3 +223,34 @@ def test_german_stays_the_default(client) -> None:  # type: ignore[no-untyped-de
     assert "Leistungen" in texts
     assert "Impressum" in texts
     assert "Services" not in texts
+
+
+@pytest.mark.django_db
+def test_stage_and_item_names_follow_the_language(client) -> None:  # type: ignore[no-untyped-def]
+    from rollin.services import rollin_start
+
+    order = OrderFactory()
+    rollin = rollin_start(order=order)
+    stage, item = rollin.stage, rollin.items.first().definition
+    assert stage.label_en and item.label_en, "the default template ships English labels"
+    client.force_login(order.placed_by)
+    url = reverse("orders:order_detail", args=[order.number])
+
+    german = " ".join(_texts(client.get(url)))
+    assert stage.label in german and item.label in german
+    _switch_to_english(client)
+    english = " ".join(_texts(client.get(url)))
+    assert stage.label_en in english and item.label_en in english
+    assert stage.label not in english
+
+
+def test_english_dates_are_day_first() -> None:
+    import datetime
+
+    from django.utils import formats, translation
+
+    day = datetime.date(2026, 3, 4)
+    with translation.override("en"):
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "04/03/2026"
+    with translation.override("de"):
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "04.03.2026"
