@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.sessions.IdleSessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "portal.security.RejectNulBytesMiddleware",
@@ -203,7 +204,8 @@ DIGITALMARKT_REQUIRE_MFA_ROLES = env_list(
 )
 
 SESSION_COOKIE_AGE = env_int("DIGITALMARKT_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: every request pushes the expiry forward
+# Idle expiry: activity pushes the expiry forward, at most once a minute (portal.sessions).
+SESSION_REFRESH_SECONDS = env_int("DIGITALMARKT_SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -13,6 +13,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import AdminFactory, CoordinatorFactory, StaffFactory, ViewerFactory
@@ -205,14 +207,15 @@ def test_a_session_expires_after_idle_time_and_activity_extends_it(client, setti
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
 
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(StaffFactory())
     assert client.get(reverse("account_email")).status_code == 200
     key = client.session.session_key
     first_expiry = Session.objects.get(session_key=key).expire_date
 
+    # Activity after the refresh interval pushes the stored expiry and the cookie forward.
+    settings.SESSION_REFRESH_SECONDS = 0
     client.get(reverse("account_email"))
-    assert Session.objects.get(session_key=key).expire_date >= first_expiry
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
     assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
 
     # Idle past the limit: the stored session has expired and the user is signed out.
@@ -221,6 +224,35 @@ def test_a_session_expires_after_idle_time_and_activity_extends_it(client, setti
     response = client.get(reverse("account_email"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_activity_within_the_refresh_interval_writes_no_session(client, settings) -> None:
+    """Page views inside SESSION_REFRESH_SECONDS read the session and leave its row alone."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_REFRESH_SECONDS = 3600
+    client.force_login(StaffFactory())
+    client.get(reverse("account_email"))
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date="2099-01-01T00:00:00Z")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("account_email")).status_code == 200
+
+    writes = [
+        q["sql"] for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]
+    ]
+    assert writes == []
+    assert Session.objects.get(session_key=key).expire_date.year == 2099
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_get_no_session(client, settings) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("portal:imprint"))
+
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
 
 
 @pytest.mark.django_db
