@@ -82,10 +82,11 @@ class OrderFilter(django_filters.FilterSet):
         self.user = user
         states = State.objects.all() if user.is_operator else user.states.all()
         self.filters["state"].queryset = states
-        self.filters["region"].queryset = Region.objects.filter(state__in=states)
-        self.filters["district"].queryset = District.objects.filter(state__in=states)
+        regions, districts = _areas_within(states, data or {})
+        self.filters["region"].queryset = regions
+        self.filters["district"].queryset = districts
         self.filters["stage"].extra["choices"] = [
-            (stage.code, stage.label) for stage in stages_for_filters()
+            (stage.code, stage.display_label) for stage in stages_for_filters()
         ]
         self.coordinators = _coordinators_of(states)
         self.filters["assignee"].extra["choices"] = [
@@ -129,6 +130,23 @@ class OrderFilter(django_filters.FilterSet):
         if value == "unassigned":
             return queryset.filter(rollin__assignee__isnull=True)
         return queryset.filter(rollin__assignee_id=int(value))
+
+
+def _areas_within(
+    states: QuerySet[State], data: Any
+) -> tuple[QuerySet[Region], QuerySet[District]]:
+    """Regions and districts offered by the filter: those of the chosen state (and region),
+    so that the choice fits on a page without JavaScript; all of the user's states otherwise.
+    Ids that are not numbers are left to the form's own validation."""
+    regions = Region.objects.filter(state__in=states)
+    districts = District.objects.filter(state__in=states)
+    state, region = str(data.get("state", "")), str(data.get("region", ""))
+    if state.isdigit():
+        regions = regions.filter(state_id=int(state))
+        districts = districts.filter(state_id=int(state))
+    if region.isdigit():
+        districts = districts.filter(region_id=int(region))
+    return regions.order_by("name"), districts.order_by("name")
 
 
 def _coordinators_of(states: QuerySet[State]) -> list[User]:

@@ -65,6 +65,28 @@ def test_filter_by_geography(client, world, orders) -> None:  # type: ignore[no-
     assert set(_numbers(client, authority=name)) == _only(orders, "regen_hold")
 
 
+def test_choosing_a_state_or_region_narrows_the_district_choices(client, world) -> None:  # type: ignore[no-untyped-def]
+    operator = factories.AdminFactory()
+    client.force_login(operator)
+
+    def district_choices(**params):  # type: ignore[no-untyped-def]
+        form = client.get(reverse("dashboard:order_list"), params).context["filter"].form
+        return set(form.fields["district"].queryset)
+
+    everything = {world.kelheim, world.regen, world.muenchen_land, world.darmstadt}
+    assert district_choices() == everything
+    assert district_choices(state=world.hesse.pk) == {world.darmstadt}
+    assert district_choices(state=world.bavaria.pk, region=world.oberbayern.pk) == {
+        world.muenchen_land
+    }
+    # A district outside the chosen state is refused with the form's message, not ignored.
+    response = client.get(
+        reverse("dashboard:order_list"), {"state": world.hesse.pk, "district": world.kelheim.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors["district"]
+
+
 def test_filter_by_service_and_stage(client, world, orders) -> None:  # type: ignore[no-untyped-def]
     assert set(_numbers(client, service=world.meldung.pk)) == _only(
         orders, "regen_hold", "muc_failing"
