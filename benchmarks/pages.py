@@ -235,7 +235,8 @@ PAGES: list[PageSpec] = [
         url_names=["reports:map_report", "reports:public_summary"],
         role="viewer",
         query=lambda ctx: f"?land={ctx.state.ags}&service={ctx.service.slug}",
-        sql=[coverage_by_district(STATE), responsible_by_district("state_id = %(state)s")],
+        # The map colours the districts for one service: that service's figures only.
+        sql=[coverage_by_district(STATE_SERVICE), responsible_by_district("state_id = %(state)s")],
     ),
     PageSpec(
         key="api_coverage",

@@ -124,7 +124,8 @@ def map_report(request: HttpRequest, ags: str) -> HttpResponse:
     service, unknown = _service_choice(request, services)
     if service is None:
         raise Http404
-    coverage = cov.coverage_for_state(state, services=services)
+    # The map shows one service: aggregate its orders only, not the state's half million.
+    coverage = cov.coverage_for_state(state, services=[service])
     districts = selectors.area_tables(coverage, service)[1]
     export = _export([districts], request, f"karte-{state.ags}-{service.slug}")
     if export is not None:
