@@ -1,0 +1,54 @@
+"""Report cells read the same as Django's number_format, in both languages, fast path or not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+from django.utils.formats import number_format
+
+from reports.tables import display
+
+INTS = [0, 7, 999, 1000, 1_234_567, -1234, 84_666_498]
+SHARES = [Decimal("0.0"), Decimal("33.3"), Decimal("99.9"), Decimal("100.0"), Decimal("1234.5")]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_figures_read_as_number_format_writes_them(language: str) -> None:
+    with translation.override(language):
+        for value in INTS:
+            assert display(value, "int") == number_format(value, force_grouping=True, use_l10n=True)
+        for value in [*SHARES, Decimal("12.345"), 12.5]:  # the last two: number_format's path
+            expected = f"{number_format(value, decimal_pos=1, use_l10n=True)} %"
+            assert display(value, "pct") == expected
+
+
+def test_german_and_english_separators() -> None:
+    with translation.override("de"):
+        assert display(1_234_567, "int") == "1.234.567"
+        assert display(Decimal("33.3"), "pct") == "33,3 %"
+    with translation.override("en"):
+        assert display(1_234_567, "int") == "1,234,567"
+        assert display(Decimal("33.3"), "pct") == "33.3 %"
+    assert display(None, "int") == "–"
+
+
+def test_table_rows_escape_every_value_and_link() -> None:
+    from reports.tables import Column
+    from reports.templatetags.report_tags import table_rows
+
+    columns = [Column("area", "Kreis"), Column("live", "Live", "int")]
+    rows = [
+        {"area": '<script>alert("x")</script>', "area_url": '/k/?a=1&b="2"', "live": 1200},
+        {"area": "Kelheim", "live": None},
+    ]
+
+    with translation.override("de"):
+        html = table_rows(rows, columns)
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<a href="/k/?a=1&amp;b=&quot;2&quot;">' in html
+    assert '<td class="report-int" data-col="live">1.200</td>' in html
+    assert '<th scope="row">Kelheim</th><td class="report-int" data-col="live">–</td>' in html
