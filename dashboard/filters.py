@@ -6,7 +6,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,16 @@ class OrderFilter(django_filters.FilterSet):
             widget.widgets[1].attrs.setdefault("aria-label", _("Bestellt bis"))
         return form
 
+    def filter_queryset(self, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        """Sorted columns hold equal values (many orders share a stage or a due date): the
+        order id breaks ties, so paging never shows an order twice or skips one. Orders
+        without a value (no due date, no assignee) come last in either direction."""
+        queryset = super().filter_queryset(queryset)
+        sort = [key for key in queryset.query.order_by if isinstance(key, str)]
+        if not sort:
+            return queryset
+        return queryset.order_by(*(_nulls_last(key) for key in sort), "-id")
+
     def filter_search(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         value = value.strip()
         if not value:
@@ -130,6 +141,12 @@ class OrderFilter(django_filters.FilterSet):
         if value == "unassigned":
             return queryset.filter(rollin__assignee__isnull=True)
         return queryset.filter(rollin__assignee_id=int(value))
+
+
+def _nulls_last(key: str) -> OrderBy:
+    if key.startswith("-"):
+        return F(key[1:]).desc(nulls_last=True)
+    return F(key).asc(nulls_last=True)
 
 
 def _areas_within(
