@@ -100,14 +100,14 @@ def overview_for(user: Any, *, now: datetime.datetime | None = None) -> Overview
     """The overview of the user's states: from the cache while no roll-in and no order changed.
 
     At national scale the figures aggregate half a million orders (seconds of database time);
-    coordinators reload the page far more often than orders change. The key holds the newest
-    roll-in change and the newest order (every transition saves the roll-in, so `updated_at`
-    moves; placing an order creates one), the user's states and today's date. The short expiry
-    bounds what the version cannot see: a transaction that commits after a newer one (its
-    timestamp is older) and time-based figures (overdue)."""
+    coordinators reload the page far more often than orders change. The key (see
+    overview_cache_key) holds the newest roll-in change and the newest order, the user's
+    states and today's date. The short expiry bounds what the version cannot see: a
+    transaction that commits after a newer one (its timestamp is older) and time-based
+    figures (overdue)."""
     if now is not None or OVERVIEW_CACHE_SECONDS <= 0:
         return _overview_uncached(user, now=now)
-    key = _overview_cache_key(user)
+    key = overview_cache_key(user)
     overview = cache.get(key)
     if overview is None:
         overview = _overview_uncached(user)
@@ -116,12 +116,16 @@ def overview_for(user: Any, *, now: datetime.datetime | None = None) -> Overview
     return overview
 
 
-def _overview_cache_key(user: Any) -> str:
-    changed = Rollin.objects.aggregate(changed=Max("updated_at"))["changed"]
-    newest_order = Order.objects.aggregate(newest=Max("id"))["newest"]
+def overview_cache_key(user: Any) -> str:
+    """The version of the user's overview, in one query (two for coordinators): every
+    transition saves the roll-in (`updated_at` moves) and every placed order gets its roll-in
+    in the same transaction (a new `order_id`); both maxima come from their indexes."""
+    if OVERVIEW_CACHE_SECONDS <= 0:
+        return ""
+    stamp = Rollin.objects.aggregate(changed=Max("updated_at"), newest=Max("order_id"))
     scope = "all" if user.is_operator else ",".join(map(str, sorted(_state_ids(user))))
-    changed = changed.isoformat() if changed else "-"
-    raw = f"{scope}|{changed}|{newest_order}|{timezone.localdate()}"
+    changed = stamp["changed"].isoformat() if stamp["changed"] else "-"
+    raw = f"{scope}|{changed}|{stamp['newest']}|{timezone.localdate()}"
     return "dashboard:overview:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,15 +32,17 @@ PAGE_SIZE = 50
 @coordinator_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    data = selectors.overview_for(request.user)
+    # The figures are rendered once per data version and language; while that fragment is
+    # cached, a request neither loads the overview nor draws the chart: both are lazy.
+    overview = SimpleLazyObject(lambda: selectors.overview_for(request.user))
     return render(
         request,
         "dashboard/overview.html",
         {
-            "overview": data,
-            "chart": weekly_chart(data.weeks),
-            # The rendered figures live as long as the cached overview they show (0: none).
-            "cache_seconds": selectors.OVERVIEW_CACHE_SECONDS if data.cache_key else 0,
+            "overview": overview,
+            "chart": SimpleLazyObject(lambda: weekly_chart(overview.weeks)),
+            "cache_key": selectors.overview_cache_key(request.user),
+            "cache_seconds": selectors.OVERVIEW_CACHE_SECONDS,
         },
     )
 

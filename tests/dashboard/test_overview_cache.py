@@ -77,3 +77,21 @@ def test_coordinators_of_other_states_get_their_own_figures(client, world, cache
 
     assert bavaria["ordered"] == 4
     assert hesse["ordered"] == 1
+
+
+def test_a_cached_page_does_not_load_the_overview_at_all(
+    client, world, cached, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    populate(world, 4)
+    client.force_login(world.coordinator)
+    first, _ = _overview(client)
+
+    def must_not_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the cached fragment needs no overview")
+
+    monkeypatch.setattr("dashboard.selectors.overview_for", must_not_load)
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(reverse("dashboard:overview"))
+
+    assert _figures(second) == _figures(first)
+    assert len(captured.captured_queries) <= 5  # session, user, version, states, unread count
