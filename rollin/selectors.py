@@ -5,12 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from orders.selectors import order_visible_to
 from rollin import transitions
 from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
+
+
+def rollin_data_version() -> str:
+    """A value that changes whenever any roll-in changes or an order is placed: the key of
+    cached figures (overview, map). Every transition saves the roll-in (`updated_at` moves)
+    and every placed order gets its roll-in in the same transaction (a new `order_id`); both
+    maxima are read from their indexes in one query."""
+    stamp = Rollin.objects.aggregate(changed=Max("updated_at"), newest=Max("order_id"))
+    changed = stamp["changed"].isoformat() if stamp["changed"] else "-"
+    return f"{changed}|{stamp['newest']}"
 
 
 def rollin_visible_to(user: Any) -> QuerySet[Rollin]:
