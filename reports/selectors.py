@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -34,6 +35,39 @@ FIGURE_COLUMNS = [
     Column("ordered", _("Bestellt"), "int"),
     Column("in_progress", _("In Einführung"), "int"),
 ]
+
+# How long a rendered map may be reused while the roll-in data version stays the same: the
+# version makes it exact; the expiry bounds a transaction that commits after a newer one.
+MAP_CACHE_SECONDS = 0 if settings.TESTING else 60
+DISTRICT_TABLE_KEYS = ["area", "ags", "region", *(column.key for column in FIGURE_COLUMNS)]
+
+
+def valid_sort(key: str | None, keys: list[str]) -> str:
+    """`key` if it sorts by one of `keys` (optionally descending), else "": only known sorts
+    reach a cache key or a table."""
+    return key if key and key.lstrip("-") in keys and key.count("-") <= 1 else ""
+
+
+@dataclass
+class ServiceMap:
+    """What the map page shows of one service in one state."""
+
+    figures: cov.Figures
+    districts: Table
+    sort: str
+    areas: list[Any] | None
+
+
+def service_map(state: State, service: Service, *, sort: str = "") -> ServiceMap:
+    """The state's districts for one service: its figures only, not every service's."""
+    coverage = cov.coverage_for_state(state, services=[service])
+    districts = area_tables(coverage, service)[1]
+    return ServiceMap(
+        figures=coverage.total(service),
+        districts=districts,
+        sort=districts.sort(sort),
+        areas=map_for_service(coverage, service, link=True),
+    )
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 
 from catalog.models import Service
@@ -18,6 +19,7 @@ from reports.access import (
 )
 from reports.projection import DEFAULT_WINDOW_WEEKS, method_text
 from reports.tables import Table
+from rollin.selectors import rollin_data_version
 
 
 @reports_required
@@ -118,19 +120,20 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
 
 @reports_required
 def map_report(request: HttpRequest, ags: str) -> HttpResponse:
-    """The district map of one service, chosen in a plain GET form (works without JS)."""
+    """The district map of one service, chosen in a plain GET form (works without JS).
+
+    The map and its table are rendered once per roll-in data version, service, sort and
+    language; while that fragment is cached, a request aggregates nothing (the map is lazy)."""
     state = report_state_get(request.user, ags)
     services = list(cov.coverage_services())
     service, unknown = _service_choice(request, services)
     if service is None:
         raise Http404
-    # The map shows one service: aggregate its orders only, not the state's half million.
-    coverage = cov.coverage_for_state(state, services=[service])
-    districts = selectors.area_tables(coverage, service)[1]
-    export = _export([districts], request, f"karte-{state.ags}-{service.slug}")
-    if export is not None:
-        return export
-    sort = districts.sort(request.GET.get("sort"))
+    if request.GET.get("format"):
+        districts = selectors.service_map(state, service).districts
+        return _export([districts], request, f"karte-{state.ags}-{service.slug}")
+    sort = selectors.valid_sort(request.GET.get("sort"), selectors.DISTRICT_TABLE_KEYS)
+    cache_seconds = selectors.MAP_CACHE_SECONDS
     return render(
         request,
         "reports/map_report.html",
@@ -140,10 +143,10 @@ def map_report(request: HttpRequest, ags: str) -> HttpResponse:
             "service": service,
             "unknown_service": unknown,
             "export_base": f"?service={service.slug}&",
+            "map": SimpleLazyObject(lambda: selectors.service_map(state, service, sort=sort)),
+            "cache_key": rollin_data_version() if cache_seconds else "",
+            "cache_seconds": cache_seconds,
             "sort": sort,
-            "figures": coverage.total(service),
-            "districts": districts,
-            "areas": selectors.map_for_service(coverage, service, link=True),
             "legend": maps.legend(),
             "map_width": maps.MAP_WIDTH,
             "map_height": _map_height(state),

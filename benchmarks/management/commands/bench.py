@@ -128,6 +128,8 @@ class Command(BaseCommand):
         self._print_pages(report["pages"])
         if "coordinator_overview" in report["pages"]:
             report["overview_cold"] = self._overview_cold(coordinator)
+        if "map" in report["pages"]:
+            report["map_cold"] = self._map_cold(clients["viewer"], report["pages"]["map"]["url"])
         if not options["skip_load"]:
             report["throughput"] = self._throughput(ctx, clients["coordinator"], options)
         if not options["skip_memory"]:
@@ -145,6 +147,23 @@ class Command(BaseCommand):
         cold_ms = (time.perf_counter() - started) * 1000
         self.stdout.write(f"Übersicht ohne Cache (erste Anfrage nach Änderung): {cold_ms:.0f} ms")
         return {"ms": cold_ms}
+
+    def _map_cold(self, client: Client, url: str) -> dict[str, Any]:
+        """The map page with its fragment cache off: what the first request after a roll-in
+        change pays (aggregate, table and map drawn), next to the cached p50 of the table."""
+        from reports import selectors as report_selectors
+
+        cached_seconds = report_selectors.MAP_CACHE_SECONDS
+        report_selectors.MAP_CACHE_SECONDS = 0
+        try:
+            result = measure.measure_page(client, url, 5, warmup=True)
+        finally:
+            report_selectors.MAP_CACHE_SECONDS = cached_seconds
+        self.stdout.write(
+            f"Karte ohne Cache (erste Anfrage nach Änderung): p50 {result['p50_ms']:.0f} ms, "
+            f"{result['queries']} Abfragen"
+        )
+        return result
 
     def _context(self) -> Context:
         states = list(State.objects.order_by("ags"))
