@@ -141,6 +141,9 @@ def test_bench_runs_end_to_end_on_postgres(small_state, monkeypatch, settings, t
     throughput = report["throughput"]
     assert throughput["hello"]["rps"] > 0 and throughput["overview"]["rps"] > 0
     assert throughput["hello"]["errors"] == 0 and throughput["overview"]["errors"] == 0
+    assert throughput["signed_in_imprint"]["rps"] > 0
+    assert throughput["signed_in_imprint"]["errors"] == 0
+    assert report["map_cold"]["status"] == 200 and report["map_cold"]["queries"] > 0
     export, sweep = report["memory"]["export"], report["memory"]["sweep"]
     assert export["peak_mb"] > 0 and "gestreamt" in export["note"], export
     assert sweep["peak_mb"] > 0, sweep
