@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install setup messages bench bench-worker clean
+.PHONY: run test lint format install setup messages bench bench-worker kill-loop clean
 
 # The venv is rebuilt only when the lock file changes, so re-running is fast.
 $(STAMP): requirements.lock
@@ -53,6 +53,15 @@ bench: install
 
 bench-worker: install
 	$(BIN)/python manage.py bench_worker
+
+# The SIGKILL test 20 times in a row (needs DATABASE_URL and CELERY_BROKER_URL: a missing
+# service fails instead of skipping, so a "pass" is always a real one).
+kill-loop: install
+	for i in $$(seq 1 20); do \
+	  DIGITALMARKT_REQUIRE_SERVICES=1 $(BIN)/python -m pytest -q -p no:randomly \
+	    tests/rollin/test_worker.py -k killed_worker_loses_nothing || exit 1; \
+	  echo "kill loop: run $$i of 20 passed"; \
+	done
 
 clean:
 	rm -rf var/celery var/cache
