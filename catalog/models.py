@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import Level, State
-
-
-def localized_value(instance: object, field: str) -> str:
-    """`field` holds the German text, `<field>_en` the English one: the active language's,
-    falling back to German where no translation is written."""
-    if (get_language() or "de").startswith("en"):
-        english = getattr(instance, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(instance, field)
+from portal.localized import localized_value
 
 
 class TranslatedFieldsMixin:

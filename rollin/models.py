@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Service, localized_value
+from catalog.models import Service
 from geo.models import Authority
 from orders.models import Order
+from portal.localized import localized_value
 
 
 class TranslatedLabelMixin:
