@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Invitation, Membership, Role, User
 from geo.models import Authority
-from portal.services import email_send, notify
+from portal.services import email_send, message, notify
 
 
 def membership_request(*, user: User, authority: Authority, message: str = "") -> Membership:
@@ -38,8 +39,11 @@ def membership_request(*, user: User, authority: Authority, message: str = "") -
     transaction.on_commit(
         lambda: notify(
             users=list(coordinators),
-            text=_("%(user)s möchte für %(authority)s bestellen.")
-            % {"user": user, "authority": authority},
+            text=message(
+                gettext_lazy("%(user)s möchte für %(authority)s bestellen."),
+                user=user,
+                authority=authority,
+            ),
             url=url,
             dedup_key=f"membership:{membership.pk}",
         )
@@ -93,12 +97,12 @@ def membership_reject(*, membership_id: int, actor: User, reason: str) -> Member
 
 def _membership_decided_send(membership: Membership, outcome: str) -> None:
     if outcome == "approved":
-        text = _("Sie können jetzt für %(authority)s bestellen.")
+        template = gettext_lazy("Sie können jetzt für %(authority)s bestellen.")
     else:
-        text = _("Ihr Antrag für %(authority)s wurde abgelehnt.")
+        template = gettext_lazy("Ihr Antrag für %(authority)s wurde abgelehnt.")
     notify(
         users=[membership.user],
-        text=text % {"authority": membership.authority},
+        text=message(template, authority=membership.authority),
         url=reverse("accounts:my_authority"),
         dedup_key=f"membership-decided:{membership.pk}",
     )

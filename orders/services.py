@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from catalog.models import Fachverfahren, Service
@@ -25,7 +26,7 @@ from geo.models import Authority
 from orders import funding, rules
 from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
 from orders.selectors import order_list_of_checkout
-from portal.services import email_send, notify
+from portal.services import email_send, message, notify
 from rollin.services import rollin_cancel, rollin_start
 
 NON_FIELD = "__all__"
@@ -283,7 +284,7 @@ def _comment_notify(comment: Comment, recipients: list[User], url: str) -> None:
     order = comment.order
     notify(
         users=recipients,
-        text=_("Neuer Kommentar zu Bestellung %(number)s") % {"number": order.number},
+        text=message(gettext_lazy("Neuer Kommentar zu Bestellung %(number)s"), number=order.number),
         url=url,
         dedup_key=f"comment:{comment.pk}",
     )

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from portal.services import email_send, notify
+from portal.services import Message, email_send, message, notify
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.workdays import add_working_days
 
@@ -151,12 +151,13 @@ def tell(
     rollin: Rollin,
     *,
     users: list[User],
-    text: str,
+    text: Message,
     dedup_key: str,
     email_template: str,
     context: dict[str, Any] | None = None,
 ) -> None:
-    """In-portal notification plus e-mail, once per dedup_key (a re-run repeats nothing)."""
+    """In-portal notification (German and English) plus e-mail (German, as every e-mail of
+    the portal), once per dedup_key (a re-run repeats nothing)."""
     url = order_url(rollin)
     recipients = [
         u for u in users if notify(users=[u], text=text, url=url, dedup_key=dedup_key) > 0
@@ -168,7 +169,7 @@ def tell(
         "authority": rollin.order.authority.name,
         "service": str(rollin.order.service),
         "stage": rollin.stage.label,
-        "text": text,
+        "text": text.render("de"),
         "url": f"{settings.PORTAL_BASE_URL}{url}",
         **(context or {}),
     }
@@ -180,10 +181,11 @@ def tell(
 
 def tell_todo(rollin: Rollin, item: RollinItem) -> None:
     """Tell the side that owns the next manual item that it is theirs now."""
-    text = _("Bestellung %(number)s: „%(item)s“ ist jetzt bei Ihnen.") % {
-        "number": rollin.order.number,
-        "item": item.definition.label,
-    }
+    text = message(
+        gettext_lazy("Bestellung %(number)s: „%(item)s“ ist jetzt bei Ihnen."),
+        number=rollin.order.number,
+        item=item.definition,
+    )
     tell(
         rollin,
         users=people_for(rollin, item.definition.actor),
@@ -194,7 +196,7 @@ def tell_todo(rollin: Rollin, item: RollinItem) -> None:
     )
 
 
-def tell_status(rollin: Rollin, *, users: list[User], text: str, key: str) -> None:
+def tell_status(rollin: Rollin, *, users: list[User], text: Message, key: str) -> None:
     tell(
         rollin,
         users=users,

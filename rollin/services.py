@@ -20,9 +20,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from orders.models import Order
+from portal.services import message
 from rollin import transitions
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageTemplate
 from rollin.pipeline import (
@@ -207,8 +209,12 @@ def rollin_item_reject(*, item_id: int, actor: Any, reason: str) -> RollinItem:
         rollin,
         users=people_for(rollin, item.definition.actor),
         key=f"rejected:{rollin.last_seq}",
-        text=_("Bestellung %(n)s: „%(i)s“ wurde zurückgewiesen: %(r)s")
-        % {"n": rollin.order.number, "i": item.definition.label, "r": item.rejection_reason},
+        text=message(
+            gettext_lazy("Bestellung %(n)s: „%(i)s“ wurde zurückgewiesen: %(r)s"),
+            n=rollin.order.number,
+            i=item.definition,
+            r=item.rejection_reason,
+        ),
     )
     return item
 
@@ -236,8 +242,11 @@ def rollin_hold(*, rollin_id: int, actor: Any, reason: str) -> Rollin:
         rollin,
         users=staff_of(rollin),
         key=f"held:{rollin.last_seq}",
-        text=_("Bestellung %(n)s wurde zurückgestellt: %(r)s")
-        % {"n": rollin.order.number, "r": rollin.hold_reason},
+        text=message(
+            gettext_lazy("Bestellung %(n)s wurde zurückgestellt: %(r)s"),
+            n=rollin.order.number,
+            r=rollin.hold_reason,
+        ),
     )
     return rollin
 
@@ -274,7 +283,7 @@ def rollin_resume(*, rollin_id: int, actor: Any) -> Rollin:
             rollin,
             users=staff_of(rollin),
             key=f"resumed:{rollin.last_seq}",
-            text=_("Bestellung %(n)s wird fortgesetzt.") % {"n": rollin.order.number},
+            text=message(gettext_lazy("Bestellung %(n)s wird fortgesetzt."), n=rollin.order.number),
         )
     _enqueue_advance(rollin.order_id)
     return rollin
@@ -314,8 +323,11 @@ def rollin_cancel(*, rollin_id: int, actor: Any, reason: str) -> Rollin:
         rollin,
         users=other_side,
         key="cancelled",
-        text=_("Bestellung %(n)s wurde storniert: %(r)s")
-        % {"n": order.number, "r": reason.strip()},
+        text=message(
+            gettext_lazy("Bestellung %(n)s wurde storniert: %(r)s"),
+            n=order.number,
+            r=reason.strip(),
+        ),
     )
     return rollin
 
@@ -360,8 +372,11 @@ def rollin_remind(*, rollin_id: int, actor: Any, now: datetime.datetime | None =
             rollin,
             users=people_for(rollin, item.definition.actor),
             key=f"remind:{rollin.last_seq + 1}",
-            text=_("Erinnerung: Bestellung %(n)s wartet auf „%(i)s“.")
-            % {"n": rollin.order.number, "i": item.definition.label},
+            text=message(
+                gettext_lazy("Erinnerung: Bestellung %(n)s wartet auf „%(i)s“."),
+                n=rollin.order.number,
+                i=item.definition,
+            ),
         )
     rollin.reminded_at = now
     history_append(
@@ -472,7 +487,9 @@ def _move_to_next_stage(rollin: Rollin, now: datetime.datetime) -> None:
             rollin,
             users=staff_of(rollin) + coordinators_of(rollin),
             key="live",
-            text=_("Bestellung %(n)s ist im Wirkbetrieb.") % {"n": rollin.order.number},
+            text=message(
+                gettext_lazy("Bestellung %(n)s ist im Wirkbetrieb."), n=rollin.order.number
+            ),
         )
 
 
@@ -539,8 +556,12 @@ def _record(rollin: Rollin, token: str, item_id: int, result: Any) -> bool:
             rollin,
             users=coordinators_of(rollin),
             key=f"failing:{rollin.last_seq}",
-            text=_("Bestellung %(n)s: „%(i)s“ schlägt fehl: %(e)s")
-            % {"n": rollin.order.number, "i": item.definition.label, "e": result.error},
+            text=message(
+                gettext_lazy("Bestellung %(n)s: „%(i)s“ schlägt fehl: %(e)s"),
+                n=rollin.order.number,
+                i=item.definition,
+                e=result.error,
+            ),
         )
         return False
     item.next_attempt_at = now + retry_delay(item.attempts)
