@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Invitation, Membership, Role, User
 from geo.models import Authority
-from portal.services import email_send, message, notify
+from portal.services import email_send, notification_text, notify
 
 
 def membership_request(*, user: User, authority: Authority, message: str = "") -> Membership:
@@ -39,7 +39,7 @@ def membership_request(*, user: User, authority: Authority, message: str = "") -
     transaction.on_commit(
         lambda: notify(
             users=list(coordinators),
-            text=message(
+            text=notification_text(
                 gettext_lazy("%(user)s möchte für %(authority)s bestellen."),
                 user=user,
                 authority=authority,
@@ -102,7 +102,7 @@ def _membership_decided_send(membership: Membership, outcome: str) -> None:
         template = gettext_lazy("Ihr Antrag für %(authority)s wurde abgelehnt.")
     notify(
         users=[membership.user],
-        text=message(template, authority=membership.authority),
+        text=notification_text(template, authority=membership.authority),
         url=reverse("accounts:my_authority"),
         dedup_key=f"membership-decided:{membership.pk}",
     )

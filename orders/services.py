@@ -26,7 +26,7 @@ from geo.models import Authority
 from orders import funding, rules
 from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
 from orders.selectors import order_list_of_checkout
-from portal.services import email_send, message, notify
+from portal.services import email_send, notification_text, notify
 from rollin.services import rollin_cancel, rollin_start
 
 NON_FIELD = "__all__"
@@ -284,7 +284,9 @@ def _comment_notify(comment: Comment, recipients: list[User], url: str) -> None:
     order = comment.order
     notify(
         users=recipients,
-        text=message(gettext_lazy("Neuer Kommentar zu Bestellung %(number)s"), number=order.number),
+        text=notification_text(
+            gettext_lazy("Neuer Kommentar zu Bestellung %(number)s"), number=order.number
+        ),
         url=url,
         dedup_key=f"comment:{comment.pk}",
     )

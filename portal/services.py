@@ -33,7 +33,7 @@ class Message:
             return Truncator(str(self.template) % values).chars(NOTIFICATION_LENGTH)
 
 
-def message(template: Any, **params: Any) -> Message:
+def notification_text(template: Any, **params: Any) -> Message:
     return Message(template, params)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from portal.services import Message, email_send, message, notify
+from portal.services import Message, email_send, notification_text, notify
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.workdays import add_working_days
 
@@ -181,7 +181,7 @@ def tell(
 
 def tell_todo(rollin: Rollin, item: RollinItem) -> None:
     """Tell the side that owns the next manual item that it is theirs now."""
-    text = message(
+    text = notification_text(
         gettext_lazy("Bestellung %(number)s: „%(item)s“ ist jetzt bei Ihnen."),
         number=rollin.order.number,
         item=item.definition,

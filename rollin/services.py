@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from orders.models import Order
-from portal.services import message
+from portal.services import notification_text
 from rollin import transitions
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageTemplate
 from rollin.pipeline import (
@@ -209,7 +209,7 @@ def rollin_item_reject(*, item_id: int, actor: Any, reason: str) -> RollinItem:
         rollin,
         users=people_for(rollin, item.definition.actor),
         key=f"rejected:{rollin.last_seq}",
-        text=message(
+        text=notification_text(
             gettext_lazy("Bestellung %(n)s: „%(i)s“ wurde zurückgewiesen: %(r)s"),
             n=rollin.order.number,
             i=item.definition,
@@ -242,7 +242,7 @@ def rollin_hold(*, rollin_id: int, actor: Any, reason: str) -> Rollin:
         rollin,
         users=staff_of(rollin),
         key=f"held:{rollin.last_seq}",
-        text=message(
+        text=notification_text(
             gettext_lazy("Bestellung %(n)s wurde zurückgestellt: %(r)s"),
             n=rollin.order.number,
             r=rollin.hold_reason,
@@ -283,7 +283,9 @@ def rollin_resume(*, rollin_id: int, actor: Any) -> Rollin:
             rollin,
             users=staff_of(rollin),
             key=f"resumed:{rollin.last_seq}",
-            text=message(gettext_lazy("Bestellung %(n)s wird fortgesetzt."), n=rollin.order.number),
+            text=notification_text(
+                gettext_lazy("Bestellung %(n)s wird fortgesetzt."), n=rollin.order.number
+            ),
         )
     _enqueue_advance(rollin.order_id)
     return rollin
@@ -323,7 +325,7 @@ def rollin_cancel(*, rollin_id: int, actor: Any, reason: str) -> Rollin:
         rollin,
         users=other_side,
         key="cancelled",
-        text=message(
+        text=notification_text(
             gettext_lazy("Bestellung %(n)s wurde storniert: %(r)s"),
             n=order.number,
             r=reason.strip(),
@@ -372,7 +374,7 @@ def rollin_remind(*, rollin_id: int, actor: Any, now: datetime.datetime | None =
             rollin,
             users=people_for(rollin, item.definition.actor),
             key=f"remind:{rollin.last_seq + 1}",
-            text=message(
+            text=notification_text(
                 gettext_lazy("Erinnerung: Bestellung %(n)s wartet auf „%(i)s“."),
                 n=rollin.order.number,
                 i=item.definition,
@@ -487,7 +489,7 @@ def _move_to_next_stage(rollin: Rollin, now: datetime.datetime) -> None:
             rollin,
             users=staff_of(rollin) + coordinators_of(rollin),
             key="live",
-            text=message(
+            text=notification_text(
                 gettext_lazy("Bestellung %(n)s ist im Wirkbetrieb."), n=rollin.order.number
             ),
         )
@@ -556,7 +558,7 @@ def _record(rollin: Rollin, token: str, item_id: int, result: Any) -> bool:
             rollin,
             users=coordinators_of(rollin),
             key=f"failing:{rollin.last_seq}",
-            text=message(
+            text=notification_text(
                 gettext_lazy("Bestellung %(n)s: „%(i)s“ schlägt fehl: %(e)s"),
                 n=rollin.order.number,
                 i=item.definition,

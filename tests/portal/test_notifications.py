@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from portal.models import Notification
-from portal.services import NOTIFICATION_LENGTH, message, notify
+from portal.services import NOTIFICATION_LENGTH, notification_text, notify
 from rollin.services import rollin_item_complete, rollin_item_reject
 from tests.factories import StaffFactory
 from tests.factories_rollin import PDF, coordinator_for, order_with_rollin, walk_to
@@ -57,10 +57,30 @@ def test_a_plain_text_stays_german_and_a_repeated_key_notifies_once() -> None:
     assert (
         notify(
             users=[user],
-            text=message(gettext_lazy("Neuer Kommentar zu Bestellung %(number)s"), number="X"),
+            text=notification_text(
+                gettext_lazy("Neuer Kommentar zu Bestellung %(number)s"), number="X"
+            ),
             dedup_key="k",
         )
         == 0
     )
     note = Notification.objects.get(user=user)
     assert (note.text, note.text_en, note.display_text) == ("Nur deutsch", "", "Nur deutsch")
+
+
+def test_a_membership_request_tells_the_coordinators_in_both_languages(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.services import membership_request
+    from tests.factories import AuthorityFactory, CoordinatorFactory, UserFactory
+
+    authority = AuthorityFactory()
+    coordinator = CoordinatorFactory(states=[authority.state])
+    user = UserFactory(first_name="Erika", last_name="Muster")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_request(user=user, authority=authority, message="Bitte freischalten")
+
+    note = Notification.objects.get(user=coordinator)
+    assert note.text == f"{user} möchte für {authority} bestellen."
+    assert note.text_en and note.text_en != note.text
