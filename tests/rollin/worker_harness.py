@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
+WORKER_LOGS: dict[int, Path] = {}  # worker pid → its log file
 
 
 def database_url() -> str:
@@ -42,28 +44,43 @@ def start_worker(
         **(extra_env or {}),
     }
     env.pop("PYTEST_CURRENT_TEST", None)
-    return subprocess.Popen(
-        [
-            CELERY,
-            "-A",
-            "digitalmarkt",
-            "worker",
-            "--pool=prefork",
-            "-c",
-            "2",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{name}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: a SIGKILL reaches the pool children
-    )
+    # The worker's own log, shown by the `workers` fixture when a test fails: without it a
+    # timeout says only that nothing happened, not why.
+    with tempfile.NamedTemporaryFile(prefix=f"worker-{name}-", suffix=".log", delete=False) as log:
+        proc = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "digitalmarkt",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "--loglevel=INFO",  # tasks received and done: what a timeout needs explained
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a SIGKILL reaches the pool children
+        )
+    WORKER_LOGS[proc.pid] = Path(log.name)
+    return proc
+
+
+def worker_log_discard(proc: subprocess.Popen[bytes], lines: int = 40) -> str:
+    """The last lines of a stopped worker's log; the file is removed."""
+    log = WORKER_LOGS.pop(proc.pid, None)
+    if log is None:
+        return ""
+    text = "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    log.unlink(missing_ok=True)
+    return text
 
 
 def kill_worker(proc: subprocess.Popen[bytes]) -> None:
@@ -130,3 +147,6 @@ def workers(worker_env) -> Iterator[list[subprocess.Popen[bytes]]]:  # type: ign
     yield started
     for proc in started:
         stop_worker(proc)
+        # Captured output: pytest shows it only for a failed test.
+        print(f"--- worker {proc.pid} (exit {proc.returncode}), last lines ---")
+        print(worker_log_discard(proc))

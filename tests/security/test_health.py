@@ -15,7 +15,12 @@ from django.urls import reverse
 
 from digitalmarkt.celery import app as celery_app
 from portal import health
-from tests.rollin.worker_harness import start_worker, stop_worker, wait_until
+from tests.rollin.worker_harness import (
+    start_worker,
+    stop_worker,
+    wait_until,
+    worker_log_discard,
+)
 from tests.security.broker import CLOSED_PORT_BROKER, broker_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +84,7 @@ def test_a_running_worker_makes_health_ok(client, broker, redis_cache, tmp_path)
                    what="the worker's heartbeat")  # fmt: skip
     finally:
         stop_worker(worker)
+        print(worker_log_discard(worker))  # shown only if the test failed
 
     body = client.get(reverse("portal:health")).json()
     assert body["status"] == "ok"
