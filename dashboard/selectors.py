@@ -30,7 +30,6 @@ CLOSED_STATUSES = (Status.LIVE, Status.CANCELLED)
 ACTIVE_STATUSES = (Status.IN_PROGRESS, Status.WAITING)
 WEEKS = 26
 # Seconds an overview may be served from the cache; 0 (the tests) computes every request.
-OVERVIEW_CACHE_SECONDS = 0 if settings.TESTING else 60
 
 
 def _open_manual_items(actor: str) -> QuerySet[RollinItem]:
@@ -90,14 +89,15 @@ class Overview:
     column_totals: list[int]
     totals: dict[str, int]
     weeks: list[WeekRow] = field(default_factory=list)
-    cache_key: str = ""  # set when the overview comes from (or went into) the cache
 
 
 def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def overview_for(user: Any, *, now: datetime.datetime | None = None) -> Overview:
+def overview_for(
+    user: Any, *, now: datetime.datetime | None = None, key: str | None = None
+) -> Overview:
     """The overview of the user's states: from the cache while no roll-in and no order changed.
 
     At national scale the figures aggregate half a million orders (seconds of database time);
@@ -105,22 +105,22 @@ def overview_for(user: Any, *, now: datetime.datetime | None = None) -> Overview
     overview_cache_key) holds the newest roll-in change and the newest order, the user's
     states and today's date. The short expiry bounds what the version cannot see: a
     transaction that commits after a newer one (its timestamp is older) and time-based
-    figures (overdue)."""
-    if now is not None or OVERVIEW_CACHE_SECONDS <= 0:
+    figures (overdue). `key`: the caller's overview_cache_key, if it has one already."""
+    seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
+    if now is not None or seconds <= 0:
         return _overview_uncached(user, now=now)
-    key = overview_cache_key(user)
+    key = key or overview_cache_key(user)
     overview = cache.get(key)
     if overview is None:
         overview = _overview_uncached(user)
-        overview.cache_key = key
-        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
+        cache.set(key, overview, seconds)
     return overview
 
 
 def overview_cache_key(user: Any) -> str:
     """The version of the user's overview: the roll-in data version (one query), the user's
     states and today's date (overdue figures)."""
-    if OVERVIEW_CACHE_SECONDS <= 0:
+    if settings.ROLLIN_FIGURES_CACHE_SECONDS <= 0:
         return ""
     scope = "all" if user.is_operator else ",".join(map(str, sorted(_state_ids(user))))
     raw = f"{scope}|{rollin_data_version()}|{timezone.localdate()}"

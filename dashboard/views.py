@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
@@ -34,15 +35,16 @@ PAGE_SIZE = 50
 def overview(request: HttpRequest) -> HttpResponse:
     # The figures are rendered once per data version and language; while that fragment is
     # cached, a request neither loads the overview nor draws the chart: both are lazy.
-    overview = SimpleLazyObject(lambda: selectors.overview_for(request.user))
+    key = selectors.overview_cache_key(request.user)
+    overview = SimpleLazyObject(lambda: selectors.overview_for(request.user, key=key))
     return render(
         request,
         "dashboard/overview.html",
         {
             "overview": overview,
             "chart": SimpleLazyObject(lambda: weekly_chart(overview.weeks)),
-            "cache_key": selectors.overview_cache_key(request.user),
-            "cache_seconds": selectors.OVERVIEW_CACHE_SECONDS,
+            "cache_key": key,
+            "cache_seconds": settings.ROLLIN_FIGURES_CACHE_SECONDS,
         },
     )
 

@@ -86,3 +86,15 @@ def viewer(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def admin_user(db):  # type: ignore[no-untyped-def]
     return factories.AdminFactory()
+
+
+@pytest.fixture
+def cached(settings):  # type: ignore[no-untyped-def]
+    """The figures cache on (the suite runs with it off): overview and map are rendered once
+    per roll-in data version."""
+    from django.core.cache import cache
+
+    settings.ROLLIN_FIGURES_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,7 +4,6 @@ changed (the suite otherwise runs with the cache off)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,14 +12,6 @@ from rollin.models import Rollin
 from tests.dashboard.conftest import order_in, populate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cached(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("dashboard.selectors.OVERVIEW_CACHE_SECONDS", 60)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _overview(client):  # type: ignore[no-untyped-def]

@@ -152,14 +152,8 @@ class Command(BaseCommand):
     def _map_cold(self, client: Client, url: str) -> dict[str, Any]:
         """The map page with its fragment cache off: what the first request after a roll-in
         change pays (aggregate, table and map drawn), next to the cached p50 of the table."""
-        from reports import selectors as report_selectors
-
-        cached_seconds = report_selectors.MAP_CACHE_SECONDS
-        report_selectors.MAP_CACHE_SECONDS = 0
-        try:
+        with override_settings(ROLLIN_FIGURES_CACHE_SECONDS=0):
             result = measure.measure_page(client, url, 5, warmup=True)
-        finally:
-            report_selectors.MAP_CACHE_SECONDS = cached_seconds
         self.stdout.write(
             f"Karte ohne Cache (erste Anfrage nach Änderung): p50 {result['p50_ms']:.0f} ms, "
             f"{result['queries']} Abfragen"
