@@ -15,6 +15,8 @@ from django.utils.text import Truncator
 
 from portal.models import Notification
 
+NOTIFICATION_LENGTH = 500  # Notification.text's max_length: a long reason is cut, not refused
+
 
 @dataclass(frozen=True)
 class Message:
@@ -35,9 +37,6 @@ class Message:
 
 def notification_text(template: Any, **params: Any) -> Message:
     return Message(template, params)
-
-
-NOTIFICATION_LENGTH = 500  # Notification.text's max_length: a long reason is cut, not refused
 
 
 def notify(*, users: Iterable[Any], text: Message | str, url: str = "", dedup_key: str = "") -> int:

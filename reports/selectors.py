@@ -10,15 +10,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from geo.models import Authority, District, Level, Municipality, State
 from orders.models import Order
+from portal.localized import localized_text
 from reports import coverage as cov
 from reports.projection import DEFAULT_WINDOW_WEEKS, Projection, project_full_coverage
 from reports.tables import Column, Table
@@ -36,16 +35,15 @@ FIGURE_COLUMNS = [
     Column("in_progress", _("In Einführung"), "int"),
 ]
 
-# How long a rendered map may be reused while the roll-in data version stays the same: the
-# version makes it exact; the expiry bounds a transaction that commits after a newer one.
-MAP_CACHE_SECONDS = 0 if settings.TESTING else 60
-DISTRICT_TABLE_KEYS = ["area", "ags", "region", *(column.key for column in FIGURE_COLUMNS)]
-
-
-def valid_sort(key: str | None, keys: list[str]) -> str:
-    """`key` if it sorts by one of `keys` (optionally descending), else "": only known sorts
-    reach a cache key or a table."""
-    return key if key and key.lstrip("-") in keys and key.count("-") <= 1 else ""
+# The district table's columns: the map page validates ?sort= against them before the
+# table exists (the sort is part of the cached fragment's key).
+DISTRICT_COLUMNS = [
+    Column("area", _("Kreis")),
+    Column("ags", _("Schlüssel")),
+    Column("region", _("Regierungsbezirk")),
+    *FIGURE_COLUMNS,
+]
+DISTRICT_TABLE_KEYS = [column.key for column in DISTRICT_COLUMNS]
 
 
 @dataclass
@@ -196,12 +194,7 @@ def area_tables(
     districts = Table(
         slug="kreise",
         caption=_("%(service)s nach Kreis") % {"service": service.display_name},
-        columns=[
-            Column("area", _("Kreis")),
-            Column("ags", _("Schlüssel")),
-            Column("region", _("Regierungsbezirk")),
-            *FIGURE_COLUMNS,
-        ],
+        columns=list(DISTRICT_COLUMNS),
     )
     region_names = {region.pk: region.name for region in coverage.regions}
     for district in coverage.districts:
@@ -341,9 +334,8 @@ def _order_status(district: District) -> dict[tuple[int, int], tuple[str, str]]:
         )
         .order_by()
     )
-    english = (get_language() or "de").startswith("en")
     return {
-        (authority_id, service_id): (status or "", (english and label_en) or label or "")
+        (authority_id, service_id): (status or "", localized_text(label or "", label_en or ""))
         for authority_id, service_id, status, label, label_en in orders
     }
 

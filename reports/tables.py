@@ -31,13 +31,18 @@ class Table:
 
     def sort(self, key: str | None) -> str:
         """Sort rows by `key` (prefix "-" for descending); returns the sort that applied."""
+        key = valid_sort(key, [column.key for column in self.columns])
         if not key:
             return ""
-        name = key.lstrip("-")
-        if name not in {column.key for column in self.columns}:
-            return ""
+        name = key.removeprefix("-")
         self.rows.sort(key=lambda row: _sort_key(row.get(name)), reverse=key.startswith("-"))
         return key
+
+
+def valid_sort(key: str | None, keys: list[str]) -> str:
+    """`key` if it sorts by one of `keys` (optionally descending, one "-"), else "": only
+    known sorts reach a table or a cache key."""
+    return key if key and key.removeprefix("-") in keys else ""
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
@@ -18,7 +19,7 @@ from reports.access import (
     state_visible_to,
 )
 from reports.projection import DEFAULT_WINDOW_WEEKS, method_text
-from reports.tables import Table
+from reports.tables import Table, valid_sort
 from rollin.selectors import rollin_data_version
 
 
@@ -132,8 +133,8 @@ def map_report(request: HttpRequest, ags: str) -> HttpResponse:
     if request.GET.get("format"):
         districts = selectors.service_map(state, service).districts
         return _export([districts], request, f"karte-{state.ags}-{service.slug}")
-    sort = selectors.valid_sort(request.GET.get("sort"), selectors.DISTRICT_TABLE_KEYS)
-    cache_seconds = selectors.MAP_CACHE_SECONDS
+    sort = valid_sort(request.GET.get("sort"), selectors.DISTRICT_TABLE_KEYS)
+    cache_seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
     return render(
         request,
         "reports/map_report.html",

@@ -4,22 +4,14 @@ once when a roll-in changes (the suite otherwise runs with the cache off)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.selectors import DISTRICT_TABLE_KEYS, valid_sort
+from reports.selectors import DISTRICT_TABLE_KEYS
+from reports.tables import valid_sort
 from rollin.models import Rollin
 from tests.reports.expected import expected
-
-
-@pytest.fixture
-def cached(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("reports.selectors.MAP_CACHE_SECONDS", 60)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _map(client, service, **params):  # type: ignore[no-untyped-def]
