@@ -4,13 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install setup messages bench bench-worker kill-loop clean
+.PHONY: run test lint format install setup messages bench bench-worker kill-loop clean lock
 
-# The venv is rebuilt only when the lock file changes, so re-running is fast.
-$(STAMP): requirements.lock
+# The venv is rebuilt only when a lock file changes, so re-running is fast. A checkout gets the
+# development lock: the runtime lock plus the tools (tests, lint, make run's process manager);
+# the production image installs requirements.lock alone (see Dockerfile).
+$(STAMP): requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -65,3 +67,12 @@ kill-loop: install
 
 clean:
 	rm -rf var/celery var/cache
+
+# Re-pin both locks after editing pyproject.toml's dependencies. Existing pins are kept unless a
+# requirement forces a change; the development lock is constrained by the runtime one, so both
+# agree on every package they share.
+lock: install
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+	  --output-file=requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+	  --extra=dev --constraint=requirements.lock --output-file=requirements-dev.lock pyproject.toml
