@@ -1,10 +1,12 @@
-"""Values every page needs: the navigation for the user's role and the unread count."""
+"""Values every page needs from the portal: the unread notifications count.
+
+The navigation by role comes from accounts.context_processors: roles are accounts', and
+portal sits below accounts.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-
-from portal.navigation import navigation_for
 
 
 def portal(request: HttpRequest) -> dict[str, object]:
@@ -12,4 +14,4 @@ def portal(request: HttpRequest) -> dict[str, object]:
     unread = 0
     if user is not None and user.is_authenticated:
         unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": navigation_for(request), "unread_notifications": unread}
+    return {"unread_notifications": unread}

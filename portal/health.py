@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 
+from celery import current_app as celery_app
 from django.core.cache import cache
 from django.db import connection
 
-from digitalmarkt.celery import app as celery_app
+# The project's Celery app (digitalmarkt.celery, loaded with Django) is the current one; taken
+# through Celery rather than imported, as apps' @shared_task do, so portal stays below the
+# project package that includes it.
 
 HEARTBEAT_CACHE_KEY = "portal:worker-heartbeat"
 HEARTBEAT_MAX_AGE_SECONDS = 120

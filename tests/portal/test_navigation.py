@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.navigation import navigation_for
+from accounts.navigation import navigation_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.management.commands import setup_portal as setup_portal_command
 from accounts.models import Role, User
 from geo.models import Authority, DataImport, Municipality
-from portal.demo import DEMO_PASSWORD, DEMO_USERS
-from portal.management.commands import setup_portal as setup_portal_command
 from tests.geo import geodata_files
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,10 @@
 """Everything `make run` needs after `migrate`: reference data, catalog, demo users, demo roll-ins.
 
 Each step leaves existing data alone, so re-running is fast and changes nothing.
+
+It lives in accounts because it creates the demo users, and portal (notifications, e-mail,
+pages) sits below accounts; the reference data comes from geo below both. Catalog and demo
+roll-ins sit above and are loaded through their own commands, by name.
 """
 
 from __future__ import annotations
@@ -13,11 +17,11 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.demo import DemoLogin, demo_users_ensure
 from geo.importers import GeoDataError
 from geo.management.commands.import_geodata import parse_states
 from geo.selectors import geodata_stock
 from geo.services import geodata_import_files
-from portal.demo import DemoLogin, demo_users_ensure
 
 
 class Command(BaseCommand):

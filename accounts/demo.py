@@ -1,6 +1,7 @@
 """Demo users of every role, so a fresh `make run` can be tried at once.
 
 Staff belong to the six pilot authorities (DESIGN); coordinator and ministry viewer to Bavaria.
+Created by setup_portal (accounts/management/commands).
 The passwords are fixed and printed on start: this is demo data, never for production.
 """
 
