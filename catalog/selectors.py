@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from catalog.models import CostItem, Prerequisite, Service
-from orders.models import Order
-from rollin.models import Rollin, StageDefinition
+
+# What a service's pages show that only the layers above the catalog know: how many
+# authorities ordered it (orders) or run it live (rollin), and the stages of its roll-in
+# (rollin). The catalog sits below them and must not import them, so they register here
+# from their AppConfig.ready() and the catalog's selectors apply what is registered. This is
+# the smallest change that removes the dependency: the catalog pages, their URLs, the API and
+# the single query per list page stay as they are, and the catalog stores no counts that would
+# have to be kept in step with every order. Each count is an expression correlated to the
+# service row (OuterRef("pk")), see service_with_counts.
+_counts: dict[str, Callable[[], Any]] = {}
+_stage_outline: Callable[[Service], tuple[str | None, list[Any]]] | None = None
+_stage_related: tuple[str, ...] = ()
+
+
+def service_count_register(name: str, expression: Callable[[], Any]) -> None:
+    """Annotate every listed or shown service with `name` = `expression()` (a layer above)."""
+    _counts[name] = expression
+
+
+def service_stages_register(
+    outline: Callable[[Service], tuple[str | None, list[Any]]],
+    *,
+    select_related: tuple[str, ...] = (),
+) -> None:
+    """The stages a service's page shows, and the relations its detail query should join."""
+    global _stage_outline, _stage_related
+    _stage_outline, _stage_related = outline, select_related
 
 
 def service_visible_to(user: Any) -> QuerySet[Service]:
@@ -21,23 +46,13 @@ def service_visible_to(user: Any) -> QuerySet[Service]:
 
 
 def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[Service]:
-    """Annotate how many authorities ordered the service and how many run it live.
+    """Annotate the registered counts (how many authorities ordered the service, run it live).
 
     Correlated subqueries, not a join with GROUP BY: PostgreSQL evaluates them only for the
     rows it returns (a page of ten services), not over every order of every service, and the
-    number of queries does not grow with the number of services. Cancelled orders count for
-    neither.
+    number of queries does not grow with the number of services.
     """
-    active = Order.objects.filter(service=OuterRef("pk"), cancelled_at__isnull=True).order_by()
-
-    def authorities(orders: QuerySet[Order]) -> Subquery:
-        counted = orders.values("service").annotate(n=Count("authority", distinct=True))
-        return Coalesce(Subquery(counted.values("n")), 0)
-
-    return queryset.annotate(
-        ordered_count=authorities(active),
-        live_count=authorities(active.filter(rollin__status=Rollin.Status.LIVE)),
-    )
+    return queryset.annotate(**{name: expression() for name, expression in _counts.items()})
 
 
 def service_list(
@@ -89,7 +104,7 @@ def service_detail(slug: str, *, user: Any = None) -> Service:
     """One service with everything its page shows, in a fixed number of queries (404 if none)."""
     queryset = service_with_counts(
         service_visible_to(user)
-        .select_related("funding_programme", "stage_template")
+        .select_related("funding_programme", *_stage_related)
         .prefetch_related("prerequisites", "fachverfahren", "cost_items")
     )
     return get_object_or_404(queryset, slug=slug)
@@ -126,14 +141,9 @@ def prerequisites_by_kind(service: Service) -> list[tuple[str, list[Prerequisite
     return [(label, groups[kind]) for kind, label in Prerequisite.Kind.choices if kind in groups]
 
 
-def service_stages(service: Service) -> tuple[str | None, list[StageDefinition]]:
-    """The stage template's name (None for the default) and its stages by position.
-
-    A service without its own template uses the default one (service=None); if neither
-    exists yet, the page simply shows no stages.
-    """
-    template = getattr(service, "stage_template", None)
-    if template is not None:
-        return template.name, list(template.stages.order_by("position"))
-    stages = StageDefinition.objects.filter(template__service__isnull=True).order_by("position")
-    return None, list(stages)
+def service_stages(service: Service) -> tuple[str | None, list[Any]]:
+    """The stage template's name (None for the default) and its stages, as registered by the
+    roll-in; without one the page simply shows no stages."""
+    if _stage_outline is None:
+        return None, []
+    return _stage_outline(service)

@@ -13,7 +13,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("konto/behoerde/", include("accounts.urls")),
     path("leistungen/", include("catalog.urls")),
-    path("bestellungen/", include("orders.urls")),
+    path("bestellungen/", include("rollin.order_urls")),  # orders' pages and rollin's order pages
     path("rollin/", include("rollin.urls")),
     path("koordination/", include("dashboard.urls")),
     path("berichte/", include("reports.urls")),

@@ -1,10 +1,16 @@
-"""The one way to fetch a single order for a user: anything not visible is a 404."""
+"""The one way to fetch a single order for a user (anything not visible is a 404), and who may
+order or edit at all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from orders.models import Order
@@ -24,3 +30,24 @@ def order_get_for_user(user: Any, number: str, *, for_update: bool = False) -> O
         return orders.get(number=number)
     except Order.DoesNotExist:
         raise Http404(_("Bestellung nicht gefunden.")) from None
+
+
+def authority_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ordering needs a confirmed membership; everyone else may browse only."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authority_staff:
+            messages.info(
+                request,
+                _("Bestellen können Sie, sobald Ihre Behörde Ihre Zugehörigkeit bestätigt hat."),
+            )
+            return redirect("accounts:my_authority")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def may_edit_contact(user: Any, order: Order) -> bool:
+    return not order.is_cancelled and (user.is_authority_staff or user.is_operator)

@@ -97,6 +97,12 @@ def draft_from_post(data: Any) -> dict[str, str]:
     return draft
 
 
+# The checkout's state in the session: the key of the submission in progress (a double submit
+# finds its orders by it) and the numbers of the orders just placed (the confirmation page).
+SESSION_CHECKOUT_KEY = "orders_checkout_key"
+SESSION_LAST_CHECKOUT = "orders_last_checkout"
+
+
 class CheckoutReviewForm(forms.Form):
     checkout_key = forms.UUIDField(widget=forms.HiddenInput)
     terms_accepted = forms.BooleanField(
@@ -121,13 +127,3 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Grund der Stornierung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class OrderFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from rollin.models import Rollin
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Alle")), *Rollin.Status.choices]

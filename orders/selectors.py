@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from catalog.models import Service
 from orders.funding import FundingEstimate, funding_estimate
@@ -29,22 +30,16 @@ def order_visible_to(user: Any) -> QuerySet[Order]:
     return orders.none()
 
 
-def order_list_for(user: Any, *, status: str = "") -> QuerySet[Order]:
-    """The orders list with what each row shows, in a constant number of queries."""
-    from rollin.models import ItemDefinition, RollinItem
-
-    own_open_items = RollinItem.objects.filter(
-        status__in=[RollinItem.Status.OPEN, RollinItem.Status.REJECTED],
-        definition__actor=ItemDefinition.Actor.STAFF,
-    ).select_related("definition")
-    orders = order_visible_to(user).select_related(
-        "service", "authority", "rollin", "rollin__stage"
-    )
-    if status:
-        orders = orders.filter(rollin__status=status)
-    return orders.prefetch_related(
-        Prefetch("rollin__items", queryset=own_open_items, to_attr="own_open_items")
-    )
+def service_authorities_count(**filters: Any) -> Coalesce:
+    """How many authorities hold an active order of the service in the outer query's row
+    (OuterRef("pk")), among the orders matching `filters`; cancelled orders never count.
+    The catalog's "ordered" figure, and the roll-in's "live" one with a filter on its status
+    (registered with catalog.selectors from the apps' ready())."""
+    active = Order.objects.filter(
+        service=OuterRef("pk"), cancelled_at__isnull=True, **filters
+    ).order_by()
+    counted = active.values("service").annotate(n=Count("authority", distinct=True))
+    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 def basket_items_for(user: Any) -> list[BasketItem]:

@@ -1,7 +1,9 @@
-"""Writes of the ordering app: basket, checkout (order_place), contact data, comments, cancel.
+"""Writes of the ordering app: basket, checkout (orders_create), contact data, comments.
 
-order_place validates every line, then creates all orders, their funding cases and roll-ins
-in one transaction: either the whole checkout is saved, or nothing.
+orders_create validates every line, then creates all orders and their funding cases in one
+transaction. Placing an order also starts its roll-in, which sits in the layer above: the
+checkout goes through rollin.ordering.order_place, which calls orders_create and starts the
+roll-ins in the same transaction, and cancelling goes through the roll-in too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from orders import funding, rules
 from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
 from orders.selectors import order_list_of_checkout
 from portal.services import email_send, notification_text, notify
-from rollin.services import rollin_cancel, rollin_start
 
 NON_FIELD = "__all__"
 
@@ -108,14 +109,17 @@ def already_ordered_message() -> str:
 # --- checkout --------------------------------------------------------------------------------
 
 
-def order_place(
+def orders_create(
     *,
     user: User,
     lines: Sequence[OrderLine],
     checkout_key: uuid.UUID,
     terms_accepted: bool,
 ) -> list[Order]:
-    """Create one order per line, or none. A repeated `checkout_key` returns its orders."""
+    """Create one order per line, or none. A repeated `checkout_key` returns its orders.
+
+    Without their roll-ins: callers place orders through rollin.ordering.order_place.
+    """
     existing = order_list_of_checkout(user, checkout_key)
     if existing:
         return existing
@@ -206,7 +210,6 @@ def _order_create(
         FundingCase.objects.create(
             order=order, programme=estimate.programme, amount_requested=estimate.amount
         )
-    rollin_start(order=order)
     return order
 
 
@@ -295,12 +298,3 @@ def _comment_notify(comment: Comment, recipients: list[User], url: str) -> None:
         template="comment_added",
         context={"comment": comment, "order": order, "order_path": url},
     )
-
-
-def order_cancel(*, order: Order, actor: User, reason: str) -> Order:
-    """Cancel through the roll-in, which owns the state (guards, lock, history)."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Bitte geben Sie einen Grund an.")})
-    rollin_cancel(rollin_id=order.rollin.pk, actor=actor, reason=reason.strip())
-    order.refresh_from_db()
-    return order

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from rollin.models import RollinItem
+from rollin.models import Rollin, RollinItem
 
 PDF_MAGIC = b"%PDF-"
 
@@ -128,3 +128,13 @@ def reject_form(item: RollinItem, data: Any = None) -> ReasonForm:
 
 def complete_form(item: RollinItem, data: Any = None, files: Any = None) -> CompleteItemForm:
     return complete_form_class(item)(data, files, item=item, prefix=f"item{item.pk}")
+
+
+class OrderFilterForm(forms.Form):
+    """ "Meine Bestellungen" filtered by the roll-in's status."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Alle")), *Rollin.Status.choices]

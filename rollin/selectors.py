@@ -7,10 +7,12 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
-from orders.selectors import order_visible_to
+from catalog.models import Service
+from orders.models import Order
+from orders.selectors import order_visible_to, service_authorities_count
 from rollin import transitions
 from rollin.forms import cancel_form, complete_form, hold_form, reject_form
-from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
+from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 
 
 def rollin_data_version() -> str:
@@ -25,6 +27,23 @@ def rollin_data_version() -> str:
 
 def rollin_visible_to(user: Any) -> QuerySet[Rollin]:
     return Rollin.objects.filter(order__in=order_visible_to(user))
+
+
+def order_list_for(user: Any, *, status: str = "") -> QuerySet[Order]:
+    """ "Meine Bestellungen": each order with its roll-in's stage and the user's own open items,
+    in a constant number of queries."""
+    own_open_items = RollinItem.objects.filter(
+        status__in=[RollinItem.Status.OPEN, RollinItem.Status.REJECTED],
+        definition__actor=ItemDefinition.Actor.STAFF,
+    ).select_related("definition")
+    orders = order_visible_to(user).select_related(
+        "service", "authority", "rollin", "rollin__stage"
+    )
+    if status:
+        orders = orders.filter(rollin__status=status)
+    return orders.prefetch_related(
+        Prefetch("rollin__items", queryset=own_open_items, to_attr="own_open_items")
+    )
 
 
 @dataclass
@@ -106,3 +125,24 @@ def rollin_panel(rollin: Rollin, user: Any, bound: dict[str, Any] | None = None)
         hold_form=bound.get("hold") or hold_form(),
         cancel_form=bound.get("cancel") or cancel_form(),
     )
+
+
+# --- what the catalog shows of the roll-in (registered in RollinConfig.ready) ----------------
+
+
+def service_live_count() -> Any:
+    """How many authorities run the service of the outer query's row live."""
+    return service_authorities_count(rollin__status=Rollin.Status.LIVE)
+
+
+def service_stage_outline(service: Service) -> tuple[str | None, list[StageDefinition]]:
+    """The stage template's name (None for the default) and its stages by position.
+
+    A service without its own template uses the default one (service=None); if neither
+    exists yet, the page simply shows no stages.
+    """
+    template = getattr(service, "stage_template", None)
+    if template is not None:
+        return template.name, list(template.stages.order_by("position"))
+    stages = StageDefinition.objects.filter(template__service__isnull=True).order_by("position")
+    return None, list(stages)

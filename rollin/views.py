@@ -47,7 +47,7 @@ def _back(order: Order) -> HttpResponse:
 
 def _rerender(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
     """The order page again, with the submitted forms as typed and their errors (400)."""
-    from orders.views import order_detail  # the order page is the orders app's
+    from rollin.order_views import order_detail  # the order page (rollin sits above orders)
 
     request.rollin_bound_forms = forms  # type: ignore[attr-defined]  # read by rollin_tags
     response = order_detail(request, order.number)

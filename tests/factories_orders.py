@@ -78,7 +78,7 @@ class CostItemFactory(DjangoModelFactory):
 
 
 class OrderFactory(DjangoModelFactory):
-    """An order placed directly (no roll-in); use orders.services.order_place for the real path."""
+    """An order placed directly (no roll-in); use rollin.ordering.order_place for the real path."""
 
     class Meta:
         model = Order

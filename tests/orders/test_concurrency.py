@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from orders.models import Order
-from orders.services import CheckoutError, OrderLine, order_place
+from orders.services import CheckoutError, OrderLine
+from rollin.ordering import order_place
 from tests.factories import StaffFactory
 from tests.factories_orders import ServiceFactory, ensure_default_stage_template
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from orders.models import BasketItem, FundingCase, Order
-from orders.services import CheckoutError, OrderLine, order_place
+from orders.services import CheckoutError, OrderLine
 from rollin.models import Rollin
+from rollin.ordering import order_place
 from tests.factories import LandratsamtFactory, StaffFactory
 from tests.factories_orders import (
     CostItemFactory,

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders import urls as order_urls
 from orders.models import BasketItem, Comment, Order
+from rollin import order_urls
 from tests.factories import CoordinatorFactory, StaffFactory, UserFactory
 from tests.factories_orders import DistrictServiceFactory, OrderFactory, ServiceFactory
 

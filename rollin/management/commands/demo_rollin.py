@@ -1,6 +1,6 @@
 """Demo orders for `make run`: the six pilot authorities and a few hundred more in Bavaria.
 
-Every order is placed through orders.services.order_place and walked through the real
+Every order is placed through rollin.ordering.order_place and walked through the real
 services (people's items completed by demo users, automatic items by rollin_advance with the
 in-process simulated Fachverfahren). To give the history realistic dates, the demo runs on a
 simulated clock: each order is placed weeks or months ago and every step happens some days
@@ -169,7 +169,8 @@ class Command(BaseCommand):
     def _order(
         self, rng: random.Random, authority: Authority, service: Service, target: str, days_ago: int
     ) -> int:
-        from orders.services import CheckoutError, OrderLine, order_place
+        from orders.services import CheckoutError, OrderLine
+        from rollin.ordering import order_place
 
         level_ok = (
             authority.is_municipal_level
