@@ -7,6 +7,10 @@ import datetime
 from django.utils.translation import gettext as _
 
 
+def already_ordered_message() -> str:
+    return _("Diese Leistung ist für Ihre Behörde bereits bestellt.")
+
+
 def golive_error(desired: datetime.date, today: datetime.date) -> str | None:
     if desired < today:
         return _("Der gewünschte Start darf nicht in der Vergangenheit liegen.")

@@ -9,8 +9,10 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from catalog.models import Service
+from catalog.rules import service_order_blocker
 from orders.funding import FundingEstimate, funding_estimate
 from orders.models import BasketItem, Order
+from orders.rules import already_ordered_message
 
 
 def order_visible_to(user: Any) -> QuerySet[Order]:
@@ -67,9 +69,6 @@ def order_list_of_checkout(user: Any, checkout_key: uuid.UUID) -> list[Order]:
 
 def basket_blockers_for(user: Any, items: list[BasketItem]) -> dict[int, str]:
     """Why a basket item cannot be ordered, by service id, in one query (shown before checkout)."""
-    from catalog.rules import service_order_blocker
-    from orders.services import already_ordered_message
-
     if user.authority_id is None:
         return {}
     ordered = set(

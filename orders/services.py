@@ -73,7 +73,7 @@ def order_line_errors(
     if blocker:
         errors.setdefault(NON_FIELD, []).append(blocker)
     elif order_active_exists(authority=user.authority, service=service):
-        errors.setdefault(NON_FIELD, []).append(already_ordered_message())
+        errors.setdefault(NON_FIELD, []).append(rules.already_ordered_message())
     golive = rules.golive_error(line.desired_golive, today or timezone.localdate())
     if golive:
         errors.setdefault("desired_golive", []).append(golive)
@@ -100,10 +100,6 @@ def order_active_exists(*, authority: Authority, service: Service) -> bool:
     return Order.objects.filter(
         authority=authority, service=service, cancelled_at__isnull=True
     ).exists()
-
-
-def already_ordered_message() -> str:
-    return _("Diese Leistung ist für Ihre Behörde bereits bestellt.")
 
 
 # --- checkout --------------------------------------------------------------------------------
@@ -201,7 +197,7 @@ def _order_create(
             order.save()
     except IntegrityError as error:
         raise CheckoutError(
-            {line.service.slug: {NON_FIELD: [already_ordered_message()]}}
+            {line.service.slug: {NON_FIELD: [rules.already_ordered_message()]}}
         ) from error
     if line.funding_requested and line.service.funding_programme is not None:
         estimate = funding.funding_estimate(
