@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+# The copy of the reference data the project ships (see its SOURCES.md); settings default to it.
+PROJECT_DATA_DIR = Path(__file__).resolve().parent / "data" / "de"
 MUNICIPALITIES_CSV = "germany_municipalities.csv"
 DISTRICTS_CSV = "germany_districts.csv"
 WORKBOOK_GLOB = "raw/destatis_AuszugGV4QAktuell_*.xlsx"
