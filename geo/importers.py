@@ -318,7 +318,8 @@ def _find_columns(rows: list[tuple[object, ...]], path: Path) -> tuple[int, dict
 
 
 def _value(row: tuple[object, ...], column: int) -> object:
-    # read_only worksheets end a row at its last filled cell: a short row reads as empty cells.
+    # A row may end before the header does (workbooks saved by other tools drop trailing empty
+    # cells): its missing cells read as empty, so the column checks name the row.
     return row[column] if column < len(row) else None
 
 
