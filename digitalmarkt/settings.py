@@ -336,12 +336,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Domain ---------------------------------------------------------------------------------
-# Folder with the official reference data (Destatis GV-ISys, derived CSVs, GeoJSON). A relative
-# path counts from the checkout, not from the working directory, so web, worker and commands
-# started from elsewhere all find the same folder.
-DIGITALMARKT_DATA_DIR = (
-    BASE_DIR / Path(env_str("DIGITALMARKT_DATA_DIR", "../shared/data/de"))
-).resolve()
+# Folder with the official reference data (Destatis GV-ISys CSVs, BKG GeoJSON). The project
+# ships its own copy in geo/data/de, so a clone runs anywhere. A relative path counts from the
+# checkout, not from the working directory, so web, worker and commands started from elsewhere
+# all find the same folder.
+DIGITALMARKT_DATA_DIR = (BASE_DIR / Path(env_str("DIGITALMARKT_DATA_DIR", "geo/data/de"))).resolve()
 # AGS prefixes of the states `make run` imports; "all" imports Germany.
 DIGITALMARKT_IMPORT_STATES = env_list("DIGITALMARKT_IMPORT_STATES", "09")
 

@@ -56,8 +56,8 @@ class Command(BaseCommand):
         if not data_dir.is_dir():
             raise CommandError(
                 f"Ordner mit den Referenzdaten fehlt: {data_dir}. DIGITALMARKT_DATA_DIR auf den "
-                "Ordner mit germany_municipalities.csv setzen, z. B. "
-                "DIGITALMARKT_DATA_DIR=/pfad/zu/shared/data/de make run"
+                "Ordner mit germany_municipalities.csv setzen oder weglassen: dann gilt die "
+                "mitgelieferte Kopie geo/data/de"
             )
         states = parse_states(settings.DIGITALMARKT_IMPORT_STATES)
         try:
