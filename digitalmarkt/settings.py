@@ -45,7 +45,8 @@ SITE_ID = 1
 PORTAL_BASE_URL = env_str("DIGITALMARKT_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, without its own login form (see accounts/admin_site.py).
+    "accounts.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
