@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from orders.access import order_get_for_user
 from orders.models import Order
+from portal.uploads import pdf_download_name
 from rollin import services
 from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import Rollin, RollinItem
@@ -119,13 +120,15 @@ def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 def item_document(request: HttpRequest, item_id: int) -> HttpResponse:
     """Uploaded documents are served only through here, after the order's access check."""
-    _order, item = _item_for_user(request.user, item_id)
+    order, item = _item_for_user(request.user, item_id)
     if not item.document:
         raise Http404(_("Kein Dokument vorhanden."))
+    # Named from our data, not the stored name: files from before Issue 13 (finding 4) were
+    # stored under the sender's name and extension.
     return FileResponse(
         item.document.open("rb"),
         as_attachment=True,
-        filename=item.document.name.rsplit("/", 1)[-1],
+        filename=pdf_download_name(order.number, item.definition.code),
         content_type="application/pdf",
     )
 
