@@ -181,7 +181,7 @@ def sign_in(client: Client, form: str, email: str, password: str):  # type: igno
 
 
 def test_failed_sign_ins_lock_the_account_on_every_login_form(client) -> None:
-    user = StaffFactory()
+    user = AdminFactory()  # an account Django's admin form would have let in
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
     for n in range(5):
