@@ -45,7 +45,8 @@ SITE_ID = 1
 PORTAL_BASE_URL = env_str("DIGITALMARKT_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, without its own login form (see accounts/admin_site.py).
+    "accounts.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -350,8 +351,16 @@ ROLLIN_SIMULATOR_BASE_URL = env_str(
     "ROLLIN_SIMULATOR_BASE_URL", "http://127.0.0.1:8000/rollin/simulator"
 )
 ROLLIN_CONNECTOR = env_str("ROLLIN_CONNECTOR", "http")
-# Serve the simulator's unauthenticated JSON endpoints (development and demo; off in production).
+# Serve the simulator's JSON endpoints (development and demo; off in production).
 ROLLIN_SIMULATOR_HTTP = env_bool("ROLLIN_SIMULATOR_HTTP", not PRODUCTION)
+# The secret the connector sends to the simulator's configure, submissions and ack endpoints.
+# Unset, one is generated once under VAR_DIR (rollin.simulator.simulator_secret), which the
+# web server and worker of one checkout share; production serving the simulator must set it.
+ROLLIN_SIMULATOR_SECRET = env_str("ROLLIN_SIMULATOR_SECRET", "")
+if PRODUCTION and ROLLIN_SIMULATOR_HTTP and len(ROLLIN_SIMULATOR_SECRET) < 32:
+    raise ImproperlyConfigured("ROLLIN_SIMULATOR_HTTP needs ROLLIN_SIMULATOR_SECRET (32+ chars).")
+# The connector's bodies are a few hundred bytes; anything far larger is not from it.
+ROLLIN_SIMULATOR_MAX_BODY_BYTES = env_int("ROLLIN_SIMULATOR_MAX_BODY_BYTES", 16 * 1024)
 ROLLIN_CONNECTOR_TIMEOUT = float(env_str("ROLLIN_CONNECTOR_TIMEOUT", "10"))
 ROLLIN_CLAIM_SECONDS = float(env_str("ROLLIN_CLAIM_SECONDS", "60"))
 ROLLIN_RETRY_BASE_SECONDS = float(env_str("ROLLIN_RETRY_BASE_SECONDS", "30"))

@@ -14,6 +14,7 @@ from catalog.models import Service
 from geo.models import Authority
 from orders.models import Order
 from portal.localized import localized_value
+from portal.uploads import pdf_storage_name
 
 
 class TranslatedLabelMixin:
@@ -172,7 +173,8 @@ class Rollin(models.Model):
 
 
 def _document_path(instance: RollinItem, filename: str) -> str:
-    return f"rollin/{instance.rollin.order_id}/{instance.definition_id}/{filename}"
+    # The sender's file name is ignored (it was "../../evil.html" in Issue 13, finding 4).
+    return pdf_storage_name(f"rollin/{instance.rollin.order_id}/{instance.definition_id}")
 
 
 class RollinItem(models.Model):

@@ -8,6 +8,7 @@ from orders.models import Order
 from rollin.models import ItemDefinition, Rollin, RollinItem
 from rollin.services import rollin_start
 from tests.factories import CoordinatorFactory
+from tests.factories_documents import pdf_document
 from tests.factories_orders import OrderFactory
 
 
@@ -50,7 +51,7 @@ def open_manual_item(rollin: Rollin) -> RollinItem | None:
     return None
 
 
-PDF = b"%PDF-1.4\n% signed re-use agreement\n%%EOF\n"
+PDF = pdf_document("signed re-use agreement")
 
 
 def walk_to(order: Order, item_code: str, coordinator: Any) -> RollinItem:
