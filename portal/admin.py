@@ -36,9 +36,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Jetzt erneut senden"))
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         count = email_retry_now(email_ids=queryset.values_list("pk", flat=True))
-        self.message_user(
-            request, _("%(count)d E-Mails werden erneut gesendet.") % {"count": count}, messages.INFO
-        )
+        message = _("%(count)d E-Mails werden erneut gesendet.") % {"count": count}
+        self.message_user(request, message, messages.INFO)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
