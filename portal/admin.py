@@ -17,6 +17,11 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+# The bodies stay out of the admin: allauth's mails carry sign-in and password-reset links,
+# which would let whoever reads them act as the recipient.
+EMAIL_BODIES = ("text_body", "html_body")
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """Operators see what is waiting or was given up, and why (last_error); the rows are the
@@ -27,7 +32,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     search_fields = ["subject", "recipients", "last_error"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    exclude = EMAIL_BODIES
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields if f.name not in EMAIL_BODIES]
 
     @admin.display(description=_("Empfänger"))
     def recipient_list(self, email: OutgoingEmail) -> str:

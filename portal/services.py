@@ -14,11 +14,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -92,15 +93,30 @@ def email_send(
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text_body = render_to_string(f"emails/{template}_body.txt", context)
         html_body = render_to_string(f"emails/{template}_body.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text_body, to=recipients, reply_to=list(reply_to)
+    )
+    message.attach_alternative(html_body, "text/html")
+    return email_queue(message=message, template=template, language=language)
+
+
+def email_queue(*, message: EmailMessage, template: str, language: str) -> OutgoingEmail:
+    """Put an e-mail rendered elsewhere (allauth's confirmation and password mails) in the
+    outbox; sent after the surrounding transaction commits, like those of email_send."""
+    text_body = message.body
+    alternatives = getattr(message, "alternatives", [])
+    html_body = next((str(c) for c, mimetype in alternatives if mimetype == "text/html"), "")
+    if message.content_subtype == "html":  # an HTML-only message: keep a text part too
+        text_body, html_body = strip_tags(message.body), message.body
     email = OutgoingEmail.objects.create(
         template=template,
         language=language,
-        subject=" ".join(subject.split()),
+        subject=message.subject,
         text_body=text_body,
         html_body=html_body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipients=recipients,
-        reply_to=list(reply_to),
+        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        recipients=list(message.to),
+        reply_to=list(message.reply_to),
         message_id=make_msgid(domain=_message_id_domain()),
         next_attempt_at=timezone.now()
         + datetime.timedelta(seconds=settings.EMAIL_OUTBOX_SWEEP_GRACE_SECONDS),

@@ -185,3 +185,39 @@ def test_an_operator_sends_a_given_up_email_again(
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
     assert len(smtp_server.messages) == 1
+
+
+def test_a_sign_up_with_the_mail_server_down_succeeds_and_its_confirmation_follows(
+    client, smtp_server: SmtpServer, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "neu@gemeinde.example",
+                "password1": "Ein-langes-Passwort-2026",
+                "password2": "Ein-langes-Passwort-2026",
+            },
+        )
+    assert response.status_code == 302
+    assert User.objects.filter(email="neu@gemeinde.example").exists()
+    confirmation = OutgoingEmail.objects.get(recipients=["neu@gemeinde.example"])
+    assert confirmation.attempts == 1 and confirmation.status == OutgoingEmail.Status.PENDING
+
+    smtp_server.start()
+    email_deliver(email_id=confirmation.pk)
+    [mail] = smtp_server.messages
+    assert mail["To"] == "neu@gemeinde.example"
+    assert "/konto/confirm-email/" in mail.get_body(("plain",)).get_content()
+
+
+def test_the_admin_shows_no_body_where_a_password_link_could_be(client, admin_user) -> None:  # type: ignore[no-untyped-def]
+    email = outbox_email()
+    OutgoingEmail.objects.filter(pk=email.pk).update(text_body="geheimer-link", html_body="")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:portal_outgoingemail_change", args=[email.pk]))
+    assert page.status_code == 200
+    assert "geheimer-link" not in page.content.decode()
+    assert email.subject in page.content.decode()
