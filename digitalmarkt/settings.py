@@ -326,6 +326,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Else kombu keeps its exchange table in ./control, in whatever folder a process starts.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

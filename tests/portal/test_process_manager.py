@@ -79,6 +79,7 @@ class Supervisor:
                 "data_folder_out": queue,
                 "processed_folder": str(self.var_dir / "celery" / "processed"),
                 "store_processed": False,
+                "control_folder": str(self.var_dir / "celery" / "control"),
             },
         )
         app.send_task("portal.tasks.heartbeat")
@@ -97,6 +98,7 @@ def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
     var_dir = tmp_path / "var"
     (var_dir / "celery" / "queue").mkdir(parents=True)
     (var_dir / "celery" / "processed").mkdir(parents=True)
+    (var_dir / "celery" / "control").mkdir(parents=True)
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
     env.pop("PYTEST_CURRENT_TEST", None)
