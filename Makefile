@@ -23,15 +23,17 @@ setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_portal
 
-# honcho hands the web process port 5000 unless PORT is set, and the worker reaches the
-# simulated Fachverfahren and writes e-mail links through the web server: all must agree.
-# `-e /dev/null`: .env holds docker compose's production settings, not those of `make run`.
+# supervisord (supervisord.dev.conf) runs web, worker and beat in the foreground and starts a
+# process again when it dies; Ctrl-C stops all. The worker reaches the simulated Fachverfahren
+# and writes e-mail links through the web server, so all must agree on the port. Unlike
+# honcho, supervisord reads no .env (docker compose's production settings) on its own.
 WEB_PORT := $(or $(PORT),8000)
 run: setup
 	PORT=$(WEB_PORT) \
+	DIGITALMARKT_VAR_DIR=$${DIGITALMARKT_VAR_DIR:-$(CURDIR)/var} \
 	ROLLIN_SIMULATOR_BASE_URL=$${ROLLIN_SIMULATOR_BASE_URL:-http://127.0.0.1:$(WEB_PORT)/rollin/simulator} \
 	DIGITALMARKT_BASE_URL=$${DIGITALMARKT_BASE_URL:-http://127.0.0.1:$(WEB_PORT)} \
-	$(BIN)/honcho -e /dev/null -f Procfile.dev start
+	$(BIN)/supervisord -c supervisord.dev.conf
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -250,6 +250,18 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DigitalMarkt <noreply@digitalmarkt.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django waits forever on a mail server that accepts the connection and then hangs; a timeout
+# turns that into a failed attempt that the outbox retries.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The outbox (portal.models.OutgoingEmail): retries back off exponentially with jitter from the
+# base to the maximum; after the last attempt a row is given up and shown to operators in the
+# admin. A claim outlives a send (EMAIL_TIMEOUT) so two workers never send one row at once.
+EMAIL_OUTBOX_RETRY_BASE_SECONDS = float(env_str("EMAIL_OUTBOX_RETRY_BASE_SECONDS", "30"))
+EMAIL_OUTBOX_RETRY_MAX_SECONDS = float(env_str("EMAIL_OUTBOX_RETRY_MAX_SECONDS", "3600"))
+EMAIL_OUTBOX_MAX_ATTEMPTS = env_int("EMAIL_OUTBOX_MAX_ATTEMPTS", 12)
+EMAIL_OUTBOX_CLAIM_SECONDS = float(env_str("EMAIL_OUTBOX_CLAIM_SECONDS", "120"))
+# How long after commit the sweep leaves a new row to its own task before enqueuing it again.
+EMAIL_OUTBOX_SWEEP_GRACE_SECONDS = float(env_str("EMAIL_OUTBOX_SWEEP_GRACE_SECONDS", "60"))
 
 # --- Forms, API -----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -315,6 +327,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Else kombu keeps its exchange table in ./control, in whatever folder a process starts.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -334,6 +348,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "rollin-sweep": {"task": "rollin.tasks.sweep", "schedule": env_int("ROLLIN_SWEEP_SECONDS", 60)},
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 30},
+    "email-sweep": {
+        "task": "portal.tasks.sweep_emails",
+        "schedule": env_int("EMAIL_OUTBOX_SWEEP_SECONDS", 60),
+    },
 }
 
 # --- Domain ---------------------------------------------------------------------------------

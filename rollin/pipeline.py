@@ -10,7 +10,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -173,10 +172,9 @@ def tell(
         "url": f"{settings.PORTAL_BASE_URL}{url}",
         **(context or {}),
     }
-    addresses = [u.email for u in recipients]
-    transaction.on_commit(
-        lambda: email_send(to=addresses, template=email_template, context=email_context)
-    )
+    # In the caller's transaction: the outbox row commits with the notifications that
+    # deduplicate a re-run, so a re-run that sends nothing has nothing left to send.
+    email_send(to=[u.email for u in recipients], template=email_template, context=email_context)
 
 
 def tell_todo(rollin: Rollin, item: RollinItem) -> None:
