@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.spreadsheet import safe_cell, safe_xlsx_cell
 from reports.tables import Table, display, plain
 
 if TYPE_CHECKING:
@@ -31,7 +32,11 @@ def _rows(table: Table) -> list[list[object]]:
 
 
 def csv_value(value: object) -> object:
-    """German spreadsheet convention, as in the coordinators' CSV: decimal comma (and ';')."""
+    """German spreadsheet convention, as in the coordinators' CSV: decimal comma (and ';').
+
+    The same in every language: a file's format must not depend on who downloaded it. Texts
+    are neutralised before a float becomes "50,0", so numbers are never touched."""
+    value = safe_cell(value)
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     return value
@@ -55,7 +60,7 @@ def table_xlsx(table: Table, filename: str) -> HttpResponse:
     sheet = workbook.active
     sheet.title = table.slug[:31]
     for row in _rows(table):
-        sheet.append(row)
+        sheet.append([safe_xlsx_cell(value) for value in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.append([])
