@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -39,6 +41,8 @@ def csv_value(value: object) -> object:
     value = safe_cell(value)
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
     return value
 
 
@@ -52,6 +56,18 @@ def table_csv(table: Table, filename: str) -> HttpResponse:
     return response
 
 
+# Spreadsheet formats, so the reader's program shows each figure in the reader's language:
+# "mm-dd-yy" is Excel's built-in format 14, the short date of the system's locale.
+XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "date": "mm-dd-yy"}
+
+
+def _xlsx_value(value: object, kind: str) -> object:
+    """A share as the fraction a percentage format expects (50.0 → 0.5), exact to 0.1 %."""
+    if kind == "pct" and isinstance(value, float):
+        return float(Decimal(str(value)) / 100)
+    return safe_xlsx_cell(value)
+
+
 def table_xlsx(table: Table, filename: str) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -59,10 +75,16 @@ def table_xlsx(table: Table, filename: str) -> HttpResponse:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = table.slug[:31]
-    for row in _rows(table):
-        sheet.append([safe_xlsx_cell(value) for value in row])
+    header, *rows = _rows(table)
+    sheet.append([safe_xlsx_cell(value) for value in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    kinds = [column.kind for column in table.columns]
+    for row in rows:
+        sheet.append([_xlsx_value(value, kind) for value, kind in zip(row, kinds, strict=True)])
+        for cell, kind in zip(sheet[sheet.max_row], kinds, strict=True):
+            if kind in XLSX_FORMATS and cell.value != "":
+                cell.number_format = XLSX_FORMATS[kind]
     sheet.append([])
     sheet.append([ATTRIBUTION])
     buffer = io.BytesIO()

@@ -225,7 +225,7 @@ def trend_table(
         slug="verlauf",
         caption=_("Verlauf: %(service)s, wöchentlich") % {"service": service.display_name},
         columns=[
-            Column("date", _("Stichtag")),
+            Column("date", _("Stichtag"), "date"),
             Column("live", _("Behörden live"), "int"),
             Column("share_live", _("Anteil Behörden live"), "pct"),
             Column("population_live", _("Einwohner versorgt"), "int"),
@@ -235,7 +235,7 @@ def trend_table(
     for point in points:
         table.rows.append(
             {
-                "date": point.date.strftime("%d.%m.%Y"),
+                "date": point.date,
                 "live": point.live,
                 "share_live": cov.percent(point.live, figures.responsible),
                 "population_live": point.population_live,

@@ -57,7 +57,8 @@ def test_xlsx_cells_are_never_formulas_and_numbers_stay_numbers(
     name_cell, share_cell, count_cell = sheet[2]
     assert name_cell.data_type != "f"
     assert not str(name_cell.value or "").startswith(FORMULA_STARTS)
-    assert share_cell.data_type == "n" and share_cell.value == float(share)
+    assert share_cell.data_type == "n" and share_cell.value == float(share / 100)
+    assert share_cell.number_format == "0.0%"
     assert count_cell.data_type == "n" and count_cell.value == count
 
 
