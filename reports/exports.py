@@ -103,6 +103,38 @@ def table_response(table: Table, fmt: str, filename: str) -> HttpResponse | None
     return None
 
 
+def _service_figures(overview: StateOverview, styles: Any, small: Any) -> list[Any]:
+    """Per service, on its own page: the district map beside the trend chart, as drawings."""
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph
+    from reportlab.platypus import Table as PdfTable
+
+    from reports import pdf_figures
+
+    story: list[Any] = []
+    for pictures in pdf_figures.service_pictures(overview):
+        cells: list[Any] = []
+        if pictures.areas:
+            cells.append(pdf_figures.map_drawing(pictures.areas, pictures.map_height, 300))
+        if pictures.chart is not None:
+            cells.append(pdf_figures.trend_drawing(pictures.chart, 430))
+        if not cells:
+            continue
+        name = pictures.service.display_name
+        parts = [
+            Paragraph(
+                _("%(service)s: Karte nach Kreisen und Verlauf") % {"service": name},
+                styles["Heading2"],
+            ),
+            PdfTable([cells], style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        ]
+        if pictures.areas:
+            parts.append(Paragraph(_("Karte: Anteil der versorgten Bevölkerung je Kreis."), small))
+        if pictures.chart is not None:
+            parts.append(Paragraph(pdf_figures.caption(pictures.chart), small))
+        story += [PageBreak(), KeepTogether(parts)]
+    return story
+
+
 def overview_pdf(overview: StateOverview) -> bytes:
     """A landscape A4 page for a minister: title, date, target status, the table, sources."""
     from reportlab.lib import colors
@@ -159,6 +191,7 @@ def overview_pdf(overview: StateOverview) -> bytes:
         Spacer(1, 0.3 * cm),
         Paragraph(method_text(overview.window_weeks), small),
         Paragraph(ATTRIBUTION, small),
+        *_service_figures(overview, styles, small),
     ]
     footer = _("Versorgungsbericht %(state)s, Stand %(date)s – Seite") % {
         "state": state.name,
