@@ -104,3 +104,7 @@ def test_every_svg_number_parses_as_a_number(client, world, bavaria_viewer, lang
         assert len(found) >= minimum, (url, len(found))
         for tag, name, value in found:
             _assert_numeric(tag, name, value)
+        if "/leistung/" in url:  # the projection is drawn, and said in words
+            assert 'data-testid="projection-line"' in html
+            words = {"de": "Gepunktet: Fortschreibung", "en": "Dotted: projection"}
+            assert words[language] in html
