@@ -39,12 +39,11 @@ class ServicePictures:
 def service_pictures(overview: StateOverview) -> list[ServicePictures]:
     """Per service of the report: its district map and its trend, as on the service page."""
     state = overview.state
-    events = cov.live_events(state)
     projected = maps.district_map(state.ags)
     pictures = []
     for status in overview.services:
         service, figures = status.service, status.figures
-        _table, points = selectors.trend_table(service, figures, events.get(service.pk, []))
+        _table, points = selectors.trend_table(service, figures, status.events)
         chart = charts.trend_chart(
             [(p.date, cov.percent(p.live, figures.responsible)) for p in points],
             state.target_date,

@@ -7,7 +7,7 @@ the state has.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -73,6 +73,8 @@ class ServiceStatus:
     service: Service
     figures: cov.Figures
     projection: Projection
+    # The service's live history (cov.live_events), kept for the PDF's trend chart.
+    events: list[tuple[datetime.date, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -152,7 +154,14 @@ def state_overview(
             today=today,
             window_weeks=window_weeks,
         )
-        statuses.append(ServiceStatus(service=service, figures=figures, projection=projection))
+        statuses.append(
+            ServiceStatus(
+                service=service,
+                figures=figures,
+                projection=projection,
+                events=events.get(service.pk, []),
+            )
+        )
         url_name = "reports:public_summary" if public else "reports:service_report"
         url = (
             f"{reverse(url_name)}?land={state.ags}&service={service.slug}"
