@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from rollin.models import RollinItem
+from rollin.models import ItemDefinition, RollinItem
 
 PDF_MAGIC = b"%PDF-"
 
@@ -90,7 +90,7 @@ class ContactsItemForm(CompleteItemForm):
 def complete_form_class(item: RollinItem) -> type[CompleteItemForm]:
     if item.definition.requires_document:
         return DocumentItemForm
-    if item.definition.code == "ansprechpersonen":
+    if item.definition.role == ItemDefinition.Role.CONTACTS:
         return ContactsItemForm
     return CompleteItemForm
 

@@ -1,7 +1,8 @@
-"""Internals shared by rollin.services: locking, history, stage entry, notifications.
+"""Internals of the roll-in's writers: locking, history, stage entry, notifications.
 
-Only rollin.services calls these; every caller already holds the Rollin row lock inside a
-transaction, which is what makes `seq` gap-free and stage moves single.
+Only rollin.state, rollin.services and rollin.worker call these; every caller already holds
+the Rollin row lock inside a transaction, which is what makes `seq` gap-free and stage moves
+single.
 """
 
 from __future__ import annotations
@@ -102,18 +103,7 @@ def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) 
     rollin.reminded_at = None
     rollin.last_progress_at = now
     rollin.next_attempt_at = None
-    if stage.is_live:
-        rollin.status = Rollin.Status.LIVE
-        rollin.live_at = now
     stage_items_create(rollin, stage)
-
-
-def derived_status(rollin: Rollin) -> str:
-    """in_progress while the worker has something to do, waiting while a person has."""
-    item = next_open_item(rollin)
-    if item is not None and item.definition.kind == ItemDefinition.Kind.MANUAL:
-        return Rollin.Status.WAITING
-    return Rollin.Status.IN_PROGRESS
 
 
 # --- notifications --------------------------------------------------------------------------
