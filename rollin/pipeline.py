@@ -26,7 +26,7 @@ def lock_rollin(**lookup: Any) -> Rollin:
     """The Rollin row, locked until the end of the surrounding transaction."""
     return (
         Rollin.objects.select_for_update(of=("self",))
-        .select_related("order__authority", "template", "stage")
+        .select_related("order__authority__state", "template", "stage")
         .get(**lookup)
     )
 
@@ -98,7 +98,11 @@ def next_stage(rollin: Rollin) -> StageDefinition | None:
 def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) -> None:
     rollin.stage = stage
     rollin.stage_entered_at = now
-    rollin.due_at = add_working_days(now, stage.due_working_days) if not stage.is_live else None
+    rollin.due_at = (
+        None
+        if stage.is_live
+        else add_working_days(now, stage.due_working_days, rollin.order.authority.state.ags)
+    )
     rollin.overdue_flagged_at = None
     rollin.reminded_at = None
     rollin.last_progress_at = now
