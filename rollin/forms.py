@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import validate_pdf_upload
-from rollin.models import RollinItem
+from rollin.models import ItemDefinition, RollinItem
 
 
 class CompleteItemForm(forms.Form):
@@ -78,7 +78,7 @@ class ContactsItemForm(CompleteItemForm):
 def complete_form_class(item: RollinItem) -> type[CompleteItemForm]:
     if item.definition.requires_document:
         return DocumentItemForm
-    if item.definition.code == "ansprechpersonen":
+    if item.definition.role == ItemDefinition.Role.CONTACTS:
         return ContactsItemForm
     return CompleteItemForm
 

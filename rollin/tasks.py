@@ -1,4 +1,4 @@
-"""Celery tasks of the roll-in: thin wrappers around rollin.services."""
+"""Celery tasks of the roll-in: thin wrappers around rollin.worker."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from rollin.models import Rollin
-from rollin.services import rollin_advance, rollin_sweep
+from rollin.worker import rollin_advance, rollin_sweep
 
 
 @shared_task(acks_late=True, ignore_result=True)
