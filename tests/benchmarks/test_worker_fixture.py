@@ -19,7 +19,7 @@ from orders.models import Order
 from rollin import tasks as rollin_tasks
 from rollin.models import Rollin
 from tests.factories_orders import OrderFactory
-from tests.factories_rollin import ensure_default_template
+from tests.factories_rollin import default_template
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_worker_fixture_removal_leaves_generate_national_services_and_orders(  # type: ignore[no-untyped-def]
     require_postgres,  # the removal's DELETE … = ANY(ids) is PostgreSQL's
 ) -> None:
-    ensure_default_template()
+    default_template()
     # What generate_national leaves in a benchmark database: "bench-leistung-…" services
     # with orders on them (which PROTECT the services from deletion).
     generated = generator.ensure_services(Service.objects.count() + 2)[-2:]

@@ -30,9 +30,9 @@ CONFIRMATION = "ist eingegangen"  # "Ihre Bestellung DM-… ist eingegangen"
 
 @pytest.fixture
 def stage_template(db) -> None:  # type: ignore[no-untyped-def]
-    from tests.factories_orders import ensure_default_stage_template
+    from tests.factories_rollin import default_template
 
-    ensure_default_stage_template()
+    default_template()
 
 
 @pytest.fixture

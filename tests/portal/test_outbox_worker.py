@@ -15,7 +15,7 @@ from orders.models import Order
 from portal.models import Notification, OutgoingEmail
 from portal.services import email_deliver, email_sweep
 from tests.factories import StaffFactory
-from tests.factories_rollin import coordinator_for, ensure_default_template, order_with_rollin
+from tests.factories_rollin import coordinator_for, default_template, order_with_rollin
 from tests.orders.test_views import placed_order
 from tests.portal.smtp import SmtpServer
 from tests.rollin import worker_harness
@@ -59,7 +59,7 @@ def assert_sent_once(smtp: SmtpServer, email: OutgoingEmail) -> None:
 def test_a_checkout_with_the_mail_server_down_succeeds_and_its_mail_arrives_once(
     client, workers, worker_env, smtp_server: SmtpServer
 ) -> None:  # type: ignore[no-untyped-def]
-    ensure_default_template()
+    default_template()
     workers.append(
         start_worker(
             celery_app.conf.broker_url,
