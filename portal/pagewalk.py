@@ -9,7 +9,7 @@ redirect). Routes that only take POST answer 405 and drop out by themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,13 +67,18 @@ def sample_arguments(user: Any) -> dict[str, str]:
     service = Service.objects.order_by("pk").first()
     if service is not None:
         samples["slug"] = service.slug
+    states = State.objects.order_by("ags")
+    if user is not None and user.pk and user.states.exists():
+        states = user.states.order_by("ags")
     orders = Order.objects.order_by("pk")
     if getattr(user, "authority_id", None):
         orders = orders.filter(authority_id=user.authority_id)
+    else:
+        orders = orders.filter(authority__state__in=states)
     order = orders.first()
     if order is not None:
         samples["number"] = order.number
-    state = State.objects.order_by("ags").first()
+    state = states.first()
     if state is not None:
         samples["state_ags"] = state.ags
         district = District.objects.filter(ags__startswith=state.ags).order_by("ags").first()
@@ -105,3 +110,38 @@ def candidate_pages(user: Any = None) -> list[Page]:
             pages.append(Page(name.replace(":", "-"), reverse(name, kwargs=kwargs)))
     pages.append(Page("error-404", NOT_FOUND_PATH))
     return pages
+
+
+def html_pages(
+    page: Any,
+    candidates: list[Page],
+    on_page: Callable[[Page, int], None] | None = None,
+    before_visit: Callable[[], None] | None = None,
+) -> list[tuple[Page, int]]:
+    """Visit the candidates in a Playwright page; keep those that answer HTML without redirect.
+
+    One 403 answer is kept as the page "error-403", and the not-found page always. `on_page` is
+    called while the page is open, so a caller can check it without a second visit.
+    """
+    kept: list[tuple[Page, int]] = []
+    forbidden = False
+    for entry in candidates:
+        if before_visit is not None:
+            before_visit()
+        try:
+            response = page.goto(entry.path)
+        except Exception:  # a download or an aborted navigation is no page to look at
+            continue
+        if response is None or response.request.redirected_from is not None:
+            continue
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if response.status == 403 and not forbidden:
+            forbidden = True
+            entry = Page("error-403", entry.path)
+        elif not (response.status == 200 or entry.name == "error-404"):
+            continue
+        kept.append((entry, response.status))
+        if on_page is not None:
+            on_page(entry, response.status)
+    return kept

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.models import Role, User
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
-from portal.pagewalk import Page, candidate_pages
+from portal.pagewalk import Page, candidate_pages, html_pages
 
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"1366": (1366, 900), "390": (390, 844)}
@@ -80,7 +80,9 @@ class Command(BaseCommand):
         for lang in LANGUAGES:
             for size_name, (width, height) in SIZES.items():
                 context = browser.new_context(
-                    base_url=base_url, viewport={"width": width, "height": height}
+                    base_url=base_url,
+                    viewport={"width": width, "height": height},
+                    locale="de-DE" if lang == "de" else "en-GB",
                 )
                 context.add_cookies(
                     [{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base_url}]
@@ -89,7 +91,8 @@ class Command(BaseCommand):
                 if email:
                     _login(page, email)
                 if not kept:  # the first pass finds the pages this role gets as HTML
-                    kept = _discover(page, candidate_pages(user))
+                    found = html_pages(page, candidate_pages(user))
+                    kept = [(entry, str(status)) for entry, status in found]
                 folder = out / lang / size_name
                 folder.mkdir(parents=True, exist_ok=True)
                 for entry, _status in kept:
@@ -117,27 +120,6 @@ def _login(page: Any, email: str) -> None:
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_selector("[data-testid=signed-in-as]")
-
-
-def _discover(page: Any, candidates: list[Page]) -> list[tuple[Page, str]]:
-    """The candidates this role gets as an HTML page, and one 403 page if any route gives one."""
-    kept: list[tuple[Page, str]] = []
-    forbidden = False
-    for entry in candidates:
-        try:
-            response = page.goto(entry.path)
-        except Exception:  # a download or an aborted navigation is no page to look at
-            continue
-        if response is None or response.request.redirected_from is not None:
-            continue
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        if response.status == 200 or entry.name == "error-404":
-            kept.append((entry, str(response.status)))
-        elif response.status == 403 and not forbidden:
-            forbidden = True
-            kept.append((Page("error-403", entry.path), "403"))
-    return kept
 
 
 def _start_server(port: int) -> subprocess.Popen[bytes]:
