@@ -8,6 +8,7 @@ pages come from portal.pagewalk (the URL resolver), so a new page shows up here 
 from __future__ import annotations
 
 import html
+import json
 import os
 import socket
 import subprocess
@@ -64,7 +65,10 @@ class Command(BaseCommand):
                 for role, email in _roles(options["role"]):
                     shots[role] = self._shoot_role(browser, base_url, out, role, email)
                 browser.close()
-            _write_index(out, shots)
+            for role, pages in shots.items():  # kept per role, so a run for one role keeps the rest
+                manifest = [{"name": e.name, "path": e.path, "status": st} for e, st in pages]
+                (out / f"pages-{role}.json").write_text(json.dumps(manifest, indent=1))
+            _write_index(out, _manifests(out))
             total = sum(len(v) for v in shots.values()) * len(SIZES) * len(LANGUAGES)
             self.stdout.write(f"{total} Bildschirmfotos; Übersicht: {out / 'index.html'}")
         finally:
@@ -142,6 +146,17 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.5)
     server.terminate()
     raise RuntimeError(f"runserver on port {port} did not answer within 60 s")
+
+
+def _manifests(out: Path) -> dict[str, list[tuple[Page, str]]]:
+    order = ["anonymous", *ROLE_NAMES.values()]
+    found: dict[str, list[tuple[Page, str]]] = {}
+    for role in order:
+        manifest = out / f"pages-{role}.json"
+        if manifest.exists():
+            entries = json.loads(manifest.read_text())
+            found[role] = [(Page(e["name"], e["path"]), e["status"]) for e in entries]
+    return found
 
 
 def _write_index(out: Path, shots: dict[str, list[tuple[Page, str]]]) -> None:
