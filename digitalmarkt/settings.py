@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "crispy_forms",
-    "crispy_bootstrap5",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -264,8 +263,8 @@ EMAIL_OUTBOX_CLAIM_SECONDS = float(env_str("EMAIL_OUTBOX_CLAIM_SECONDS", "120"))
 EMAIL_OUTBOX_SWEEP_GRACE_SECONDS = float(env_str("EMAIL_OUTBOX_SWEEP_GRACE_SECONDS", "60"))
 
 # --- Forms, API -----------------------------------------------------------------------------
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
+CRISPY_TEMPLATE_PACK = "kern"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
