@@ -1,8 +1,9 @@
 """Every page of every role, in German and in English, at 1366×900: no axe violation (WCAG 2.1
 A/AA), no console error, and nothing in the main content wider than the screen.
 
-The pages are those `make screenshots` photographs (benchmarks.pagewalk: the URL resolver filled with
-the permission tests' small two-state world), so a new page is checked without editing this file.
+The pages are those `make screenshots` photographs (benchmarks.pagewalk: the URL resolver filled
+with the permission tests' small two-state world), so a new page is checked without editing this
+file.
 """
 
 from __future__ import annotations

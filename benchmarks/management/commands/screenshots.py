@@ -20,8 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from accounts.models import Role, User
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from accounts.models import Role, User
 from benchmarks.pagewalk import Page, candidate_pages, html_pages
 
 CHROMIUM = "/usr/bin/chromium"
