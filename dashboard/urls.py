@@ -16,12 +16,14 @@ urlpatterns = [
     path("auftraege/<str:number>/", views.order_detail, name="order_detail"),
     path(
         "auftraege/<str:number>/punkt/<int:item_id>/erledigen/",
-        views.item_approve,
+        views.item_action,
+        {"action": "item_complete"},
         name="item_approve",
     ),
     path(
         "auftraege/<str:number>/punkt/<int:item_id>/zurueckweisen/",
-        views.item_reject,
+        views.item_action,
+        {"action": "item_reject"},
         name="item_reject",
     ),
 ]

@@ -23,9 +23,9 @@ from dashboard.filters import order_filter_for
 from dashboard.forms import BulkActionForm
 from dashboard.tables import sort_headers
 from orders.forms import CommentForm
-from rollin import services as rollin_services
-from rollin.forms import ReasonForm
+from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
+from rollin.selectors import rollin_panel
 
 PAGE_SIZE = 50
 
@@ -122,6 +122,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "order": order,
         "rollin": rollin,
+        "panel": panel_forms(rollin_panel(rollin, request.user)) if rollin else None,
         "coordinator_items": selectors.coordinator_items_of(rollin) if rollin else [],
         "rejectable_items": selectors.rejectable_items_of(rollin) if rollin else [],
         "connector_log": selectors.connector_log_of(rollin) if rollin else [],
@@ -135,7 +136,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 def _item_of(request: HttpRequest, number: str, item_id: int) -> tuple[Any, RollinItem]:
     order = dashboard_order_get(request.user, number)
     item = (
-        RollinItem.objects.select_related("definition")
+        RollinItem.objects.select_related("definition", "rollin")
         .filter(pk=item_id, rollin__order=order)
         .first()
     )
@@ -150,39 +151,11 @@ def _back_to_detail(number: str) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def item_approve(request: HttpRequest, number: str, item_id: int) -> HttpResponse:
+def item_action(request: HttpRequest, number: str, item_id: int, action: str) -> HttpResponse:
+    """Approve or send back a waiting item: the staff page's actions and error handling
+    (rollin.actions); this page always goes back to its waiting items, with the messages."""
     order, item = _item_of(request, number, item_id)
-    try:
-        rollin_services.rollin_item_complete(item_id=item.pk, actor=request.user)
-    except rollin_services.TransitionError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("„%(item)s“ ist erledigt.") % {"item": item.definition.display_label}
-        )
-    return _back_to_detail(order.number)
-
-
-@coordinator_required
-@require_POST
-def item_reject(request: HttpRequest, number: str, item_id: int) -> HttpResponse:
-    order, item = _item_of(request, number, item_id)
-    form = ReasonForm(request.POST, prefix=f"reject{item.pk}")
-    if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie einen Grund an."))
-        return _back_to_detail(order.number)
-    try:
-        rollin_services.rollin_item_reject(
-            item_id=item.pk, actor=request.user, reason=form.cleaned_data["reason"]
-        )
-    except rollin_services.TransitionError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.display_label}
-        )
+    action_run(request, action, rollin=item.rollin, item=item)
     return _back_to_detail(order.number)
 
 

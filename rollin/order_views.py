@@ -34,7 +34,9 @@ from orders.forms import (
 from orders.models import BasketItem
 from orders.services import NON_FIELD, CheckoutError
 from rollin import ordering, selectors
+from rollin.actions import panel_forms
 from rollin.forms import OrderFilterForm
+from rollin.selectors import rollin_panel
 from rollin.transitions import can_cancel
 
 # --- checkout: the last step places the orders and starts their roll-ins --------------------
@@ -132,22 +134,33 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
-    return _detail_render(request, order)
+    return order_page(request, order)
 
 
-def _detail_render(request: HttpRequest, order: Any, **forms: Any) -> HttpResponse:
+def order_page(
+    request: HttpRequest,
+    order: Any,
+    *,
+    status: int = 200,
+    bound: dict[str, Any] | None = None,
+    comment_form: CommentForm | None = None,
+    cancel_form: CancelForm | None = None,
+) -> HttpResponse:
+    """The order page: the order, its roll-in panel, comments and cancel. Forms just submitted
+    with errors come back as typed: the panel's in `bound` (by prefix), or the other two."""
     rollin = getattr(order, "rollin", None)
+    panel = rollin_panel(rollin, request.user) if rollin is not None else None
     context = {
         "order": order,
         "rollin": rollin,
+        "panel": panel_forms(panel, bound) if panel is not None else None,
         "comments": order.comments.select_related("author"),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "comment_form": comment_form or CommentForm(),
+        "cancel_form": cancel_form or CancelForm(),
         "may_cancel": rollin is not None and can_cancel(rollin, request.user),
         "may_edit_contact": may_edit_contact(request.user, order),
         "funding_case": getattr(order, "funding_case", None),
     }
-    status = 400 if forms else 200
     return render(request, "orders/order_detail.html", context, status=status)
 
 
@@ -159,7 +172,7 @@ def order_comment_add(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("orders:order_detail", number=order.number)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _detail_render(request, order, comment_form=form)
+        return order_page(request, order, status=400, comment_form=form)
     order_services.comment_add(order=order, author=request.user, text=form.cleaned_data["text"])
     messages.success(request, _("Ihr Kommentar wurde gespeichert."))
     return redirect("orders:order_detail", number=order.number)
@@ -185,4 +198,4 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, _("Die Bestellung wurde storniert."))
             return redirect("orders:order_detail", number=order.number)
-    return _detail_render(request, order, cancel_form=form)
+    return order_page(request, order, status=400, cancel_form=form)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
@@ -11,7 +11,6 @@ from catalog.models import Service
 from orders.models import Order
 from orders.selectors import order_visible_to, service_authorities_count
 from rollin import transitions
-from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 
 
@@ -66,17 +65,14 @@ class RollinPanel:
     may_cancel: bool = False
     may_assign: bool = False
     may_remind: bool = False
-    hold_form: Any = field(default_factory=hold_form)
-    cancel_form: Any = field(default_factory=cancel_form)
+    hold_form: Any = None  # the forms are the page's (rollin.actions.panel_forms)
+    cancel_form: Any = None
 
 
-def rollin_panel(rollin: Rollin, user: Any, bound: dict[str, Any] | None = None) -> RollinPanel:
-    """Everything the partial renders, in a fixed number of queries.
-
-    `bound` holds forms the user just submitted with errors, by prefix: they are shown again
-    as typed instead of fresh ones, so nothing the user entered is lost.
+def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
+    """Everything the partial renders of the roll-in and what `user` may do, in a fixed number
+    of queries. The forms of those actions are added by the page (rollin.actions.panel_forms).
     """
-    bound = bound or {}
     rollin = (
         Rollin.objects.select_related("order__authority", "stage", "template", "assignee")
         .prefetch_related(
@@ -90,23 +86,15 @@ def rollin_panel(rollin: Rollin, user: Any, bound: dict[str, Any] | None = None)
         )
         .get(pk=rollin.pk)
     )
-    rows = []
-    for item in rollin.items.all():
-        if item.stage_id != rollin.stage_id:
-            continue
-        may_complete = transitions.can_complete_item(item, user, rollin)
-        may_reject = transitions.can_reject_item(item, user, rollin)
-        rows.append(
-            ItemRow(
-                item=item,
-                may_complete=may_complete,
-                may_reject=may_reject,
-                form=bound.get(f"item{item.pk}") or complete_form(item) if may_complete else None,
-                reject_form=bound.get(f"reject{item.pk}") or reject_form(item)
-                if may_reject
-                else None,
-            )
+    rows = [
+        ItemRow(
+            item=item,
+            may_complete=transitions.can_complete_item(item, user, rollin),
+            may_reject=transitions.can_reject_item(item, user, rollin),
         )
+        for item in rollin.items.all()
+        if item.stage_id == rollin.stage_id
+    ]
     history = list(
         HistoryEntry.objects.filter(rollin=rollin)
         .select_related("actor", "from_stage", "to_stage", "item__definition")
@@ -122,8 +110,6 @@ def rollin_panel(rollin: Rollin, user: Any, bound: dict[str, Any] | None = None)
         may_cancel=transitions.can_cancel(rollin, user),
         may_assign=transitions.can_assign(rollin, user) and rollin.assignee_id != user.pk,
         may_remind=transitions.can_remind(rollin, user),
-        hold_form=bound.get("hold") or hold_form(),
-        cancel_form=bound.get("cancel") or cancel_form(),
     )
 
 

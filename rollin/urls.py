@@ -5,16 +5,20 @@ from django.urls import path
 from rollin import views
 
 app_name = "rollin"
+ITEM_COMPLETE = {"action": "item_complete"}
+ITEM_REJECT = {"action": "item_reject"}
 
 urlpatterns = [
-    path("punkt/<int:item_id>/erledigen/", views.item_complete, name="item_complete"),
-    path("punkt/<int:item_id>/zurueckweisen/", views.item_reject, name="item_reject"),
+    # The order page's actions: one view for items, one for the order; `action` names the row
+    # of the table in rollin/actions.py.
+    path("punkt/<int:item_id>/erledigen/", views.item_action, ITEM_COMPLETE, name="item_complete"),
+    path("punkt/<int:item_id>/zurueckweisen/", views.item_action, ITEM_REJECT, name="item_reject"),
     path("punkt/<int:item_id>/dokument/", views.item_document, name="item_document"),
-    path("<str:number>/zurueckstellen/", views.rollin_hold, name="hold"),
-    path("<str:number>/fortsetzen/", views.rollin_resume, name="resume"),
-    path("<str:number>/stornieren/", views.rollin_cancel, name="cancel"),
-    path("<str:number>/zuweisen/", views.rollin_assign, name="assign"),
-    path("<str:number>/erinnern/", views.rollin_remind, name="remind"),
+    path("<str:number>/zurueckstellen/", views.rollin_action, {"action": "hold"}, name="hold"),
+    path("<str:number>/fortsetzen/", views.rollin_action, {"action": "resume"}, name="resume"),
+    path("<str:number>/stornieren/", views.rollin_action, {"action": "cancel"}, name="cancel"),
+    path("<str:number>/zuweisen/", views.rollin_action, {"action": "assign"}, name="assign"),
+    path("<str:number>/erinnern/", views.rollin_action, {"action": "remind"}, name="remind"),
     # The simulated Fachverfahren of an authority (see rollin/simulator.py).
     path(
         "simulator/<str:authority_code>/configure", views.simulator_configure, name="sim_configure"

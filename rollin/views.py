@@ -1,7 +1,9 @@
 """People's side of the roll-in (POST only, login required) and the simulated Fachverfahren.
 
-Each view looks the order up through orders.access.order_get_for_user (404 for foreign
-orders), validates a form, calls one service and redirects back to the order page.
+The actions run through rollin.actions, one table shared with the coordination page: each view
+looks the order up through orders.access.order_get_for_user (404 for foreign orders), runs the
+action and goes back to the order page, or shows it again with the submitted form and its
+errors (400).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -24,9 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from orders.access import order_get_for_user
 from orders.models import Order
 from portal.uploads import pdf_download_name
-from rollin import services
-from rollin.forms import cancel_form, complete_form, hold_form, reject_form
+from rollin.actions import Outcome, action_run
 from rollin.models import Rollin, RollinItem
+from rollin.order_views import order_page
 from rollin.simulator import simulate, simulator_secret_matches
 
 
@@ -42,78 +43,34 @@ def _item_for_user(user: Any, item_id: int) -> tuple[Order, RollinItem]:
     return order, item
 
 
-def _back(order: Order) -> HttpResponse:
-    return redirect(reverse("orders:order_detail", args=[order.number]) + "#rollin")
+def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]:
+    order = order_get_for_user(request.user, number)
+    rollin = Rollin.objects.filter(order=order).first()
+    if rollin is None:
+        raise Http404(_("Kein Roll-in."))
+    return order, rollin
 
 
-def _rerender(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
-    """The order page again, with the submitted forms as typed and their errors (400)."""
-    from rollin.order_views import order_detail  # the order page (rollin sits above orders)
-
-    request.rollin_bound_forms = forms  # type: ignore[attr-defined]  # read by rollin_tags
-    response = order_detail(request, order.number)
-    response.status_code = 400
-    return response
-
-
-def _run(
-    request: HttpRequest, order: Order, action: Any, success: str, forms: dict[str, Any]
-) -> HttpResponse:
-    """Call the service; on a refused transition show why and keep what was typed."""
-    try:
-        action()
-    except services.TransitionError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return _rerender(request, order, forms)
-    messages.success(request, success)
-    return _back(order)
-
-
-def _invalid(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
-    messages.error(request, _("Bitte prüfen Sie Ihre Angaben; die Fehler stehen am Formular."))
-    return _rerender(request, order, forms)
+def _answer(request: HttpRequest, order: Order, outcome: Outcome) -> HttpResponse:
+    if outcome.done:
+        return redirect(reverse("orders:order_detail", args=[order.number]) + "#rollin")
+    return order_page(request, order, status=400, bound=outcome.bound)
 
 
 @login_required
 @require_POST
-def item_complete(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    """Complete or reject a checklist item (`action` comes from rollin/urls.py)."""
     order, item = _item_for_user(request.user, item_id)
-    form = complete_form(item, request.POST, request.FILES)
-    forms = {form.prefix: form}
-    if not form.is_valid():
-        return _invalid(request, order, forms)
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_item_complete(
-            item_id=item.pk,
-            actor=request.user,
-            document=form.cleaned_data.get("document"),
-            data=form.item_data(),
-        ),
-        _("„%(item)s“ ist erledigt.") % {"item": item.definition.display_label},
-        forms,
-    )
+    return _answer(request, order, action_run(request, action, rollin=item.rollin, item=item))
 
 
 @login_required
 @require_POST
-def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
-    order, item = _item_for_user(request.user, item_id)
-    form = reject_form(item, request.POST)
-    forms = {form.prefix: form}
-    if not form.is_valid():
-        return _invalid(request, order, forms)
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_item_reject(
-            item_id=item.pk, actor=request.user, reason=form.cleaned_data["reason"]
-        ),
-        _("„%(item)s“ wurde zurückgewiesen.") % {"item": item.definition.display_label},
-        forms,
-    )
+def rollin_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Hold, resume, cancel, assign or remind (`action` comes from rollin/urls.py)."""
+    order, rollin = _order_and_rollin(request, number)
+    return _answer(request, order, action_run(request, action, rollin=rollin))
 
 
 @login_required
@@ -130,91 +87,6 @@ def item_document(request: HttpRequest, item_id: int) -> HttpResponse:
         as_attachment=True,
         filename=pdf_download_name(order.number, item.definition.code),
         content_type="application/pdf",
-    )
-
-
-def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]:
-    order = order_get_for_user(request.user, number)
-    rollin = Rollin.objects.filter(order=order).first()
-    if rollin is None:
-        raise Http404(_("Kein Roll-in."))
-    return order, rollin
-
-
-@login_required
-@require_POST
-def rollin_hold(request: HttpRequest, number: str) -> HttpResponse:
-    order, rollin = _order_and_rollin(request, number)
-    form = hold_form(request.POST)
-    if not form.is_valid():
-        return _invalid(request, order, {"hold": form})
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_hold(
-            rollin_id=rollin.pk, actor=request.user, reason=form.cleaned_data["reason"]
-        ),
-        _("Die Bestellung ist zurückgestellt."),
-        {"hold": form},
-    )
-
-
-@login_required
-@require_POST
-def rollin_cancel(request: HttpRequest, number: str) -> HttpResponse:
-    order, rollin = _order_and_rollin(request, number)
-    form = cancel_form(request.POST)
-    if not form.is_valid():
-        return _invalid(request, order, {"cancel": form})
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_cancel(
-            rollin_id=rollin.pk, actor=request.user, reason=form.cleaned_data["reason"]
-        ),
-        _("Die Bestellung ist storniert."),
-        {"cancel": form},
-    )
-
-
-@login_required
-@require_POST
-def rollin_resume(request: HttpRequest, number: str) -> HttpResponse:
-    order, rollin = _order_and_rollin(request, number)
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_resume(rollin_id=rollin.pk, actor=request.user),
-        _("Die Bestellung wird fortgesetzt."),
-        {},
-    )
-
-
-@login_required
-@require_POST
-def rollin_assign(request: HttpRequest, number: str) -> HttpResponse:
-    order, rollin = _order_and_rollin(request, number)
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_assign(
-            rollin_id=rollin.pk, actor=request.user, assignee=request.user
-        ),
-        _("Die Bestellung ist Ihnen zugewiesen."),
-        {},
-    )
-
-
-@login_required
-@require_POST
-def rollin_remind(request: HttpRequest, number: str) -> HttpResponse:
-    order, rollin = _order_and_rollin(request, number)
-    return _run(
-        request,
-        order,
-        lambda: services.rollin_remind(rollin_id=rollin.pk, actor=request.user),
-        _("Die Erinnerung ist versandt."),
-        {},
     )
 
 
