@@ -126,22 +126,28 @@ def html_pages(
     kept: list[tuple[Page, int]] = []
     forbidden = False
     for entry in candidates:
-        if before_visit is not None:
-            before_visit()
-        try:
-            response = page.goto(entry.path)
-        except Exception:  # a download or an aborted navigation is no page to look at
+        # Ask first with the browser context's own cookies, without navigating: a POST-only
+        # route's empty 405, a download or a redirect would turn a navigation into Chromium's
+        # error page, which then interrupts the next navigation. Only pages are visited.
+        probe = page.request.get(entry.path, max_redirects=0)
+        status = probe.status
+        html = "text/html" in (probe.headers.get("content-type") or "")
+        probe.dispose()
+        if not html or not (status in (200, 403) or entry.name == "error-404"):
             continue
-        if response is None or response.request.redirected_from is not None:
-            continue
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        if response.status == 403 and not forbidden:
+        if status == 403:
+            if forbidden:
+                continue
             forbidden = True
             entry = Page("error-403", entry.path)
-        elif not (response.status == 200 or entry.name == "error-404"):
-            continue
-        kept.append((entry, response.status))
+        if before_visit is not None:
+            before_visit()
+        response = page.goto(entry.path)
+        if response is None or response.status != status:
+            raise AssertionError(
+                f"{entry.path} answered {status}, then {response and response.status}"
+            )
+        kept.append((entry, status))
         if on_page is not None:
-            on_page(entry, response.status)
+            on_page(entry, status)
     return kept
