@@ -50,12 +50,12 @@ def require_redis() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
 @pytest.fixture(autouse=True)
-def _german_by_default():  # type: ignore[no-untyped-def]
+def _german_by_default():
     # A test request in English (LocaleMiddleware, set_language) leaves English active in the
     # thread, so later tests would get English messages from the service layer.
     translation.activate(settings.LANGUAGE_CODE)
@@ -64,32 +64,32 @@ def _german_by_default():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def bavaria():  # type: ignore[no-untyped-def]
+def bavaria():
     return factories.StateFactory()
 
 
 @pytest.fixture
-def staff(db):  # type: ignore[no-untyped-def]
+def staff(db):
     return factories.StaffFactory()
 
 
 @pytest.fixture
-def coordinator(db):  # type: ignore[no-untyped-def]
+def coordinator(db):
     return factories.CoordinatorFactory()
 
 
 @pytest.fixture
-def viewer(db):  # type: ignore[no-untyped-def]
+def viewer(db):
     return factories.ViewerFactory()
 
 
 @pytest.fixture
-def admin_user(db):  # type: ignore[no-untyped-def]
+def admin_user(db):
     return factories.AdminFactory()
 
 
 @pytest.fixture
-def cached(settings):  # type: ignore[no-untyped-def]
+def cached(settings):
     """The figures cache on (the suite runs with it off): overview and map are rendered once
     per roll-in data version."""
     from django.core.cache import cache

@@ -20,14 +20,14 @@ PASSWORD = "Ein-sehr-sicheres-Passwort-2026"
 
 
 @pytest.fixture
-def no_broker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def no_broker(monkeypatch) -> None:
     """The roll-in worker is rollin's to test; here its enqueueing is only recorded."""
     from rollin import tasks
 
     monkeypatch.setattr(tasks.advance, "delay", lambda order_id: None)
 
 
-def tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+def tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the element matching `selector` has the focus (keyboard only)."""
     target = page.locator(selector)
     target.first.wait_for()
@@ -38,7 +38,7 @@ def tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-unt
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def type_into(page, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_into(page, selector: str, text: str) -> None:
     tab_to(page, selector)
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
@@ -46,7 +46,7 @@ def type_into(page, selector: str, text: str) -> None:  # type: ignore[no-untype
 
 def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     page, browser, live_server, settings, no_broker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     ensure_default_stage_template()
     authority = factories.AuthorityFactory(
@@ -161,7 +161,7 @@ def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     assert_accessible(page)
 
 
-def _verify(user) -> None:  # type: ignore[no-untyped-def]
+def _verify(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(

@@ -14,7 +14,7 @@ from tests.dashboard.conftest import order_in, populate
 pytestmark = pytest.mark.django_db
 
 
-def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:
     kelheim = order_in(world.kelheim, world.fuehrerschein, stage="vertrag")
     order_in(world.regen, world.fuehrerschein)
     client.force_login(world.coordinator)
@@ -38,7 +38,7 @@ def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:
 
 def test_export_reads_in_chunks_with_constant_queries(
     client, world, django_assert_max_num_queries, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     populate(world, 30)
     monkeypatch.setattr("dashboard.export.ROWS_PER_CHUNK", 7)
     client.force_login(world.coordinator)

@@ -44,7 +44,7 @@ def snapshot() -> dict[str, tuple]:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
+def data_dir(tmp_path: Path, settings) -> Path:
     folder = files.write_csv(tmp_path / "de")
     files.write_workbook(folder / "raw" / "destatis_AuszugGV4QAktuell_31122024.xlsx")
     settings.DIGITALMARKT_DATA_DIR = folder
@@ -165,7 +165,7 @@ def test_invalid_state_selection_is_refused(data_dir) -> None:
         run_import("--states", "9")
 
 
-def _rewrite_csv(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _rewrite_csv(path: Path, change) -> None:
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     fieldnames = list(rows[0])
@@ -265,7 +265,7 @@ needs_real_data = pytest.mark.skipif(
 
 @needs_real_data
 @pytest.mark.parametrize("source", ["csv", "xlsx"])
-def test_real_bavarian_counts(settings, source) -> None:  # type: ignore[no-untyped-def]
+def test_real_bavarian_counts(settings, source) -> None:
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
     output = run_import("--source", source, "--states", "09")
 
@@ -288,7 +288,7 @@ def test_real_bavarian_counts(settings, source) -> None:  # type: ignore[no-unty
 
 
 @needs_real_data
-def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
     run_import("--states", "all")
 

@@ -11,7 +11,7 @@ from portal.navigation import navigation_for
 pytestmark = pytest.mark.django_db
 
 
-def _labels(user=None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _labels(user=None) -> dict[str, str]:
     from django.contrib.auth.models import AnonymousUser
 
     request = RequestFactory().get(reverse("accounts:my_authority"))

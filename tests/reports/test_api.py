@@ -34,7 +34,7 @@ def _urls() -> list[str]:
     ]
 
 
-def test_read_only(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_read_only(client, world) -> None:
     for url in _urls():
         assert client.get(url).status_code == 200, url
         for method in (client.post, client.put, client.patch, client.delete):
@@ -52,7 +52,7 @@ def test_throttling_is_configured() -> None:
         assert [type(t) for t in view().get_throttles()] == [AnonRateThrottle], view
 
 
-def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> None:
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     cache.clear()
     try:
@@ -67,7 +67,7 @@ def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> N
         cache.clear()
 
 
-def test_paginated_with_limit_and_offset(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_paginated_with_limit_and_offset(client, world) -> None:
     assert settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"].endswith("LimitOffsetPagination")
     for view in COVERAGE_VIEWS:
         assert view.pagination_class is not None
@@ -84,7 +84,7 @@ def test_paginated_with_limit_and_offset(client, world) -> None:  # type: ignore
     assert first["results"] + second["results"] == everything["results"]
 
 
-def test_schema_at_the_documented_url(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_schema_at_the_documented_url(client, world) -> None:
     # The public summary names the URL of the schema.
     summary = client.get(reverse("reports:public_summary")).content.decode()
     assert f'href="{reverse("api_schema")}"' in summary
@@ -109,7 +109,7 @@ def test_schema_at_the_documented_url(client, world) -> None:  # type: ignore[no
     assert {"is_full", "share_population", "population_live", "service_url"} <= set(row)
 
 
-def test_rows_link_to_the_catalog(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_rows_link_to_the_catalog(client, world) -> None:
     row = client.get(reverse("api-coverage-state-detail", args=["09"])).json()["results"][0]
     service = client.get(row["service_url"]).json()
     assert service["slug"] == row["service"]

@@ -36,7 +36,7 @@ GERMAN_HEADER = [
 ]
 
 
-def test_csv_is_german(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_csv_is_german(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     response = client.get(reverse("reports:state_report", args=["09"]) + "?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -55,7 +55,7 @@ def test_csv_is_german(client, world, bavaria_viewer) -> None:  # type: ignore[n
     assert ew["Einwohner im Zuständigkeitsbereich"] == str(exp["population"])  # no grouping
 
 
-def test_xlsx_is_a_workbook_with_numbers(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_is_a_workbook_with_numbers(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", "ewohnsitz"]) + "?format=xlsx&table=kreise"
     response = client.get(url)
@@ -87,7 +87,7 @@ def _pdf_text(pdf: bytes) -> str:
     return "\n".join(text)
 
 
-def test_pdf_for_the_minister_has_pages_and_the_figures(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_for_the_minister_has_pages_and_the_figures(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     response = client.get(reverse("reports:state_report_pdf", args=["09"]))
     assert response.status_code == 200
@@ -108,7 +108,7 @@ def test_pdf_for_the_minister_has_pages_and_the_figures(client, world, bavaria_v
     assert "Seite 1" in text
 
 
-def test_unknown_export_is_a_404_and_changes_nothing(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_export_is_a_404_and_changes_nothing(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", "ewohnsitz"])
     assert client.get(url + "?format=ods").status_code == 404

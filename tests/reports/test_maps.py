@@ -20,7 +20,7 @@ SHARED = Path(django_settings.DIGITALMARKT_DATA_DIR)
 
 def test_service_report_map_has_one_linked_path_per_district(
     client, world, bavaria_viewer, settings, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # A tiny boundary file with the test world's three districts.
     geojson = {
         "type": "FeatureCollection",
@@ -64,7 +64,7 @@ def test_class_boundaries() -> None:
     assert [maps.class_index(Decimal(v)) for v in (0, 19.9, 20, 59, 80, 100)] == [0, 0, 1, 2, 4, 4]
 
 
-def test_geometry_is_parsed_once(settings) -> None:  # type: ignore[no-untyped-def]
+def test_geometry_is_parsed_once(settings) -> None:
     if not (SHARED / "bavaria_districts.geojson").exists():
         pytest.skip("shared geodata absent")
     settings.DIGITALMARKT_DATA_DIR = SHARED
@@ -75,7 +75,7 @@ def test_geometry_is_parsed_once(settings) -> None:  # type: ignore[no-untyped-d
     maps.district_map.cache_clear()
 
 
-def test_real_bavarian_map_renders_96_districts(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_real_bavarian_map_renders_96_districts(client, settings) -> None:
     if not (SHARED / "bavaria_districts.geojson").exists():
         pytest.skip("shared geodata absent")
     import json

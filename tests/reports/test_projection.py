@@ -103,7 +103,7 @@ def test_method_names_the_window() -> None:
 # --- On the pages ---------------------------------------------------------------------------
 
 
-def _stall_ewohnsitz(world) -> None:  # type: ignore[no-untyped-def]
+def _stall_ewohnsitz(world) -> None:
     """Only München (live for 20 weeks) keeps its eWohnsitz order: no progress in the window."""
     Order.objects.filter(service=world.municipal_service, authority__state=world.state).exclude(
         authority=world.authorities["muenchen"]
@@ -111,7 +111,7 @@ def _stall_ewohnsitz(world) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_zero_pace_says_not_at_the_current_pace(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_zero_pace_says_not_at_the_current_pace(client, world, bavaria_viewer) -> None:
     _stall_ewohnsitz(world)
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
@@ -134,7 +134,7 @@ def test_zero_pace_says_not_at_the_current_pace(client, world, bavaria_viewer) -
 
 
 @pytest.mark.django_db
-def test_projected_date_is_compared_with_the_target_date(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_projected_date_is_compared_with_the_target_date(client, world, bavaria_viewer) -> None:
     from django.utils import timezone
 
     client.force_login(bavaria_viewer)
@@ -156,7 +156,7 @@ def test_projected_date_is_compared_with_the_target_date(client, world, bavaria_
 
 
 @pytest.mark.django_db
-def test_target_status_counts_flaechendeckend_services(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_target_status_counts_flaechendeckend_services(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
     assert "1 von 5 Leistungen sind flächendeckend verfügbar (Ziel: 5 bis 31.12.2026)" in page

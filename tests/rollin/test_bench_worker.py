@@ -18,7 +18,7 @@ from tests.rollin.worker_harness import database_url
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
-def test_bench_worker_reports_both_rates_and_cleans_up(  # type: ignore[no-untyped-def]
+def test_bench_worker_reports_both_rates_and_cleans_up(
     require_postgres, require_redis, settings, monkeypatch
 ) -> None:
     ensure_default_template()

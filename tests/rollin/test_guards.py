@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 test"
 
 
-def walk_to(order, coordinator, stage_code: str) -> Rollin:  # type: ignore[no-untyped-def]
+def walk_to(order, coordinator, stage_code: str) -> Rollin:
     rollin = order.rollin
     for _ in range(20):
         rollin_advance(order_id=order.pk, connector=InProcessConnector())

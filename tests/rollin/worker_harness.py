@@ -118,7 +118,7 @@ def wait_until(
 
 
 @pytest.fixture
-def worker_env(require_postgres, require_redis, live_server, settings) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
+def worker_env(require_postgres, require_redis, live_server, settings) -> Iterator[dict[str, str]]:
     """Settings for worker subprocesses: the Redis broker, HTTP to the live server's simulator.
 
     Claims and retries are short so that a killed worker's claim expires within a test.
@@ -141,7 +141,7 @@ def worker_env(require_postgres, require_redis, live_server, settings) -> Iterat
 
 
 @pytest.fixture
-def workers(worker_env) -> Iterator[list[subprocess.Popen[bytes]]]:  # type: ignore[no-untyped-def]
+def workers(worker_env) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Workers the test starts; each is stopped afterwards, whatever happened."""
     started: list[subprocess.Popen[bytes]] = []
     yield started

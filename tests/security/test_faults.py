@@ -34,7 +34,7 @@ LATER = datetime.timedelta(hours=2)  # past every claim and "stuck" threshold
 
 
 @pytest.fixture
-def broker(require_postgres, require_redis, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def broker(require_postgres, require_redis, settings) -> Iterator[str]:
     settings.ROLLIN_CONNECTOR = "inprocess"
     with broker_at(require_redis):
         redis.Redis.from_url(require_redis).flushdb()

@@ -424,7 +424,7 @@ def test_matrix_size_is_documented() -> None:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker):
     """Built once; each test runs in a savepoint inside this block and is rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield w.build_world()
@@ -432,13 +432,13 @@ def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings) -> None:  # type: ignore[no-untyped-def]
+def _no_second_factor(settings) -> None:
     # MFA has its own tests (test_hardening); here a signed-in role is past it.
     settings.DIGITALMARKT_REQUIRE_MFA_ROLES = []
 
 
 @pytest.fixture
-def documents(settings, world) -> None:  # type: ignore[no-untyped-def]
+def documents(settings, world) -> None:
     """The uploaded contracts, in this test's MEDIA_ROOT."""
     for owner in w.OWNERS:
         path = settings.MEDIA_ROOT / w.DOCUMENT_NAME.format(owner=owner)
@@ -446,7 +446,7 @@ def documents(settings, world) -> None:  # type: ignore[no-untyped-def]
         path.write_bytes(w.PDF)
 
 
-def request_as(client, world: w.World, name: str, role: str, owner: str):  # type: ignore[no-untyped-def]
+def request_as(client, world: w.World, name: str, role: str, owner: str):
     row = EXPECTATIONS[name]
     if role != "anon":
         client.force_login(world.users[role])
@@ -457,7 +457,7 @@ def request_as(client, world: w.World, name: str, role: str, owner: str):  # typ
     return getattr(client, row.method)(url, data)
 
 
-def assert_answer(response, expected: Any, label: str) -> None:  # type: ignore[no-untyped-def]
+def assert_answer(response, expected: Any, label: str) -> None:
     login = reverse("account_login")
     if expected == LOGIN:
         assert response.status_code == 302, label
@@ -573,7 +573,7 @@ def test_viewer_exports_carry_no_personal_data(client, world, name: str, query: 
     assert_no_personal_data(response.content, f"{name} {query}")
 
 
-def test_the_pii_markers_do_show_where_they_belong(client, world, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_pii_markers_do_show_where_they_belong(client, world, db) -> None:
     """Guards the test above: the same markers are visible to the order's own staff."""
     client.force_login(world.users["staff_a"])
     response = client.get(reverse("orders:order_detail", kwargs=order_number(world, "A")))

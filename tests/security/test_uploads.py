@@ -39,7 +39,7 @@ def test_other_content_is_rejected_whatever_its_name_and_claimed_type(content: b
     assert error.value.code == "file_not_pdf"
 
 
-def test_empty_and_too_large_files_are_rejected(settings) -> None:  # type: ignore[no-untyped-def]
+def test_empty_and_too_large_files_are_rejected(settings) -> None:
     settings.DIGITALMARKT_MAX_UPLOAD_BYTES = 1024
     with pytest.raises(ValidationError) as empty:
         validate_pdf_upload(upload(b""))
@@ -67,7 +67,7 @@ def test_the_validator_leaves_the_file_position_where_it_was() -> None:
 
 
 @pytest.mark.django_db
-def test_files_under_media_root_are_not_served(settings) -> None:  # type: ignore[no-untyped-def]
+def test_files_under_media_root_are_not_served(settings) -> None:
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     (settings.MEDIA_ROOT / "vertrag.pdf").write_bytes(PDF)
 
