@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from catalog.models import CostItem, Prerequisite, Service
+from catalog.models import CostItem, Fachverfahren, Prerequisite, Service
 from orders.models import Order
 from rollin.models import Rollin, StageDefinition
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def service_visible_to(user: Any) -> QuerySet[Service]:
+    from accounts.typing import AnyUser
+
+
+def service_visible_to(user: AnyUser | None) -> QuerySet[Service]:
     """Everyone, signed in or not, may read the whole catalog (DESIGN §1)."""
     return Service.objects.all()
 
@@ -30,7 +35,7 @@ def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[Service]:
     """
     active = Order.objects.filter(service=OuterRef("pk"), cancelled_at__isnull=True).order_by()
 
-    def authorities(orders: QuerySet[Order]) -> Subquery:
+    def authorities(orders: QuerySet[Order]) -> Coalesce:
         counted = orders.values("service").annotate(n=Count("authority", distinct=True))
         return Coalesce(Subquery(counted.values("n")), 0)
 
@@ -42,12 +47,12 @@ def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[Service]:
 
 def service_list(
     *,
-    user: Any = None,
+    user: AnyUser | None = None,
     query: str = "",
     level: str = "",
     status: str = "",
     prerequisite: Prerequisite | str | None = None,
-    fachverfahren: Any = None,
+    fachverfahren: Fachverfahren | int | None = None,
 ) -> QuerySet[Service]:
     """Services matching a free-text query and filters, with their order counts.
 
@@ -76,7 +81,9 @@ def service_list(
             )
         )
     if fachverfahren:
-        fachverfahren_id = getattr(fachverfahren, "pk", fachverfahren)
+        fachverfahren_id = (
+            fachverfahren.pk if isinstance(fachverfahren, Fachverfahren) else fachverfahren
+        )
         services = services.filter(
             id__in=Service.fachverfahren.through.objects.filter(
                 fachverfahren_id=fachverfahren_id
@@ -85,7 +92,7 @@ def service_list(
     return service_with_counts(services).order_by("position", "name")
 
 
-def service_detail(slug: str, *, user: Any = None) -> Service:
+def service_detail(slug: str, *, user: AnyUser | None = None) -> Service:
     """One service with everything its page shows, in a fixed number of queries (404 if none)."""
     queryset = service_with_counts(
         service_visible_to(user)
@@ -118,7 +125,7 @@ def service_costs(service: Service) -> CostSummary:
     )
 
 
-def prerequisites_by_kind(service: Service) -> list[tuple[str, list[Prerequisite]]]:
+def prerequisites_by_kind(service: Service) -> list[tuple[StrOrPromise, list[Prerequisite]]]:
     """(kind label, prerequisites) in the order of Prerequisite.Kind, only kinds present."""
     groups: dict[str, list[Prerequisite]] = {}
     for prerequisite in service.prerequisites.all():

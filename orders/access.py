@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from orders.selectors import order_visible_to
 
+if TYPE_CHECKING:
+    from accounts.typing import AnyUser
 
-def order_get_for_user(user: Any, number: str, *, for_update: bool = False) -> Order:
+
+def order_get_for_user(user: AnyUser | None, number: str, *, for_update: bool = False) -> Order:
     """Return the order with `number` if `user` may see it, else raise Http404.
 
     A foreign order answers exactly like a missing one, so order numbers of other

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,8 +28,14 @@ from orders.forms import (
     OrderFilterForm,
     draft_from_post,
 )
-from orders.models import BasketItem
+from orders.models import BasketItem, Order
 from rollin.transitions import can_cancel
+
+if TYPE_CHECKING:
+    from django.forms import Form
+
+    from accounts.models import User
+    from accounts.typing import AuthenticatedHttpRequest
 
 SESSION_CHECKOUT_KEY = "orders_checkout_key"
 SESSION_LAST_CHECKOUT = "orders_last_checkout"
@@ -40,7 +46,7 @@ def authority_staff_required(view: Callable[..., HttpResponse]) -> Callable[...,
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authority_staff:
             messages.info(
                 request,
@@ -57,7 +63,7 @@ def authority_staff_required(view: Callable[..., HttpResponse]) -> Callable[...,
 
 @require_POST
 @authority_staff_required
-def basket_add(request: HttpRequest) -> HttpResponse:
+def basket_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = get_object_or_404(Service, slug=request.POST.get("service", ""))
     services.basket_item_add(user=request.user, service=service)
     messages.success(
@@ -67,7 +73,7 @@ def basket_add(request: HttpRequest) -> HttpResponse:
 
 
 @authority_staff_required
-def basket(request: HttpRequest) -> HttpResponse:
+def basket(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = selectors.basket_items_for(request.user)
     blockers = selectors.basket_blockers_for(request.user, items)
     rows = [(item, blockers.get(item.service_id)) for item in items]
@@ -76,7 +82,7 @@ def basket(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @authority_staff_required
-def basket_remove(request: HttpRequest, slug: str) -> HttpResponse:
+def basket_remove(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service, slug=slug)
     services.basket_item_remove(user=request.user, service=service)
     messages.success(request, _("Die Leistung wurde aus dem Warenkorb entfernt."))
@@ -87,7 +93,7 @@ def basket_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @authority_staff_required
-def checkout_start(request: HttpRequest) -> HttpResponse:
+def checkout_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = selectors.basket_items_for(request.user)
     if not items:
         messages.info(request, _("Ihr Warenkorb ist leer."))
@@ -96,12 +102,12 @@ def checkout_start(request: HttpRequest) -> HttpResponse:
 
 
 @authority_staff_required
-def checkout_service(request: HttpRequest, slug: str) -> HttpResponse:
+def checkout_service(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     items = selectors.basket_items_for(request.user)
     item = next((item for item in items if item.service.slug == slug), None)
     if item is None:
         return redirect("orders:basket")
-    form_kwargs = {"service": item.service, "user": request.user}
+    form_kwargs: dict[str, Any] = {"service": item.service, "user": request.user}
     if request.method == "POST":
         # Saved before validation: nothing typed is lost, even with errors.
         services.basket_item_draft_save(item=item, draft=draft_from_post(request.POST))
@@ -135,7 +141,7 @@ def _next_item(items: list[BasketItem], item: BasketItem) -> BasketItem | None:
     return items[position + 1] if position + 1 < len(items) else None
 
 
-def _initial_for(user: Any) -> dict[str, str]:
+def _initial_for(user: User) -> dict[str, str]:
     return {
         "contact_name": user.get_full_name(),
         "contact_email": user.email,
@@ -144,7 +150,7 @@ def _initial_for(user: Any) -> dict[str, str]:
 
 
 @authority_staff_required
-def checkout_review(request: HttpRequest) -> HttpResponse:
+def checkout_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         # A double click or resubmitted form: its orders exist, the basket is empty by now.
         placed = _orders_of_submitted_checkout(request)
@@ -194,7 +200,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _orders_of_submitted_checkout(request: HttpRequest) -> list[Any]:
+def _orders_of_submitted_checkout(request: AuthenticatedHttpRequest) -> list[Order]:
     try:
         checkout_key = uuid.UUID(request.POST.get("checkout_key", ""))
     except ValueError:
@@ -221,7 +227,7 @@ def _errors_to_forms(
 
 
 @authority_staff_required
-def checkout_done(request: HttpRequest) -> HttpResponse:
+def checkout_done(request: AuthenticatedHttpRequest) -> HttpResponse:
     numbers = request.session.get(SESSION_LAST_CHECKOUT, [])
     orders = selectors.order_visible_to(request.user).filter(number__in=numbers)
     orders = orders.select_related("service").order_by("number")
@@ -232,7 +238,7 @@ def checkout_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     orders = selectors.order_list_for(request.user, status=status)
@@ -241,12 +247,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
     return _detail_render(request, order)
 
 
-def _detail_render(request: HttpRequest, order: Any, **forms: Any) -> HttpResponse:
+def _detail_render(request: AuthenticatedHttpRequest, order: Order, **forms: Form) -> HttpResponse:
     rollin = getattr(order, "rollin", None)
     context = {
         "order": order,
@@ -262,12 +268,12 @@ def _detail_render(request: HttpRequest, order: Any, **forms: Any) -> HttpRespon
     return render(request, "orders/order_detail.html", context, status=status)
 
 
-def _may_edit_contact(user: Any, order: Any) -> bool:
+def _may_edit_contact(user: User, order: Order) -> bool:
     return not order.is_cancelled and (user.is_authority_staff or user.is_operator)
 
 
 @login_required
-def order_contact_edit(request: HttpRequest, number: str) -> HttpResponse:
+def order_contact_edit(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
     if not _may_edit_contact(request.user, order):
         messages.error(request, _("Sie können die Kontaktdaten dieser Bestellung nicht ändern."))
@@ -285,7 +291,7 @@ def order_contact_edit(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def order_comment_add(request: HttpRequest, number: str) -> HttpResponse:
+def order_comment_add(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     # Looked up before the method check: a foreign number is a 404 whatever the method.
     order = order_get_for_user(request.user, number)
     if request.method != "POST":
@@ -299,7 +305,7 @@ def order_comment_add(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+def order_cancel(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
     rollin = getattr(order, "rollin", None)
     if request.method != "POST":
