@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,9 +15,16 @@ from orders.models import Order
 from rollin.models import Rollin, StageDefinition
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
     from accounts.typing import AnyUser
+
+    class _Counts(TypedDict):
+        ordered_count: int
+        live_count: int
+
+    # A service with the counts service_with_counts annotates.
+    ServiceWithCounts: TypeAlias = WithAnnotations[Service, _Counts]
 
 
 def service_visible_to(user: AnyUser | None) -> QuerySet[Service]:
@@ -25,7 +32,7 @@ def service_visible_to(user: AnyUser | None) -> QuerySet[Service]:
     return Service.objects.all()
 
 
-def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[Service]:
+def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[ServiceWithCounts]:
     """Annotate how many authorities ordered the service and how many run it live.
 
     Correlated subqueries, not a join with GROUP BY: PostgreSQL evaluates them only for the
@@ -53,7 +60,7 @@ def service_list(
     status: str = "",
     prerequisite: Prerequisite | str | None = None,
     fachverfahren: Fachverfahren | int | None = None,
-) -> QuerySet[Service]:
+) -> QuerySet[ServiceWithCounts]:
     """Services matching a free-text query and filters, with their order counts.
 
     icontains over both languages works the same on SQLite and PostgreSQL; the catalog holds
@@ -92,7 +99,7 @@ def service_list(
     return service_with_counts(services).order_by("position", "name")
 
 
-def service_detail(slug: str, *, user: AnyUser | None = None) -> Service:
+def service_detail(slug: str, *, user: AnyUser | None = None) -> ServiceWithCounts:
     """One service with everything its page shows, in a fixed number of queries (404 if none)."""
     queryset = service_with_counts(
         service_visible_to(user)

@@ -38,6 +38,7 @@ class DocumentItemForm(CompleteItemForm):
 
     def clean_document(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["document"]
+        assert upload.size is not None  # Django sets the size of every upload
         limit = settings.DIGITALMARKT_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(

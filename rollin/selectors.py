@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Max, Prefetch, QuerySet
 
@@ -11,6 +12,11 @@ from orders.selectors import order_visible_to
 from rollin import transitions
 from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
+
+if TYPE_CHECKING:
+    from django.forms import Form
+
+    from accounts.typing import AnyUser
 
 
 def rollin_data_version() -> str:
@@ -23,7 +29,7 @@ def rollin_data_version() -> str:
     return f"{changed}|{stamp['newest']}"
 
 
-def rollin_visible_to(user: Any) -> QuerySet[Rollin]:
+def rollin_visible_to(user: AnyUser | None) -> QuerySet[Rollin]:
     return Rollin.objects.filter(order__in=order_visible_to(user))
 
 
@@ -32,8 +38,8 @@ class ItemRow:
     item: RollinItem
     may_complete: bool
     may_reject: bool
-    form: Any = None
-    reject_form: Any = None
+    form: Form | None = None
+    reject_form: Form | None = None
 
 
 @dataclass
@@ -47,11 +53,13 @@ class RollinPanel:
     may_cancel: bool = False
     may_assign: bool = False
     may_remind: bool = False
-    hold_form: Any = field(default_factory=hold_form)
-    cancel_form: Any = field(default_factory=cancel_form)
+    hold_form: Form = field(default_factory=hold_form)
+    cancel_form: Form = field(default_factory=cancel_form)
 
 
-def rollin_panel(rollin: Rollin, user: Any, bound: dict[str, Any] | None = None) -> RollinPanel:
+def rollin_panel(
+    rollin: Rollin, user: AnyUser, bound: Mapping[str | None, Form] | None = None
+) -> RollinPanel:
     """Everything the partial renders, in a fixed number of queries.
 
     `bound` holds forms the user just submitted with errors, by prefix: they are shown again

@@ -7,9 +7,12 @@ which forms to show. Nothing here touches the database except reading the user's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rollin.models import ItemDefinition, Rollin, RollinItem
+
+if TYPE_CHECKING:
+    from accounts.typing import AnyUser
 
 Status = Rollin.Status
 
@@ -91,11 +94,11 @@ def target(status: str, action: str) -> str | None:
 # --- who ------------------------------------------------------------------------------------
 
 
-def _is_operator(user: Any) -> bool:
+def _is_operator(user: AnyUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_operator)
 
 
-def is_coordinator_for(user: Any, rollin: Rollin) -> bool:
+def is_coordinator_for(user: AnyUser | None, rollin: Rollin) -> bool:
     """Coordinators of the order's state, and operators."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -107,7 +110,7 @@ def is_coordinator_for(user: Any, rollin: Rollin) -> bool:
     return any(state.pk == state_id for state in user.states.all())
 
 
-def is_staff_for(user: Any, rollin: Rollin) -> bool:
+def is_staff_for(user: AnyUser | None, rollin: Rollin) -> bool:
     """Approved staff of the ordering authority."""
     return bool(
         user is not None
@@ -135,7 +138,7 @@ def contract_complete(rollin: Rollin) -> bool:
 # --- guards ---------------------------------------------------------------------------------
 
 
-def can_cancel(rollin: Rollin, user: Any) -> bool:
+def can_cancel(rollin: Rollin, user: AnyUser | None) -> bool:
     if not allowed(rollin.status, Action.CANCEL):
         return False
     if is_coordinator_for(user, rollin):
@@ -143,19 +146,19 @@ def can_cancel(rollin: Rollin, user: Any) -> bool:
     return is_staff_for(user, rollin) and not contract_complete(rollin)
 
 
-def can_hold(rollin: Rollin, user: Any) -> bool:
+def can_hold(rollin: Rollin, user: AnyUser | None) -> bool:
     return allowed(rollin.status, Action.HOLD) and is_coordinator_for(user, rollin)
 
 
-def can_resume(rollin: Rollin, user: Any) -> bool:
+def can_resume(rollin: Rollin, user: AnyUser | None) -> bool:
     return allowed(rollin.status, Action.RESUME) and is_coordinator_for(user, rollin)
 
 
-def can_assign(rollin: Rollin, user: Any) -> bool:
+def can_assign(rollin: Rollin, user: AnyUser | None) -> bool:
     return allowed(rollin.status, Action.ASSIGN) and is_coordinator_for(user, rollin)
 
 
-def can_remind(rollin: Rollin, user: Any) -> bool:
+def can_remind(rollin: Rollin, user: AnyUser | None) -> bool:
     return (
         allowed(rollin.status, Action.REMIND)
         and rollin.status == Status.WAITING
@@ -174,7 +177,7 @@ def item_is_next(item: RollinItem, rollin: Rollin) -> bool:
     return True
 
 
-def may_act_as(item: RollinItem, rollin: Rollin, user: Any) -> bool:
+def may_act_as(item: RollinItem, rollin: Rollin, user: AnyUser | None) -> bool:
     actor = item.definition.actor
     if actor == ItemDefinition.Actor.STAFF:
         return is_staff_for(user, rollin)
@@ -183,7 +186,7 @@ def may_act_as(item: RollinItem, rollin: Rollin, user: Any) -> bool:
     return False  # automatic items belong to the worker
 
 
-def can_complete_item(item: RollinItem, user: Any, rollin: Rollin | None = None) -> bool:
+def can_complete_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None) -> bool:
     rollin = rollin or item.rollin
     return (
         allowed(rollin.status, Action.COMPLETE_ITEM)
@@ -195,7 +198,7 @@ def can_complete_item(item: RollinItem, user: Any, rollin: Rollin | None = None)
     )
 
 
-def can_reject_item(item: RollinItem, user: Any, rollin: Rollin | None = None) -> bool:
+def can_reject_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None) -> bool:
     """A coordinator sends a done staff item of the current stage back (e.g. wrong contract)."""
     rollin = rollin or item.rollin
     return (

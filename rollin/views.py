@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,8 +28,17 @@ from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import Rollin, RollinItem
 from rollin.simulator import simulate
 
+if TYPE_CHECKING:
+    from django.forms import Form
 
-def _item_for_user(user: Any, item_id: int) -> tuple[Order, RollinItem]:
+    from accounts.models import User
+    from accounts.typing import AuthenticatedHttpRequest
+
+    class _RequestWithBoundForms(AuthenticatedHttpRequest):
+        rollin_bound_forms: Mapping[str | None, Form]
+
+
+def _item_for_user(user: User, item_id: int) -> tuple[Order, RollinItem]:
     item = (
         RollinItem.objects.select_related("definition", "rollin__order", "stage")
         .filter(pk=item_id)
@@ -45,18 +54,24 @@ def _back(order: Order) -> HttpResponse:
     return redirect(reverse("orders:order_detail", args=[order.number]) + "#rollin")
 
 
-def _rerender(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
+def _rerender(
+    request: AuthenticatedHttpRequest, order: Order, forms: Mapping[str | None, Form]
+) -> HttpResponse:
     """The order page again, with the submitted forms as typed and their errors (400)."""
     from orders.views import order_detail  # the order page is the orders app's
 
-    request.rollin_bound_forms = forms  # type: ignore[attr-defined]  # read by rollin_tags
+    cast("_RequestWithBoundForms", request).rollin_bound_forms = forms  # read by rollin_tags
     response = order_detail(request, order.number)
     response.status_code = 400
     return response
 
 
 def _run(
-    request: HttpRequest, order: Order, action: Any, success: str, forms: dict[str, Any]
+    request: AuthenticatedHttpRequest,
+    order: Order,
+    action: Callable[[], object],
+    success: str,
+    forms: Mapping[str | None, Form],
 ) -> HttpResponse:
     """Call the service; on a refused transition show why and keep what was typed."""
     try:
@@ -69,14 +84,16 @@ def _run(
     return _back(order)
 
 
-def _invalid(request: HttpRequest, order: Order, forms: dict[str, Any]) -> HttpResponse:
+def _invalid(
+    request: AuthenticatedHttpRequest, order: Order, forms: Mapping[str | None, Form]
+) -> HttpResponse:
     messages.error(request, _("Bitte prüfen Sie Ihre Angaben; die Fehler stehen am Formular."))
     return _rerender(request, order, forms)
 
 
 @login_required
 @require_POST
-def item_complete(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_complete(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     order, item = _item_for_user(request.user, item_id)
     form = complete_form(item, request.POST, request.FILES)
     forms = {form.prefix: form}
@@ -98,7 +115,7 @@ def item_complete(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_reject(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     order, item = _item_for_user(request.user, item_id)
     form = reject_form(item, request.POST)
     forms = {form.prefix: form}
@@ -117,11 +134,12 @@ def item_reject(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def item_document(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_document(request: AuthenticatedHttpRequest, item_id: int) -> FileResponse:
     """Uploaded documents are served only through here, after the order's access check."""
     _order, item = _item_for_user(request.user, item_id)
     if not item.document:
         raise Http404(_("Kein Dokument vorhanden."))
+    assert item.document.name is not None  # a FieldFile is truthy only with a name
     return FileResponse(
         item.document.open("rb"),
         as_attachment=True,
@@ -130,7 +148,7 @@ def item_document(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
-def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]:
+def _order_and_rollin(request: AuthenticatedHttpRequest, number: str) -> tuple[Order, Rollin]:
     order = order_get_for_user(request.user, number)
     rollin = Rollin.objects.filter(order=order).first()
     if rollin is None:
@@ -140,7 +158,7 @@ def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]
 
 @login_required
 @require_POST
-def rollin_hold(request: HttpRequest, number: str) -> HttpResponse:
+def rollin_hold(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order, rollin = _order_and_rollin(request, number)
     form = hold_form(request.POST)
     if not form.is_valid():
@@ -158,7 +176,7 @@ def rollin_hold(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rollin_cancel(request: HttpRequest, number: str) -> HttpResponse:
+def rollin_cancel(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order, rollin = _order_and_rollin(request, number)
     form = cancel_form(request.POST)
     if not form.is_valid():
@@ -176,7 +194,7 @@ def rollin_cancel(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rollin_resume(request: HttpRequest, number: str) -> HttpResponse:
+def rollin_resume(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order, rollin = _order_and_rollin(request, number)
     return _run(
         request,
@@ -189,7 +207,7 @@ def rollin_resume(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rollin_assign(request: HttpRequest, number: str) -> HttpResponse:
+def rollin_assign(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order, rollin = _order_and_rollin(request, number)
     return _run(
         request,
@@ -204,7 +222,7 @@ def rollin_assign(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rollin_remind(request: HttpRequest, number: str) -> HttpResponse:
+def rollin_remind(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order, rollin = _order_and_rollin(request, number)
     return _run(
         request,
