@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import NoReturn
 
 import pytest
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import translation
 from tests import factories
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     if os.environ.get("DIGITALMARKT_REQUIRE_SERVICES") == "1":
         pytest.fail(f"required service missing in CI: {reason}")
     pytest.skip(reason)
@@ -46,7 +47,7 @@ def require_redis() -> str:
     url = redis_broker_url()
     if url is None:
         skip_or_fail("needs Redis: set CELERY_BROKER_URL=redis://…")
-    return url  # type: ignore[return-value]
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,7 @@ def order_with_rollin(
     template = default_stage_template()
     stages = template.stages.order_by("position")
     stage = stages.filter(is_live=True).first() if status == Rollin.Status.LIVE else stages.first()
+    assert stage is not None
     now = timezone.now()
     Rollin.objects.create(
         order=order,

@@ -147,7 +147,9 @@ def order_with_history(
         live_at=live,
         last_seq=0,
     )
-    entries = [(HistoryEntry.Action.PLACED, None, test_stage.template.stages.first(), placed)]
+    entries: list[tuple[str, StageDefinition | None, StageDefinition | None, datetime.datetime]] = [
+        (HistoryEntry.Action.PLACED, None, test_stage.template.stages.first(), placed)
+    ]
     if live is not None:
         entries.append((HistoryEntry.Action.ADVANCED, test_stage, live_stage, live))
     if cancelled is not None:

@@ -97,6 +97,7 @@ def assert_clean_stage_walk(rollin: Rollin) -> list[str]:
     rollin.refresh_from_db()
     assert rollin.last_seq == len(history)
     assert history[0].action == HistoryEntry.Action.PLACED
+    assert history[0].to_stage is not None
     entered = [history[0].to_stage.code]
     for entry in history[1:]:
         if entry.action == HistoryEntry.Action.ADVANCED:

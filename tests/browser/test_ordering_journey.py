@@ -66,7 +66,7 @@ def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/konto/confirm-email/"))
     assert_accessible(page)
-    link = re.search(r"https?://[^/\s]+(/konto/confirm-email/[^\s]+/)", mail.outbox[-1].body)
+    link = re.search(r"https?://[^/\s]+(/konto/confirm-email/[^\s]+/)", str(mail.outbox[-1].body))
     page.goto(link.group(1))
     assert_accessible(page)
     tab_to(page, "main button[type=submit]")

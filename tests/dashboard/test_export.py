@@ -22,7 +22,7 @@ def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = response.getvalue().decode("utf-8")  # joins the streamed body
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
     assert rows[0][:3] == ["Bestellnummer", "Behörde", "Kennung der Behörde"]

@@ -44,7 +44,7 @@ def test_overview_counts_equal_an_independent_count(client, world) -> None:
     matrix, totals = _expected(orders)
     for key, value in totals.items():
         assert overview.totals[key] == value, key
-    shown = Counter()
+    shown: Counter[tuple[str, str]] = Counter()
     for service, counts, _total in overview.rows:
         for stage, count in zip(overview.stages, counts, strict=True):
             if count:
@@ -62,8 +62,8 @@ def test_weekly_series_counts_placed_and_live_per_week(client, world) -> None:
     weeks = client.get(reverse("dashboard:overview")).context["overview"].weeks
     assert len(weeks) == 26
     first = weeks[0].start
-    placed = Counter()
-    live = Counter()
+    placed: Counter[datetime.date] = Counter()
+    live: Counter[datetime.date] = Counter()
     for order in orders:
         order.refresh_from_db()
         day = timezone.localdate(order.created_at)

@@ -30,8 +30,8 @@ def counts_line(output: str, model: str) -> tuple[int, int, int]:
     return created, updated, unchanged
 
 
-def snapshot() -> dict[str, tuple]:
-    rows = {}
+def snapshot() -> dict[str, tuple[object, ...]]:
+    rows: dict[str, tuple[object, ...]] = {}
     for a in Authority.objects.select_related("district", "region", "state"):
         served = sorted(a.municipalities_served.values_list("ags", flat=True))
         rows[a.code] = (a.kind, a.name, a.key, a.population, a.postal_code, a.district.ags,
@@ -222,6 +222,7 @@ def test_malformed_workbook_names_the_row_and_changes_nothing(data_dir, tmp_path
     book = openpyxl.load_workbook(path)
     sheet = book["Onlineprodukt_Gemeinden31122024"]
     bad_row = next(row[0].row for row in sheet.iter_rows() if row[7].value == "Essing, M")
+    assert bad_row is not None
     sheet.cell(row=bad_row, column=10, value="k. A.")
     book.save(path)
 

@@ -16,7 +16,7 @@ def _labels(user=None) -> dict[str, str]:
 
     request = RequestFactory().get(reverse("accounts:my_authority"))
     request.user = user or AnonymousUser()
-    return {str(item["label"]): item["url"] for item in navigation_for(request)}
+    return {str(item["label"]): str(item["url"]) for item in navigation_for(request)}
 
 
 def test_staff_reach_their_authority_orders_and_basket(staff) -> None:

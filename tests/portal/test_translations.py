@@ -113,6 +113,8 @@ def test_compiled_catalogue_matches_the_po_file(po_entries) -> None:
     with (CATALOGUE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     stale = []
+    got: str | list[str]
+    expected: str | list[str]
     for e in po_entries:
         if e.msgid_plural is not None:
             got = [compiled.ngettext(e.msgid, e.msgid_plural, n) for n in (1, 2)]

@@ -104,7 +104,9 @@ def expected(
 
 
 def live_count_at(state: State, service, moment: datetime.datetime) -> int:
-    return int(expected(state, service, moment=moment)["live"])  # type: ignore[call-overload]
+    live = expected(state, service, moment=moment)["live"]
+    assert isinstance(live, int)
+    return live
 
 
 def projection_label(
@@ -117,7 +119,8 @@ def projection_label(
 ) -> tuple[str, bool]:
     """(label, target reachable) by linear extrapolation of the window, computed by hand."""
     now = expected(state, service)
-    responsible, live = int(now["responsible"]), int(now["live"])  # type: ignore[call-overload]
+    responsible, live = now["responsible"], now["live"]
+    assert isinstance(responsible, int) and isinstance(live, int)
     if responsible and live == responsible:
         return "flächendeckend erreicht", True
     gained = live - live_count_at(state, service, window_start)

@@ -3,6 +3,8 @@ catalog. (That its figures equal the independent count is in test_every_figure.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import yaml
 from django.conf import settings
@@ -42,7 +44,7 @@ def test_read_only(client, world) -> None:
 
 
 def test_throttling_is_configured() -> None:
-    rest = settings.REST_FRAMEWORK
+    rest: dict[str, Any] = settings.REST_FRAMEWORK
     assert rest["DEFAULT_THROTTLE_CLASSES"] == ["rest_framework.throttling.AnonRateThrottle"]
     number, period = rest["DEFAULT_THROTTLE_RATES"]["anon"].split("/")
     assert int(number) > 0 and period in {"second", "minute", "hour", "day"}
@@ -68,7 +70,8 @@ def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> N
 
 
 def test_paginated_with_limit_and_offset(client, world) -> None:
-    assert settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"].endswith("LimitOffsetPagination")
+    pagination: str = settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]
+    assert pagination.endswith("LimitOffsetPagination")
     for view in COVERAGE_VIEWS:
         assert view.pagination_class is not None
         assert issubclass(view.pagination_class, LimitOffsetPagination)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -181,9 +182,9 @@ def check_district_drill_down(client, world, bavaria_viewer, ags) -> None:
                 )
         municipalities = html.table(page, "gemeinden")
         titles = html.map_titles(page)
-        in_district = Municipality.objects.filter(district__ags=ags)
-        assert set(municipalities) == {m.name for m in in_district}
-        for municipality in in_district:
+        municipalities_in_district = Municipality.objects.filter(district__ags=ags)
+        assert set(municipalities) == {m.name for m in municipalities_in_district}
+        for municipality in municipalities_in_district:
             name, status = municipality_status(municipality, service)
             cells = municipalities[municipality.name]
             assert (cells["ags"], cells["authority"], cells["status"]) == (
@@ -290,7 +291,8 @@ def _xlsx_value(value: object, kind: str) -> object:
     if kind == "bool":
         return "ja" if value else "nein"
     if kind == "pct":
-        return float(value)  # type: ignore[arg-type]
+        assert isinstance(value, int | float | Decimal)
+        return float(value)
     return value
 
 

@@ -10,12 +10,16 @@ import csv
 import io
 import re
 import zlib
+from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.reports.expected import expected
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +69,7 @@ def test_xlsx_is_a_workbook_with_numbers(client, world, bavaria_viewer) -> None:
     assert 'filename="versorgung-09-ewohnsitz-kreise.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     assert sheet.title == "kreise"
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["Kreis", "Schlüssel", "Regierungsbezirk"]

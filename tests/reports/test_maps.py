@@ -87,7 +87,7 @@ def test_real_bavarian_map_renders_96_districts(client, settings) -> None:
     from tests.factories_orders import ServiceFactory
 
     state = factories.StateFactory(ags="09", name="Bayern")
-    regions = {}
+    regions: dict[str, Region] = {}
     for feature in features:
         p = feature["properties"]
         region = regions.get(p["region_ags"]) or Region.objects.create(

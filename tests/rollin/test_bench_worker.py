@@ -23,7 +23,8 @@ def test_bench_worker_reports_both_rates_and_cleans_up(
 ) -> None:
     ensure_default_template()
     settings.CELERY_BROKER_URL = require_redis
-    celery_app.conf.broker_url = require_redis
+    # celery-types declare broker_url read-only; Celery's conf accepts assignment.
+    celery_app.conf.broker_url = require_redis  # type: ignore[misc]
     monkeypatch.setenv("DATABASE_URL", database_url())  # the worker subprocess's database
     monkeypatch.setenv("CELERY_BROKER_URL", require_redis)
     out = io.StringIO()

@@ -76,6 +76,7 @@ def test_start_is_idempotent_and_records_placed_once() -> None:
     assert again.pk == order.rollin.pk
     assert list(again.history.values_list("action", flat=True)) == ["placed"]
     assert again.items.filter(stage=again.stage).count() == 1
+    assert again.due_at is not None and again.stage_entered_at is not None
     assert again.due_at > again.stage_entered_at
 
 
@@ -192,6 +193,7 @@ def test_backoff_waits_before_the_next_attempt(settings) -> None:
     rollin_advance(order_id=order.pk, connector=connector)
     assert connector.calls == 1
     rollin = Rollin.objects.get(order=order)
+    assert rollin.next_attempt_at is not None
     wait = (rollin.next_attempt_at - timezone.now()).total_seconds()
     assert 25 < wait <= 90  # 60 s · jitter 0.5–1.5
 
@@ -210,6 +212,7 @@ def test_advancing_twice_changes_nothing_the_second_time() -> None:
 def test_sweep_flags_overdue_once_and_reminds() -> None:
     order = order_with_rollin()
     rollin = order.rollin
+    assert rollin.due_at is not None
     later = rollin.due_at + datetime.timedelta(days=1)
     rollin_sweep(now=later)
     rollin_sweep(now=later)

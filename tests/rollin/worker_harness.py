@@ -126,7 +126,8 @@ def worker_env(require_postgres, require_redis, live_server, settings) -> Iterat
     from digitalmarkt.celery import app as celery_app
 
     settings.CELERY_BROKER_URL = require_redis
-    celery_app.conf.broker_url = require_redis
+    # celery-types declare broker_url read-only; Celery's conf accepts assignment.
+    celery_app.conf.broker_url = require_redis  # type: ignore[misc]
     celery_app.control.purge()
     settings.ROLLIN_CLAIM_SECONDS = 3
     settings.ROLLIN_STUCK_SECONDS = 5

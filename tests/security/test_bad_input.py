@@ -106,7 +106,7 @@ def refused_for_nul(response, values, before) -> bool:
     return True
 
 
-def german_errors(form: forms.Form) -> list[str]:
+def german_errors(form: forms.BaseForm) -> list[str]:
     with translation.override("de"):
         return [html.escape(str(e)) for errors in form.errors.values() for e in errors]
 

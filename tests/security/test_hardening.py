@@ -358,4 +358,5 @@ def test_a_page_that_uses_the_nonce_gets_it_in_its_policy(rf) -> None:
     response = middleware.process_response(request, view(request))
     nonce = request.csp_nonce
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert isinstance(response, HttpResponse)
     assert f"nonce='{nonce}'" in response.content.decode()

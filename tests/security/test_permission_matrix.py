@@ -55,6 +55,11 @@ STAFF = ("staff_a", "staff_b")
 Expect = Callable[[str, str], Any]
 
 
+def _for_staff(code: Any) -> dict[str, Any]:
+    """`per_role` of rule() for both staff roles."""
+    return dict.fromkeys(STAFF, code)
+
+
 def rule(
     *,
     seen: Any = OK,
@@ -95,7 +100,7 @@ def reports(seen: Any = OK) -> Expect:
 
 def ordering(seen: Any = OK) -> Expect:
     """Basket and checkout: staff of an authority; others are sent to "Meine Behörde"."""
-    return rule(seen=REDIRECT, **dict.fromkeys(STAFF, seen))
+    return rule(seen=REDIRECT, **_for_staff(seen))
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,7 @@ EXPECTATIONS: dict[str, Row] = {
     # --- roll-in (people's side) --------------------------------------------------------------
     # A staff item: only the authority's own staff completes it; others see why not (400).
     "rollin:item_complete": Row(
-        rule(seen=REFUSED, **dict.fromkeys(STAFF, REDIRECT)),
+        rule(seen=REFUSED, **_for_staff(REDIRECT)),
         method="post",
         owners=ALL,
         kwargs=staff_item,
@@ -232,7 +237,7 @@ EXPECTATIONS: dict[str, Row] = {
     ),
     # Only coordinators send a done staff item back; the authority's own staff is refused.
     "rollin:item_reject": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=doc_item,
@@ -241,7 +246,7 @@ EXPECTATIONS: dict[str, Row] = {
     # Uploaded documents reach people only through this access-checked view.
     "rollin:item_document": Row(rule(), owners=ALL, kwargs=doc_item),
     "rollin:hold": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=order_number,
@@ -257,13 +262,13 @@ EXPECTATIONS: dict[str, Row] = {
         data=reason("cancel"),
     ),
     "rollin:assign": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=order_number,
     ),
     "rollin:remind": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=order_number,
@@ -350,7 +355,7 @@ EXCLUDED = {
 }
 
 
-def _walk(resolver: URLResolver, namespace: str = "") -> list[tuple[str, Any, str]]:
+def _walk(resolver: URLResolver, namespace: str = "") -> list[tuple[str | None, Any, str]]:
     found = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
