@@ -10,16 +10,13 @@ import csv
 import io
 import re
 import zlib
-from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.reports.expected import expected
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
 
 pytestmark = pytest.mark.django_db
 
