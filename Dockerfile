@@ -6,8 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_ENV=production \
-    DIGITALMARKT_VAR_DIR=/app/var \
-    DIGITALMARKT_DATA_DIR=/data/de
+    DIGITALMARKT_VAR_DIR=/app/var
 
 WORKDIR /app
 
@@ -20,6 +19,7 @@ RUN apt-get update \
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
+# Includes the reference data (geo/data/de), the default DIGITALMARKT_DATA_DIR.
 COPY . .
 
 # Collected, hashed static files are baked into the image (whitenoise serves them). The key and

@@ -23,15 +23,17 @@ setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_portal
 
-# honcho hands the web process port 5000 unless PORT is set, and the worker reaches the
-# simulated Fachverfahren and writes e-mail links through the web server: all must agree.
-# `-e /dev/null`: .env holds docker compose's production settings, not those of `make run`.
+# supervisord (supervisord.dev.conf) runs web, worker and beat in the foreground and starts a
+# process again when it dies; Ctrl-C stops all. The worker reaches the simulated Fachverfahren
+# and writes e-mail links through the web server, so all must agree on the port. Unlike
+# honcho, supervisord reads no .env (docker compose's production settings) on its own.
 WEB_PORT := $(or $(PORT),8000)
 run: setup
 	PORT=$(WEB_PORT) \
+	DIGITALMARKT_VAR_DIR=$${DIGITALMARKT_VAR_DIR:-$(CURDIR)/var} \
 	ROLLIN_SIMULATOR_BASE_URL=$${ROLLIN_SIMULATOR_BASE_URL:-http://127.0.0.1:$(WEB_PORT)/rollin/simulator} \
 	DIGITALMARKT_BASE_URL=$${DIGITALMARKT_BASE_URL:-http://127.0.0.1:$(WEB_PORT)} \
-	$(BIN)/honcho -e /dev/null -f Procfile.dev start
+	$(BIN)/supervisord -c supervisord.dev.conf
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -77,3 +79,28 @@ lock: install
 	  --output-file=requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
 	  --extra=dev --constraint=requirements.lock --output-file=requirements-dev.lock pyproject.toml
+
+# KERN design system (EUPL-1.2), vendored so the running portal needs neither Node nor a CDN.
+# `make vendor` fetches exactly KERN_VERSION with npm pack and copies the built CSS, the fonts the
+# CSS references and the licence into static/vendor/kern/; bump the version here, run it, look.
+KERN_VERSION := 2.7.2
+KERN_DIR := static/vendor/kern
+.PHONY: vendor
+vendor:
+	rm -rf var/kern-pack && mkdir -p var/kern-pack
+	cd var/kern-pack && npm pack --silent @kern-ux/native@$(KERN_VERSION)
+	tar -xzf var/kern-pack/kern-ux-native-$(KERN_VERSION).tgz -C var/kern-pack
+	rm -rf $(KERN_DIR) && mkdir -p $(KERN_DIR)/fonts/fira-sans
+	cp var/kern-pack/package/dist/kern.min.css var/kern-pack/package/dist/kern-utilities.min.css \
+	  var/kern-pack/package/LICENSE.md $(KERN_DIR)/
+	cp var/kern-pack/package/dist/fonts/fira-sans.css $(KERN_DIR)/fonts/
+	for f in $$(grep -o 'FiraSans-[A-Za-z]*\.woff2' $(KERN_DIR)/fonts/fira-sans.css); do \
+	  cp var/kern-pack/package/dist/fonts/fira-sans/$$f $(KERN_DIR)/fonts/fira-sans/; done
+	echo "@kern-ux/native $(KERN_VERSION)" > $(KERN_DIR)/VERSION
+	rm -rf var/kern-pack
+
+# A full-page PNG of every page of every demo role (German and English, 1366 and 390 px wide)
+# and a contact sheet, var/screenshots/index.html: look at them before calling a page done.
+.PHONY: screenshots
+screenshots: setup
+	$(BIN)/python manage.py screenshots

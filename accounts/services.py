@@ -77,7 +77,7 @@ def membership_approve(*, membership_id: int, actor: User) -> Membership:
     user = User.objects.select_for_update().get(pk=membership.user_id)
     user.authority = membership.authority
     user.save(update_fields=["authority"])
-    transaction.on_commit(lambda: _membership_decided_send(membership, "approved"))
+    _membership_decided_send(membership, "approved")  # outbox row in this transaction
     return membership
 
 
@@ -91,7 +91,7 @@ def membership_reject(*, membership_id: int, actor: User, reason: str) -> Member
     membership.decided_at = timezone.now()
     membership.reason = reason.strip()
     membership.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    transaction.on_commit(lambda: _membership_decided_send(membership, "rejected"))
+    _membership_decided_send(membership, "rejected")  # outbox row in this transaction
     return membership
 
 
@@ -119,20 +119,20 @@ def invitation_create(*, actor: User, authority: Authority, email: str) -> Invit
     )
     if not may_invite:
         raise ValidationError(_("Sie dürfen für diese Behörde nicht einladen."))
-    invitation = Invitation.objects.create(
-        email=email.strip().lower(),
-        authority=authority,
-        token=secrets.token_urlsafe(32),
-        invited_by=actor,
-    )
-    path = reverse("accounts:invitation_accept", args=[invitation.token])
-    transaction.on_commit(
-        lambda: email_send(
+    # One transaction: no invitation without its outbox e-mail, and no e-mail without it.
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email.strip().lower(),
+            authority=authority,
+            token=secrets.token_urlsafe(32),
+            invited_by=actor,
+        )
+        path = reverse("accounts:invitation_accept", args=[invitation.token])
+        email_send(
             to=[invitation.email],
             template="invitation",
             context={"invitation": invitation, "path": path},
         )
-    )
     return invitation
 
 

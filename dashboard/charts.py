@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.selectors import WeekRow
+from portal.numbers import svg_number, svg_points
 
 WIDTH = 780
 HEIGHT = 220
@@ -29,9 +30,10 @@ class Chart:
     height: int
     bars: list[Bar]
     line_points: str
-    points: list[tuple[float, float]]
+    # Marker centres, ready for the SVG attributes (never localised: "54.2", not "54,2").
+    points: list[tuple[str, str]]
     maximum: int
-    baseline: float
+    baseline: str
     top: float
     left: int
 
@@ -50,17 +52,15 @@ def weekly_chart(weeks: list[WeekRow]) -> Chart:
         bars.append(
             Bar(x + slot * 0.15, baseline - bar_height, slot * 0.7, bar_height, week, label)
         )
-        points.append(
-            (round(x + slot / 2, 1), round(baseline - plot_height * week.live / maximum, 1))
-        )
+        points.append((x + slot / 2, baseline - plot_height * week.live / maximum))
     return Chart(
         width=WIDTH,
         height=HEIGHT,
         bars=bars,
-        line_points=" ".join(f"{x},{y}" for x, y in points),
-        points=points,
+        line_points=svg_points(points),
+        points=[(svg_number(x), svg_number(y)) for x, y in points],
         maximum=maximum,
-        baseline=baseline,
+        baseline=svg_number(baseline),
         top=PAD_TOP,
         left=PAD_LEFT,
     )

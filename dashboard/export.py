@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from portal.spreadsheet import safe_cell
 from rollin.models import Rollin
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV correctly only with it
@@ -56,6 +57,7 @@ def _formatter() -> Callable[[Any], Any]:
     tz = timezone.get_current_timezone()
 
     def cell(value: Any) -> Any:
+        # Formula neutralisation happens per row in csv_lines, after the status label.
         if value is None:
             return ""
         if isinstance(value, datetime.datetime):
@@ -80,7 +82,7 @@ def csv_lines(orders: QuerySet[Order]) -> Iterator[str]:
     for row in rows.iterator(chunk_size=CHUNK):
         cells = [cell(value) for value in row]
         cells[status_index] = statuses.get(cells[status_index], cells[status_index])
-        writer.writerow(cells)
+        writer.writerow([safe_cell(value) for value in cells])
         pending += 1
         if pending == ROWS_PER_CHUNK:
             yield out.take()

@@ -16,6 +16,7 @@ from catalog.models import Service
 from dashboard.selectors import overdue_q, stages_for_filters, waiting_for
 from geo.models import District, Region, State
 from orders.models import Order
+from portal.fields import BoundedModelChoiceField, is_database_integer
 from rollin.models import ItemDefinition, Rollin
 
 if TYPE_CHECKING:
@@ -46,21 +47,25 @@ SORT_FIELDS = (
 )
 
 
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedModelChoiceField
+
+
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Suche (Bestellnummer, Behörde)"))
-    state = django_filters.ModelChoiceFilter(
+    state = ModelChoiceFilter(
         field_name="authority__state", queryset=State.objects.none(), label=_("Bundesland")
     )
-    region = django_filters.ModelChoiceFilter(
+    region = ModelChoiceFilter(
         field_name="authority__region", queryset=Region.objects.none(), label=_("Regierungsbezirk")
     )
-    district = django_filters.ModelChoiceFilter(
+    district = ModelChoiceFilter(
         field_name="authority__district", queryset=District.objects.none(), label=_("Kreis")
     )
     authority = django_filters.CharFilter(
         field_name="authority__name", lookup_expr="icontains", label=_("Behörde")
     )
-    service = django_filters.ModelChoiceFilter(queryset=Service.objects.all(), label=_("Leistung"))
+    service = ModelChoiceFilter(queryset=Service.objects.all(), label=_("Leistung"))
     stage = django_filters.ChoiceFilter(
         field_name="rollin__stage__code", choices=[], label=_("Stufe")
     )
@@ -168,10 +173,10 @@ def _areas_within(
     regions = Region.objects.filter(state__in=states)
     districts = District.objects.filter(state__in=states)
     state, region = str(data.get("state", "")), str(data.get("region", ""))
-    if state.isdigit():
+    if is_database_integer(state):
         regions = regions.filter(state_id=int(state))
         districts = districts.filter(state_id=int(state))
-    if region.isdigit():
+    if is_database_integer(region):
         districts = districts.filter(region_id=int(region))
     return regions.order_by("name"), districts.order_by("name")
 

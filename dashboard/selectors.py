@@ -21,6 +21,7 @@ from catalog.models import Service
 from dashboard.models import BulkJob
 from orders.models import Order
 from orders.selectors import order_visible_to
+from rollin import transitions
 from rollin.models import ConnectorLog, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.selectors import rollin_data_version
 
@@ -231,18 +232,15 @@ def coordinator_items_of(rollin: Rollin) -> list[RollinItem]:
 
 
 def rejectable_items_of(rollin: Rollin) -> list[RollinItem]:
-    """Done staff items of the current stage the coordination may send back (e.g. a contract)."""
-    return list(
-        RollinItem.objects.filter(
-            rollin=rollin,
-            stage_id=rollin.stage_id,
-            status=RollinItem.Status.DONE,
-            definition__kind=ItemDefinition.Kind.MANUAL,
-            definition__actor=ItemDefinition.Actor.STAFF,
-        )
+    """Done staff items of the current stage the coordination may send back (e.g. a contract);
+    the rule is the guard's (rollin.transitions.is_rejectable), applied to the stage's items."""
+    return [
+        item
+        for item in RollinItem.objects.filter(rollin=rollin, stage_id=rollin.stage_id)
         .select_related("definition")
         .order_by("definition__position", "id")
-    )
+        if transitions.is_rejectable(item, rollin)
+    ]
 
 
 def connector_log_of(rollin: Rollin, *, limit: int = 200) -> list[ConnectorLog]:

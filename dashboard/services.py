@@ -20,13 +20,13 @@ from accounts.models import User
 from dashboard.models import BulkJob
 from orders.selectors import order_visible_to
 from rollin import services as rollin_services
-from rollin.models import Rollin, RollinItem
+from rollin.models import ItemDefinition, Rollin, RollinItem
 
 # Above this many orders a bulk action runs in a Celery worker with a progress page.
 SYNC_LIMIT = 200
 
-CONTRACT_UPLOAD = "vertrag_hochladen"
-COUNTERSIGN = "gegenzeichnen"
+CONTRACT_UPLOAD = ItemDefinition.Role.CONTRACT_UPLOAD
+COUNTERSIGN = ItemDefinition.Role.COUNTERSIGNATURE
 
 
 class BulkError(ValidationError):
@@ -36,9 +36,9 @@ class BulkError(ValidationError):
 def _countersign(rollin_id: int, actor: Any) -> None:
     """Complete "Vertrag gegenzeichnen" only where the authority uploaded the contract."""
     items = {
-        item.definition.code: item
+        item.definition.role: item
         for item in RollinItem.objects.filter(
-            rollin_id=rollin_id, definition__code__in=[CONTRACT_UPLOAD, COUNTERSIGN]
+            rollin_id=rollin_id, definition__role__in=[CONTRACT_UPLOAD, COUNTERSIGN]
         ).select_related("definition")
     }
     upload, countersign = items.get(CONTRACT_UPLOAD), items.get(COUNTERSIGN)

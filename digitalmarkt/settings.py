@@ -46,7 +46,8 @@ SITE_ID = 1
 PORTAL_BASE_URL = env_str("DIGITALMARKT_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, without its own login form (see accounts/admin_site.py).
+    "accounts.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,7 +59,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "crispy_forms",
-    "crispy_bootstrap5",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -250,10 +250,22 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DigitalMarkt <noreply@digitalmarkt.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django waits forever on a mail server that accepts the connection and then hangs; a timeout
+# turns that into a failed attempt that the outbox retries.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The outbox (portal.models.OutgoingEmail): retries back off exponentially with jitter from the
+# base to the maximum; after the last attempt a row is given up and shown to operators in the
+# admin. A claim outlives a send (EMAIL_TIMEOUT) so two workers never send one row at once.
+EMAIL_OUTBOX_RETRY_BASE_SECONDS = float(env_str("EMAIL_OUTBOX_RETRY_BASE_SECONDS", "30"))
+EMAIL_OUTBOX_RETRY_MAX_SECONDS = float(env_str("EMAIL_OUTBOX_RETRY_MAX_SECONDS", "3600"))
+EMAIL_OUTBOX_MAX_ATTEMPTS = env_int("EMAIL_OUTBOX_MAX_ATTEMPTS", 12)
+EMAIL_OUTBOX_CLAIM_SECONDS = float(env_str("EMAIL_OUTBOX_CLAIM_SECONDS", "120"))
+# How long after commit the sweep leaves a new row to its own task before enqueuing it again.
+EMAIL_OUTBOX_SWEEP_GRACE_SECONDS = float(env_str("EMAIL_OUTBOX_SWEEP_GRACE_SECONDS", "60"))
 
 # --- Forms, API -----------------------------------------------------------------------------
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
+CRISPY_TEMPLATE_PACK = "kern"
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -315,6 +327,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Else kombu keeps its exchange table in ./control, in whatever folder a process starts.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -334,15 +348,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "rollin-sweep": {"task": "rollin.tasks.sweep", "schedule": env_int("ROLLIN_SWEEP_SECONDS", 60)},
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 30},
+    "email-sweep": {
+        "task": "portal.tasks.sweep_emails",
+        "schedule": env_int("EMAIL_OUTBOX_SWEEP_SECONDS", 60),
+    },
 }
 
 # --- Domain ---------------------------------------------------------------------------------
-# Folder with the official reference data (Destatis GV-ISys, derived CSVs, GeoJSON). A relative
-# path counts from the checkout, not from the working directory, so web, worker and commands
-# started from elsewhere all find the same folder.
-DIGITALMARKT_DATA_DIR = (
-    BASE_DIR / Path(env_str("DIGITALMARKT_DATA_DIR", "../shared/data/de"))
-).resolve()
+# Folder with the official reference data (Destatis GV-ISys CSVs, BKG GeoJSON). The project
+# ships its own copy in geo/data/de, so a clone runs anywhere. A relative path counts from the
+# checkout, not from the working directory, so web, worker and commands started from elsewhere
+# all find the same folder.
+DIGITALMARKT_DATA_DIR = (BASE_DIR / Path(env_str("DIGITALMARKT_DATA_DIR", "geo/data/de"))).resolve()
 # AGS prefixes of the states `make run` imports; "all" imports Germany.
 DIGITALMARKT_IMPORT_STATES = env_list("DIGITALMARKT_IMPORT_STATES", "09")
 
@@ -352,8 +369,16 @@ ROLLIN_SIMULATOR_BASE_URL = env_str(
     "ROLLIN_SIMULATOR_BASE_URL", "http://127.0.0.1:8000/rollin/simulator"
 )
 ROLLIN_CONNECTOR = env_str("ROLLIN_CONNECTOR", "http")
-# Serve the simulator's unauthenticated JSON endpoints (development and demo; off in production).
+# Serve the simulator's JSON endpoints (development and demo; off in production).
 ROLLIN_SIMULATOR_HTTP = env_bool("ROLLIN_SIMULATOR_HTTP", not PRODUCTION)
+# The secret the connector sends to the simulator's configure, submissions and ack endpoints.
+# Unset, one is generated once under VAR_DIR (rollin.simulator.simulator_secret), which the
+# web server and worker of one checkout share; production serving the simulator must set it.
+ROLLIN_SIMULATOR_SECRET = env_str("ROLLIN_SIMULATOR_SECRET", "")
+if PRODUCTION and ROLLIN_SIMULATOR_HTTP and len(ROLLIN_SIMULATOR_SECRET) < 32:
+    raise ImproperlyConfigured("ROLLIN_SIMULATOR_HTTP needs ROLLIN_SIMULATOR_SECRET (32+ chars).")
+# The connector's bodies are a few hundred bytes; anything far larger is not from it.
+ROLLIN_SIMULATOR_MAX_BODY_BYTES = env_int("ROLLIN_SIMULATOR_MAX_BODY_BYTES", 16 * 1024)
 ROLLIN_CONNECTOR_TIMEOUT = float(env_str("ROLLIN_CONNECTOR_TIMEOUT", "10"))
 ROLLIN_CLAIM_SECONDS = float(env_str("ROLLIN_CLAIM_SECONDS", "60"))
 ROLLIN_RETRY_BASE_SECONDS = float(env_str("ROLLIN_RETRY_BASE_SECONDS", "30"))

@@ -4,9 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-admin.site.site_header = "DigitalMarkt – Betrieb"
-admin.site.site_title = "DigitalMarkt"
-
 urlpatterns = [
     path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,5 +17,6 @@ urlpatterns = [
     path("api/v1/", include("catalog.api_urls")),
     path("api/v1/coverage/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The admin signs in only through /konto/login/ (accounts.admin_site.PortalAdminSite).
     path("betrieb/", admin.site.urls),
 ]

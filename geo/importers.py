@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+# The copy of the reference data the project ships (see its SOURCES.md); settings default to it.
+PROJECT_DATA_DIR = Path(__file__).resolve().parent / "data" / "de"
 MUNICIPALITIES_CSV = "germany_municipalities.csv"
 DISTRICTS_CSV = "germany_districts.csv"
 WORKBOOK_GLOB = "raw/destatis_AuszugGV4QAktuell_*.xlsx"
@@ -130,6 +132,10 @@ def _parse_coordinate(value: object, path: Path, row: int, column: str) -> float
 
 
 def _check_keys(ags: str, ars: str, path: Path, row: int) -> None:
+    if not ags:
+        raise GeoDataError(path, row, "Gemeindeschlüssel (AGS) fehlt")
+    if not ars:
+        raise GeoDataError(path, row, "Regionalschlüssel (ARS) fehlt")
     if not _AGS.match(ags):
         raise GeoDataError(path, row, f"ungültiger Gemeindeschlüssel (AGS) {ags!r}")
     if not _ARS.match(ars) or ars[:5] != ags[:5] or ars[9:] != ags[5:]:
@@ -168,15 +174,32 @@ _DISTRICT_COLUMNS = [
 
 
 def _csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) per record; a row whose field count differs from the header's is refused.
+
+    Not `csv.DictReader`: it pads a short row with None and files the surplus of a long one
+    under the key None, so a cut row would surface as an AttributeError far from its line.
+    """
     if not path.is_file():
         raise GeoDataError(path, None, "Datei nicht gefunden")
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in required if column not in (reader.fieldnames or [])]
-        if missing:
-            raise GeoDataError(path, 1, f"Spalte fehlt: {', '.join(missing)}")
-        for row in reader:
-            yield reader.line_num, row
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, [])
+            missing = [column for column in required if column not in header]
+            if missing:
+                raise GeoDataError(path, 1, f"Spalte fehlt: {', '.join(missing)}")
+            for values in reader:
+                if not values:
+                    continue  # a blank line is no record, as for csv.DictReader
+                if len(values) != len(header):
+                    raise GeoDataError(
+                        path, reader.line_num, f"{len(values)} statt {len(header)} Felder"
+                    )
+                yield reader.line_num, dict(zip(header, values, strict=True))
+        except csv.Error as error:
+            raise GeoDataError(path, reader.line_num, f"kein gültiges CSV ({error})") from None
+        except UnicodeDecodeError:
+            raise GeoDataError(path, None, "keine UTF-8-Datei") from None
 
 
 def read_csv(data_dir: Path, states: set[str] | None = None) -> GeoData:
@@ -185,6 +208,8 @@ def read_csv(data_dir: Path, states: set[str] | None = None) -> GeoData:
     path = data_dir / DISTRICTS_CSV
     for line, row in _csv_rows(path, _DISTRICT_COLUMNS):
         ags = row["ags"].strip()
+        if not ags:
+            raise GeoDataError(path, line, "Kreisschlüssel fehlt")
         if not re.fullmatch(r"\d{5}", ags):
             raise GeoDataError(path, line, f"ungültiger Kreisschlüssel {ags!r}")
         if not _wanted(ags, states):
@@ -292,8 +317,14 @@ def _find_columns(rows: Sequence[tuple[object, ...]], path: Path) -> tuple[int, 
     raise GeoDataError(path, None, "Kopfzeile mit 'Satzart' nicht gefunden")
 
 
+def _value(row: tuple[object, ...], column: int) -> object:
+    # A row may end before the header does (workbooks saved by other tools drop trailing empty
+    # cells): its missing cells read as empty, so the column checks name the row.
+    return row[column] if column < len(row) else None
+
+
 def _cell(row: tuple[object, ...], column: int) -> str:
-    value = row[column] if column < len(row) else None
+    value = _value(row, column)
     return "" if value is None else str(value).strip()
 
 
@@ -379,10 +410,10 @@ def _workbook_municipality(
         district_ags=ags[:5],
         association_name=associations.get(ars[:9], ""),
         postal_code=_cell(row, col["postal_code"]),
-        population=_parse_int(row[col["population"]], path, line, "Bevölkerung"),
-        area_km2=_parse_decimal(row[col["area"]], path, line, "Fläche"),
-        latitude=_parse_coordinate(row[col["latitude"]], path, line, "Breitengrad"),
-        longitude=_parse_coordinate(row[col["longitude"]], path, line, "Längengrad"),
+        population=_parse_int(_value(row, col["population"]), path, line, "Bevölkerung"),
+        area_km2=_parse_decimal(_value(row, col["area"]), path, line, "Fläche"),
+        latitude=_parse_coordinate(_value(row, col["latitude"]), path, line, "Breitengrad"),
+        longitude=_parse_coordinate(_value(row, col["longitude"]), path, line, "Längengrad"),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
+from geo.checksums import data_folder_verify
 from geo.importers import (
     DISTRICTS_CSV,
     MUNICIPALITIES_CSV,
@@ -379,7 +380,8 @@ def geodata_import_files(
     """Read the source files and import them; None if skipped because nothing changed.
 
     `states` are two-digit AGS prefixes, None means all of Germany. Raises
-    `geo.importers.GeoDataError` on a malformed file before anything is written.
+    `geo.importers.GeoDataError` on a malformed file, and for the CSV folder on a file that does
+    not match its SHA256SUMS, before anything is written.
     """
     selection = set(states) if states else None
     label = ",".join(sorted(selection)) if selection else "all"
@@ -389,6 +391,9 @@ def geodata_import_files(
     else:
         csv_dir = path or data_dir
         files = [csv_dir / MUNICIPALITIES_CSV, csv_dir / DISTRICTS_CSV]
+        # Before the digest and the skip: an unchanged but corrupted folder must not pass as
+        # "already imported" either. A workbook is the operator's own download and has no list.
+        data_folder_verify(csv_dir, reading=[MUNICIPALITIES_CSV, DISTRICTS_CSV])
     say = progress or (lambda message: None)
     digest = ""
     if all(f.is_file() for f in files):

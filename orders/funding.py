@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from catalog.models import CostItem, FundingProgramme
@@ -88,5 +89,11 @@ def funding_error(programme: FundingProgramme | None, cost_items: Iterable[CostI
         return _(
             "Die mögliche Förderung (%(amount)s €) liegt unter dem Mindestbetrag des "
             "Programms (%(minimum)s €); eine Förderung kann nicht beantragt werden."
-        ) % {"amount": estimate.amount, "minimum": programme.minimum_amount}
+        ) % {"amount": money(estimate.amount), "minimum": money(programme.minimum_amount)}
     return None
+
+
+def money(amount: Decimal) -> str:
+    """An amount as the reader writes it: "1.234,50" in German, "1,234.50" in English; the
+    translated message places the € sign ("1.234,50 €", "€1,234.50")."""
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)

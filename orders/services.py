@@ -143,7 +143,8 @@ def order_place(
         orders = [_order_create(user, line, checkout_key, sequence) for line in lines]
         sequence.save(update_fields=["last_value"])
         BasketItem.objects.filter(user=user, service__in=[line.service for line in lines]).delete()
-        transaction.on_commit(lambda: _confirmation_send(orders))
+        # In the transaction: the outbox row commits with the orders, and is sent after commit.
+        _confirmation_send(orders)
     return orders
 
 
@@ -264,10 +265,12 @@ def order_contact_update(
 
 def comment_add(*, order: Order, author: User, text: str) -> Comment:
     """Add a comment and tell the other side (staff ↔ coordination) by e-mail and in the portal."""
-    comment = Comment.objects.create(order=order, author=author, text=text.strip())
-    recipients = _comment_recipients(order, author)
-    url = reverse("orders:order_detail", args=[order.number])
-    transaction.on_commit(lambda: _comment_notify(comment, recipients, url))
+    # One transaction: the comment, its notifications and its outbox e-mail commit together.
+    with transaction.atomic():
+        comment = Comment.objects.create(order=order, author=author, text=text.strip())
+        recipients = _comment_recipients(order, author)
+        url = reverse("orders:order_detail", args=[order.number])
+        _comment_notify(comment, recipients, url)
     return comment
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.spreadsheet import safe_cell, safe_xlsx_cell
 from reports.tables import Table, display, plain
 
 if TYPE_CHECKING:
@@ -34,9 +37,15 @@ def _rows(table: Table) -> list[list[object]]:
 
 
 def csv_value(value: object) -> object:
-    """German spreadsheet convention, as in the coordinators' CSV: decimal comma (and ';')."""
+    """German spreadsheet convention, as in the coordinators' CSV: decimal comma (and ';').
+
+    The same in every language: a file's format must not depend on who downloaded it. Texts
+    are neutralised before a float becomes "50,0", so numbers are never touched."""
+    value = safe_cell(value)
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
     return value
 
 
@@ -50,6 +59,18 @@ def table_csv(table: Table, filename: str) -> HttpResponse:
     return response
 
 
+# Spreadsheet formats, so the reader's program shows each figure in the reader's language:
+# "mm-dd-yy" is Excel's built-in format 14, the short date of the system's locale.
+XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "date": "mm-dd-yy"}
+
+
+def _xlsx_value(value: object, kind: str) -> object:
+    """A share as the fraction a percentage format expects (50.0 → 0.5), exact to 0.1 %."""
+    if kind == "pct" and isinstance(value, float):
+        return float(Decimal(str(value)) / 100)
+    return safe_xlsx_cell(value)
+
+
 def table_xlsx(table: Table, filename: str) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -58,10 +79,16 @@ def table_xlsx(table: Table, filename: str) -> HttpResponse:
     sheet = workbook.active
     assert sheet is not None  # a new workbook (not write-only) has one sheet
     sheet.title = table.slug[:31]
-    for row in _rows(table):
-        sheet.append(row)
+    header, *rows = _rows(table)
+    sheet.append([safe_xlsx_cell(value) for value in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    kinds = [column.kind for column in table.columns]
+    for row in rows:
+        sheet.append([_xlsx_value(value, kind) for value, kind in zip(row, kinds, strict=True)])
+        for cell, kind in zip(sheet[sheet.max_row], kinds, strict=True):
+            if kind in XLSX_FORMATS and cell.value != "":
+                cell.number_format = XLSX_FORMATS[kind]
     sheet.append([])
     sheet.append([ATTRIBUTION])
     buffer = io.BytesIO()
@@ -78,6 +105,38 @@ def table_response(table: Table, fmt: str, filename: str) -> HttpResponse | None
     if fmt == "xlsx":
         return table_xlsx(table, filename)
     return None
+
+
+def _service_figures(overview: StateOverview, styles: Any, small: Any) -> list[Any]:
+    """Per service, on its own page: the district map beside the trend chart, as drawings."""
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph
+    from reportlab.platypus import Table as PdfTable
+
+    from reports import pdf_figures
+
+    story: list[Any] = []
+    for pictures in pdf_figures.service_pictures(overview):
+        cells: list[Any] = []
+        if pictures.areas:
+            cells.append(pdf_figures.map_drawing(pictures.areas, pictures.map_height, 300))
+        if pictures.chart is not None:
+            cells.append(pdf_figures.trend_drawing(pictures.chart, 430))
+        if not cells:
+            continue
+        name = pictures.service.display_name
+        parts = [
+            Paragraph(
+                _("%(service)s: Karte nach Kreisen und Verlauf") % {"service": name},
+                styles["Heading2"],
+            ),
+            PdfTable([cells], style=[("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        ]
+        if pictures.areas:
+            parts.append(Paragraph(_("Karte: Anteil der versorgten Bevölkerung je Kreis."), small))
+        if pictures.chart is not None:
+            parts.append(Paragraph(pdf_figures.caption(pictures.chart), small))
+        story += [PageBreak(), KeepTogether(parts)]
+    return story
 
 
 def overview_pdf(overview: StateOverview) -> bytes:
@@ -136,6 +195,7 @@ def overview_pdf(overview: StateOverview) -> bytes:
         Spacer(1, 0.3 * cm),
         Paragraph(method_text(overview.window_weeks), small),
         Paragraph(ATTRIBUTION, small),
+        *_service_figures(overview, styles, small),
     ]
     footer = _("Versorgungsbericht %(state)s, Stand %(date)s – Seite") % {
         "state": state.name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +74,23 @@ def method_text(window_weeks: int) -> str:
         )
         % {"weeks": window_weeks}
     )
+
+
+def projected_share(
+    projection: Projection, *, last: tuple[datetime.date, Decimal], until: datetime.date
+) -> tuple[datetime.date, Decimal] | None:
+    """Where the current pace leads from the last actual point, drawn up to `until`.
+
+    Full coverage on the projected date when that lies within `until`; otherwise the share
+    reached at `until` on the straight line towards it; at zero pace the share stays. None
+    when already full or `until` is not after the last point (nothing left to draw).
+    """
+    day, share = last
+    if projection.is_full or until <= day:
+        return None
+    if projection.date is None:
+        return until, share
+    if projection.date <= until:
+        return projection.date, Decimal(100)
+    progress = Decimal((until - day).days) / Decimal(max((projection.date - day).days, 1))
+    return until, (share + (Decimal(100) - share) * progress).quantize(Decimal("0.1"))

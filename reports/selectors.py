@@ -7,7 +7,7 @@ the state has.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -73,6 +73,8 @@ class ServiceStatus:
     service: Service
     figures: cov.Figures
     projection: Projection
+    # The service's live history (cov.live_events), kept for the PDF's trend chart.
+    events: list[tuple[datetime.date, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -152,7 +154,14 @@ def state_overview(
             today=today,
             window_weeks=window_weeks,
         )
-        statuses.append(ServiceStatus(service=service, figures=figures, projection=projection))
+        statuses.append(
+            ServiceStatus(
+                service=service,
+                figures=figures,
+                projection=projection,
+                events=events.get(service.pk, []),
+            )
+        )
         url_name = "reports:public_summary" if public else "reports:service_report"
         url = (
             f"{reverse(url_name)}?land={state.ags}&service={service.slug}"
@@ -225,7 +234,7 @@ def trend_table(
         slug="verlauf",
         caption=_("Verlauf: %(service)s, wöchentlich") % {"service": service.display_name},
         columns=[
-            Column("date", _("Stichtag")),
+            Column("date", _("Stichtag"), "date"),
             Column("live", _("Behörden live"), "int"),
             Column("share_live", _("Anteil Behörden live"), "pct"),
             Column("population_live", _("Einwohner versorgt"), "int"),
@@ -235,7 +244,7 @@ def trend_table(
     for point in points:
         table.rows.append(
             {
-                "date": point.date.strftime("%d.%m.%Y"),
+                "date": point.date,
                 "live": point.live,
                 "share_live": cov.percent(point.live, figures.responsible),
                 "population_live": point.population_live,

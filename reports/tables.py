@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.utils.formats import get_format, number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class Column:
     key: str
     label: Any
-    # text | int | pct | bool
+    # text | int | pct | bool | date
     kind: str = "text"
 
 
@@ -48,7 +49,7 @@ def valid_sort(key: str | None, keys: list[str]) -> str:
 def _sort_key(value: Any) -> tuple[int, Any]:
     if value is None:
         return (0, 0)
-    if isinstance(value, (bool, int, Decimal, float)):
+    if isinstance(value, (bool, int, Decimal, float, datetime.date)):
         return (1, value)
     return (2, str(value).casefold())
 
@@ -63,6 +64,8 @@ def display(value: Any, kind: str) -> str:
         return f"{_one_decimal(value)} %"
     if kind == "int":
         return _grouped(value)
+    if kind == "date":
+        return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
@@ -93,7 +96,7 @@ def _one_decimal(value: Any) -> str:
 
 
 def plain(value: Any, kind: str) -> Any:
-    """The value for CSV/XLSX: numbers stay numbers, booleans become ja/nein."""
+    """The value for CSV/XLSX: numbers stay numbers, dates dates, booleans become ja/nein."""
     if value is None:
         return ""
     if kind == "bool":
@@ -102,4 +105,6 @@ def plain(value: Any, kind: str) -> Any:
         return float(value)
     if kind == "int":
         return int(value)
+    if kind == "date":
+        return value
     return str(value)

@@ -99,7 +99,9 @@ def service_report(request: AuthenticatedHttpRequest, ags: str, slug: str) -> Ht
     region_sort = regions.sort(request.GET.get("rsort"))
     projection = selectors.service_projection(state, figures, events)
     chart = charts.trend_chart(
-        [(p.date, cov.percent(p.live, figures.responsible)) for p in points], state.target_date
+        [(p.date, cov.percent(p.live, figures.responsible)) for p in points],
+        state.target_date,
+        projection,
     )
     return render(
         request,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -17,7 +18,7 @@ from django.conf import settings
 
 from orders.models import Order
 from rollin.models import ConnectorEndpoint, ConnectorLog, RollinItem
-from rollin.simulator import simulate
+from rollin.simulator import simulate, simulator_auth_headers
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,17 @@ class HttpConnector:
     """Speaks JSON over HTTP to the authority's endpoint, with timeouts and transport retries."""
 
     def __init__(
-        self, base_url: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        # Sent with every call and never logged (ConnectorLog keeps URL and body only).
+        self.headers = dict(headers or {})
         # Connection-level retries only (refused, reset); HTTP errors go to the item's backoff.
         self.transport = transport or httpx.HTTPTransport(retries=2)
 
@@ -96,7 +104,7 @@ class HttpConnector:
                     method,
                     url,
                     json=body if method == "POST" else None,
-                    headers={"Idempotency-Key": idempotency_key(item)},
+                    headers={**self.headers, "Idempotency-Key": idempotency_key(item)},
                 )
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
@@ -152,6 +160,9 @@ def connector_for(order: Order) -> Connector:
     if endpoint is not None:
         return HttpConnector(endpoint.base_url, timeout=endpoint.timeout_seconds)
     base = settings.ROLLIN_SIMULATOR_BASE_URL.rstrip("/")
+    # The simulator's secret goes to the simulator only, not to an authority's endpoint above.
     return HttpConnector(
-        f"{base}/{order.authority.code}", timeout=settings.ROLLIN_CONNECTOR_TIMEOUT
+        f"{base}/{order.authority.code}",
+        timeout=settings.ROLLIN_CONNECTOR_TIMEOUT,
+        headers=simulator_auth_headers(),
     )

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from rollin.models import RollinItem
-
-PDF_MAGIC = b"%PDF-"
+from portal.uploads import validate_pdf_upload
+from rollin.models import ItemDefinition, RollinItem
 
 
 class CompleteItemForm(forms.Form):
@@ -38,18 +35,8 @@ class DocumentItemForm(CompleteItemForm):
 
     def clean_document(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["document"]
-        assert upload.size is not None  # Django sets the size of every upload
-        limit = settings.DIGITALMARKT_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Die Datei ist zu groß (höchstens %(limit)s).") % {"limit": filesizeformat(limit)}
-            )
-        upload.seek(0)
-        head = upload.read(len(PDF_MAGIC))
-        upload.seek(0)
-        # Judge by content, not by name or the browser's content type.
-        if head != PDF_MAGIC:
-            raise forms.ValidationError(_("Bitte laden Sie eine PDF-Datei hoch."))
+        # Judged by parsing the content, not by name, first bytes or the browser's claim.
+        validate_pdf_upload(upload)
         return upload
 
 
@@ -91,7 +78,7 @@ class ContactsItemForm(CompleteItemForm):
 def complete_form_class(item: RollinItem) -> type[CompleteItemForm]:
     if item.definition.requires_document:
         return DocumentItemForm
-    if item.definition.code == "ansprechpersonen":
+    if item.definition.role == ItemDefinition.Role.CONTACTS:
         return ContactsItemForm
     return CompleteItemForm
 

@@ -1,7 +1,7 @@
 """The roll-in pipeline: stage templates (data), each order's roll-in state, its history.
 
-Only the functions in rollin.services write Rollin.status/stage and RollinItem.status; they
-lock the row, check the transition table and append a HistoryEntry in the same transaction.
+Only rollin.state.rollin_transition writes Rollin.status: it locks the row, checks the
+transition table, applies the target and appends a HistoryEntry in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from catalog.models import Service
 from geo.models import Authority
 from orders.models import Order
 from portal.localized import localized_value
+from portal.uploads import pdf_storage_name
 
 
 class TranslatedLabelMixin:
@@ -58,6 +59,13 @@ class StageDefinition(TranslatedLabelMixin, models.Model):
     is_live = models.BooleanField(
         _("Wirkbetrieb"), default=False, help_text=_("Ab dieser Stufe zählt die Behörde als live.")
     )
+    # What code depends on is a flag, not a code operators may rename or another template
+    # may spell differently.
+    is_contract = models.BooleanField(
+        _("Vertragsstufe"),
+        default=False,
+        help_text=_("Ist diese Stufe abgeschlossen, kann nur noch die Koordination stornieren."),
+    )
 
     class Meta:
         ordering = ["template", "position"]
@@ -85,6 +93,14 @@ class ItemDefinition(TranslatedLabelMixin, models.Model):
         SEND_TEST = "send_test", _("Testantrag senden")
         CHECK_ACK = "check_ack", _("Empfangsbestätigung prüfen")
 
+    class Role(models.TextChoices):
+        """The few items code treats specially; one role per item, so a choice, not flags."""
+
+        CONTRACT_UPLOAD = "contract_upload", _("Vertrag hochladen")
+        COUNTERSIGNATURE = "countersignature", _("Vertrag gegenzeichnen")
+        CONTACTS = "contacts", _("Ansprechpersonen benennen")
+        GOLIVE_APPROVAL = "golive_approval", _("Wirkbetrieb freigeben")
+
     stage = models.ForeignKey(StageDefinition, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     code = models.SlugField(_("Kürzel"))
@@ -95,6 +111,13 @@ class ItemDefinition(TranslatedLabelMixin, models.Model):
     requires_document = models.BooleanField(_("Dokument erforderlich"), default=False)
     connector_action = models.CharField(
         _("Connector-Aktion"), max_length=12, choices=ConnectorAction.choices, blank=True
+    )
+    role = models.CharField(
+        _("Rolle"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Nur für Punkte, die das Portal gesondert behandelt (z. B. Vertrag)."),
     )
 
     class Meta:
@@ -113,14 +136,22 @@ class ItemDefinition(TranslatedLabelMixin, models.Model):
         ]
 
 
+class RollinStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In Bearbeitung")
+    WAITING = "waiting", _("Wartet auf Mitwirkung")
+    FAILING = "failing", _("Fehler")
+    ON_HOLD = "on_hold", _("Zurückgestellt")
+    LIVE = "live", _("Wirkbetrieb")
+    CANCELLED = "cancelled", _("Storniert")
+
+
+# The statuses a hold can interrupt (and return to).
+HOLDABLE = [RollinStatus.IN_PROGRESS, RollinStatus.WAITING, RollinStatus.FAILING]
+
+
 class Rollin(models.Model):
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", _("In Bearbeitung")
-        WAITING = "waiting", _("Wartet auf Mitwirkung")
-        FAILING = "failing", _("Fehler")
-        ON_HOLD = "on_hold", _("Zurückgestellt")
-        LIVE = "live", _("Wirkbetrieb")
-        CANCELLED = "cancelled", _("Storniert")
+    # Defined outside the class so the constraints in Meta can name its values.
+    Status = RollinStatus
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rollin")
     template = models.ForeignKey(StageTemplate, on_delete=models.PROTECT, related_name="+")
@@ -157,6 +188,24 @@ class Rollin(models.Model):
     class Meta:
         verbose_name = _("Roll-in")
         verbose_name_plural = _("Roll-ins")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RollinStatus.values), name="rollin_status_valid"
+            ),
+            # A hold resumes where it stopped: on hold exactly when there is a status to return
+            # to, and only an active status can be held.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=RollinStatus.ON_HOLD, status_before_hold__in=HOLDABLE)
+                    | (~models.Q(status=RollinStatus.ON_HOLD) & models.Q(status_before_hold=""))
+                ),
+                name="rollin_on_hold_has_status_before_hold",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=RollinStatus.LIVE) | models.Q(live_at__isnull=False),
+                name="rollin_live_has_live_at",
+            ),
+        ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["status", "due_at"]),
@@ -172,7 +221,8 @@ class Rollin(models.Model):
 
 
 def _document_path(instance: RollinItem, filename: str) -> str:
-    return f"rollin/{instance.rollin.order_id}/{instance.definition_id}/{filename}"
+    # The sender's file name is ignored (it was "../../evil.html" in Issue 13, finding 4).
+    return pdf_storage_name(f"rollin/{instance.rollin.order_id}/{instance.definition_id}")
 
 
 class RollinItem(models.Model):
@@ -229,6 +279,8 @@ class HistoryEntry(models.Model):
         OVERDUE = "overdue", _("Frist überschritten")
         ASSIGNED = "assigned", _("Zugewiesen")
         REMINDED = "reminded", _("Erinnerung gesendet")
+        # The worker found the status out of step with the checklist and corrected it.
+        SETTLED = "settled", _("Status abgeglichen")
 
     rollin = models.ForeignKey(Rollin, on_delete=models.CASCADE, related_name="history")
     seq = models.PositiveIntegerField()

@@ -1,7 +1,8 @@
-"""Internals shared by rollin.services: locking, history, stage entry, notifications.
+"""Internals of the roll-in's writers: locking, history, stage entry, notifications.
 
-Only rollin.services calls these; every caller already holds the Rollin row lock inside a
-transaction, which is what makes `seq` gap-free and stage moves single.
+Only rollin.state, rollin.services and rollin.worker call these; every caller already holds
+the Rollin row lock inside a transaction, which is what makes `seq` gap-free and stage moves
+single.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,7 @@ def lock_rollin(**lookup: Any) -> Rollin:
     """The Rollin row, locked until the end of the surrounding transaction."""
     return (
         Rollin.objects.select_for_update(of=("self",))
-        .select_related("order__authority", "template", "stage")
+        .select_related("order__authority__state", "template", "stage")
         .get(**lookup)
     )
 
@@ -97,23 +97,16 @@ def next_stage(rollin: Rollin) -> StageDefinition | None:
 def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) -> None:
     rollin.stage = stage
     rollin.stage_entered_at = now
-    rollin.due_at = add_working_days(now, stage.due_working_days) if not stage.is_live else None
+    rollin.due_at = (
+        None
+        if stage.is_live
+        else add_working_days(now, stage.due_working_days, rollin.order.authority.state.ags)
+    )
     rollin.overdue_flagged_at = None
     rollin.reminded_at = None
     rollin.last_progress_at = now
     rollin.next_attempt_at = None
-    if stage.is_live:
-        rollin.status = Rollin.Status.LIVE
-        rollin.live_at = now
     stage_items_create(rollin, stage)
-
-
-def derived_status(rollin: Rollin) -> str:
-    """in_progress while the worker has something to do, waiting while a person has."""
-    item = next_open_item(rollin)
-    if item is not None and item.definition.kind == ItemDefinition.Kind.MANUAL:
-        return Rollin.Status.WAITING
-    return Rollin.Status.IN_PROGRESS
 
 
 # --- notifications --------------------------------------------------------------------------
@@ -173,10 +166,9 @@ def tell(
         "url": f"{settings.PORTAL_BASE_URL}{url}",
         **(context or {}),
     }
-    addresses = [u.email for u in recipients]
-    transaction.on_commit(
-        lambda: email_send(to=addresses, template=email_template, context=email_context)
-    )
+    # In the caller's transaction: the outbox row commits with the notifications that
+    # deduplicate a re-run, so a re-run that sends nothing has nothing left to send.
+    email_send(to=[u.email for u in recipients], template=email_template, context=email_context)
 
 
 def tell_todo(rollin: Rollin, item: RollinItem) -> None:

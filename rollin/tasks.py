@@ -1,15 +1,12 @@
-"""Celery tasks of the roll-in: thin wrappers around rollin.services."""
+"""Celery tasks of the roll-in: thin wrappers around rollin.worker."""
 
 from __future__ import annotations
-
-import functools
-from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
 
 from rollin.models import Rollin
-from rollin.services import rollin_advance, rollin_sweep
+from rollin.worker import rollin_advance, rollin_sweep
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -28,18 +25,3 @@ def advance(order_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep() -> None:
     rollin_sweep()
-
-
-@shared_task(ignore_result=True)
-def noop(counter_key: str = "") -> None:
-    """The benchmark's baseline: broker and worker cost, plus one Redis INCR to count it."""
-    if counter_key:
-        _redis().incr(counter_key)
-
-
-@functools.cache
-def _redis() -> Any:
-    import redis
-    from django.conf import settings
-
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL)

@@ -1,15 +1,16 @@
 """The roll-in transition table and pure guards.
 
 The table says which action is allowed in which status and where it leads; the guards add
-who may do it. Services consult both before writing; templates use the guards to decide
-which forms to show. Nothing here touches the database except reading the user's states.
+who may do it. rollin.state.rollin_transition applies both to every status change; pages use
+the guards to decide which forms to show. Nothing here touches the database except reading
+the user's states.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rollin.models import ItemDefinition, Rollin, RollinItem
+from rollin.models import ItemDefinition, Rollin, RollinItem, StageDefinition
 
 if TYPE_CHECKING:
     from accounts.typing import AnyUser
@@ -18,7 +19,7 @@ Status = Rollin.Status
 
 
 class Action:
-    START = "start"
+    START = "start"  # a new roll-in (created in progress) takes its first derived status
     ADVANCE = "advance"  # the worker runs items / moves to the next stage
     COMPLETE_ITEM = "complete_item"
     REJECT_ITEM = "reject_item"
@@ -31,6 +32,7 @@ class Action:
     FLAG_OVERDUE = "flag_overdue"
 
     ALL = (
+        START,
         ADVANCE,
         COMPLETE_ITEM,
         REJECT_ITEM,
@@ -70,6 +72,8 @@ for _status in _ACTIVE:
     )
 TRANSITIONS.update(
     {
+        # Only a roll-in without history may start (a guard of rollin_start).
+        (Status.IN_PROGRESS, Action.START): DERIVED,
         # A coordinator's resume of a failing order means "retry the automatic item now".
         (Status.FAILING, Action.RESUME): Status.IN_PROGRESS,
         (Status.FAILING, Action.HOLD): Status.ON_HOLD,
@@ -81,6 +85,16 @@ TRANSITIONS.update(
         (Status.ON_HOLD, Action.ASSIGN): SAME,
     }
 )
+
+
+def derived_status(stage: StageDefinition, next_item: ItemDefinition | None) -> str:
+    """The status a DERIVED target resolves to: live at the live stage, waiting while a person
+    has the next item, in progress while the worker has (or the stage is done)."""
+    if stage.is_live:
+        return Status.LIVE
+    if next_item is not None and next_item.kind == ItemDefinition.Kind.MANUAL:
+        return Status.WAITING
+    return Status.IN_PROGRESS
 
 
 def allowed(status: str, action: str) -> bool:
@@ -122,8 +136,8 @@ def is_staff_for(user: AnyUser | None, rollin: Rollin) -> bool:
 
 
 def contract_complete(rollin: Rollin) -> bool:
-    """Whether the Vertrag stage is behind the order (the line staff may cancel before)."""
-    vertrag = next((s for s in rollin.template.stages.all() if s.code == "vertrag"), None)
+    """Whether the contract stage is behind the order (the line staff may cancel before)."""
+    vertrag = next((s for s in rollin.template.stages.all() if s.is_contract), None)
     if vertrag is None:
         return rollin.stage.position > 1
     if rollin.stage.position < vertrag.position:
@@ -198,14 +212,18 @@ def can_complete_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | N
     )
 
 
-def can_reject_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None) -> bool:
-    """A coordinator sends a done staff item of the current stage back (e.g. wrong contract)."""
-    rollin = rollin or item.rollin
+def is_rejectable(item: RollinItem, rollin: Rollin) -> bool:
+    """A done staff item of the current stage: what the coordination may send back."""
     return (
         allowed(rollin.status, Action.REJECT_ITEM)
         and item.stage_id == rollin.stage_id
         and item.definition.kind == ItemDefinition.Kind.MANUAL
         and item.definition.actor == ItemDefinition.Actor.STAFF
         and item.status == RollinItem.Status.DONE
-        and is_coordinator_for(user, rollin)
     )
+
+
+def can_reject_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None) -> bool:
+    """A coordinator sends a done staff item of the current stage back (e.g. wrong contract)."""
+    rollin = rollin or item.rollin
+    return is_rejectable(item, rollin) and is_coordinator_for(user, rollin)

@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from orders.access import order_get_for_user
 from orders.models import Order
+from portal.uploads import pdf_download_name
 from rollin import services
 from rollin.forms import cancel_form, complete_form, hold_form, reject_form
 from rollin.models import Rollin, RollinItem
-from rollin.simulator import simulate
+from rollin.simulator import simulate, simulator_secret_matches
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -136,14 +137,15 @@ def item_reject(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
 @require_GET
 def item_document(request: AuthenticatedHttpRequest, item_id: int) -> FileResponse:
     """Uploaded documents are served only through here, after the order's access check."""
-    _order, item = _item_for_user(request.user, item_id)
+    order, item = _item_for_user(request.user, item_id)
     if not item.document:
         raise Http404(_("Kein Dokument vorhanden."))
-    assert item.document.name is not None  # a FieldFile is truthy only with a name
+    # Named from our data, not the stored name: files from before Issue 13 (finding 4) were
+    # stored under the sender's name and extension.
     return FileResponse(
         item.document.open("rb"),
         as_attachment=True,
-        filename=item.document.name.rsplit("/", 1)[-1],
+        filename=pdf_download_name(order.number, item.definition.code),
         content_type="application/pdf",
     )
 
@@ -234,9 +236,11 @@ def rollin_remind(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
 
 
 # --- the simulated Fachverfahren --------------------------------------------------------------
-# It stands for the authority's own system, so it has no login and no CSRF (machine-to-machine
-# JSON); it stores nothing but test submissions and has no access to portal data. Open
-# unauthenticated writes have no place on a public instance, so production serves it only
+# It stands for the authority's own system: machine-to-machine JSON, so no portal login and
+# no CSRF; it stores nothing but test submissions and has no access to portal data. Writes
+# and acks need the shared secret the connector sends (rollin.simulator.simulator_secret),
+# checked before anything else, so an anonymous caller gets one answer for every authority
+# and key and learns nothing about orders (Issue 13, finding 5). Production serves it only
 # when ROLLIN_SIMULATOR_HTTP is switched on (the compose stack's worker calls it in-process).
 
 
@@ -245,6 +249,28 @@ def _simulator_served(view: Callable[..., JsonResponse]) -> Callable[..., JsonRe
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         if not settings.ROLLIN_SIMULATOR_HTTP:
             raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _declared_body_bytes(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: no body
+
+
+def _simulator_caller_checked(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if not simulator_secret_matches(request.headers.get("Authorization", "")):
+            response = JsonResponse({"error": "Zugangsdaten fehlen oder sind falsch"}, status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="simulator"'
+            return response
+        # Judged by the declared length, before the body is read into memory.
+        if _declared_body_bytes(request) > settings.ROLLIN_SIMULATOR_MAX_BODY_BYTES:
+            return JsonResponse({"error": "Anfrage zu groß"}, status=413)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -262,6 +288,7 @@ def _simulated(
 
 
 @_simulator_served
+@_simulator_caller_checked
 @csrf_exempt
 @require_POST
 def simulator_configure(request: HttpRequest, authority_code: str) -> JsonResponse:
@@ -272,10 +299,12 @@ def simulator_configure(request: HttpRequest, authority_code: str) -> JsonRespon
 @csrf_exempt
 @require_GET
 def simulator_probe(request: HttpRequest, authority_code: str) -> JsonResponse:
+    # Open: it writes nothing and tells nothing but "reachable" (or the profile's 503).
     return _simulated(request, authority_code, "probe")
 
 
 @_simulator_served
+@_simulator_caller_checked
 @csrf_exempt
 @require_POST
 def simulator_submissions(request: HttpRequest, authority_code: str) -> JsonResponse:
@@ -290,6 +319,7 @@ def simulator_submissions(request: HttpRequest, authority_code: str) -> JsonResp
 
 
 @_simulator_served
+@_simulator_caller_checked
 @csrf_exempt
 @require_http_methods(["GET"])
 def simulator_ack(request: HttpRequest, authority_code: str, key: str) -> JsonResponse:

@@ -36,6 +36,28 @@ def redis_broker_url() -> str | None:
 CHROMIUM_PATH = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "real_outbox: e-mails go to the broker for a real worker, not sent in-process"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _outbox_sent_in_process(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After commit, send each outbox e-mail in this process (through the same claim → send →
+    record as the worker) instead of enqueuing it: tests about what an e-mail says then find
+    it in `mailoutbox`. The outbox's own tests, marked real_outbox, use the broker and worker."""
+    if request.node.get_closest_marker("real_outbox"):
+        return
+    from portal import services
+
+    monkeypatch.setattr(
+        services, "_email_publish", lambda email_id: services.email_deliver(email_id=email_id)
+    )
+
+
 @pytest.fixture
 def require_postgres() -> None:
     if not using_postgres():

@@ -101,18 +101,3 @@ class OrderFactory(ModelFactory[Order]):
     terms_accepted_by = factory.SelfAttribute("placed_by")
     terms_accepted_at = factory.LazyFunction(timezone.now)
     checkout_key = factory.LazyFunction(uuid.uuid4)
-
-
-def ensure_default_stage_template() -> None:
-    """The default template comes from rollin's data migration; transactional tests flush it,
-    so they re-create it with that migration's own function."""
-    import importlib
-
-    from django.apps import apps
-
-    from rollin.models import StageTemplate
-
-    if StageTemplate.objects.filter(service__isnull=True).exists():
-        return
-    migration = importlib.import_module("rollin.migrations.0003_default_stage_template")
-    migration.create_default(apps, None)

@@ -20,12 +20,8 @@ from geo.models import Authority, District, Level, Municipality, Region, State
 from orders.models import Order
 from rollin.models import HistoryEntry, Rollin, StageDefinition, StageTemplate
 from tests import factories
-from tests.factories_orders import (
-    DistrictServiceFactory,
-    OrderFactory,
-    ServiceFactory,
-    ensure_default_stage_template,
-)
+from tests.factories_orders import DistrictServiceFactory, OrderFactory, ServiceFactory
+from tests.factories_rollin import HistoryEntryFactory, RollinFactory, default_template
 
 # A contact e-mail that must never show up in any report page or API response.
 SECRET_EMAIL = "geheim.kontakt@behoerde.example"
@@ -102,7 +98,7 @@ def _refresh_authority_population() -> None:
 
 def stages() -> tuple[StageDefinition, StageDefinition]:
     """(the "test" stage, the live stage) of the default template."""
-    ensure_default_stage_template()
+    default_template()
     template = StageTemplate.objects.get(service__isnull=True)
     return (
         template.stages.get(code="test"),
@@ -137,25 +133,24 @@ def order_with_history(
         status = Rollin.Status.ON_HOLD
     else:
         status = Rollin.Status.WAITING
-    rollin = Rollin.objects.create(
+    rollin = RollinFactory(
         order=order,
-        template=live_stage.template,
-        stage=live_stage if live is not None else test_stage,
+        at=(live_stage if live is not None else test_stage).code,
         status=status,
         stage_entered_at=live or placed,
-        last_progress_at=live or placed,
         live_at=live,
-        last_seq=0,
+        items=False,
+        placed=placed,
     )
-    entries: list[tuple[str, StageDefinition | None, StageDefinition | None, datetime.datetime]] = [
-        (HistoryEntry.Action.PLACED, None, test_stage.template.stages.first(), placed)
-    ]
+    # Placed at the first stage, as rollin_start records it; reports read the later moves.
+    rollin.history.filter(seq=1).update(to_stage=test_stage.template.stages.first())
+    later: list[tuple[str, StageDefinition | None, StageDefinition | None, datetime.datetime]] = []
     if live is not None:
-        entries.append((HistoryEntry.Action.ADVANCED, test_stage, live_stage, live))
+        later.append((HistoryEntry.Action.ADVANCED, test_stage, live_stage, live))
     if cancelled is not None:
-        entries.append((HistoryEntry.Action.CANCELLED, None, None, cancelled))
-    for seq, (action, from_stage, to_stage, at) in enumerate(entries, start=1):
-        HistoryEntry.objects.create(
+        later.append((HistoryEntry.Action.CANCELLED, None, None, cancelled))
+    for seq, (action, from_stage, to_stage, at) in enumerate(later, start=2):
+        HistoryEntryFactory(
             rollin=rollin,
             seq=seq,
             action=action,
@@ -163,7 +158,7 @@ def order_with_history(
             to_stage=to_stage,
             created_at=at,
         )
-    Rollin.objects.filter(pk=rollin.pk).update(last_seq=len(entries))
+    Rollin.objects.filter(pk=rollin.pk).update(last_seq=1 + len(later))
     Order.objects.filter(pk=order.pk).update(created_at=placed, cancelled_at=cancelled)
     order.refresh_from_db()
     world.orders.append(order)

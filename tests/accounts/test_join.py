@@ -220,15 +220,16 @@ def test_invited_person_who_must_sign_up_first_lands_on_the_invitation(
     signup_page = client.get(signup_url).content.decode()
     assert f'name="next" value="{link}"' in signup_page
 
-    client.post(
-        reverse("account_signup"),
-        {
-            "email": "neu@abensberg.example",
-            "password1": "Sehr-Sicheres-Passwort-2026",
-            "password2": "Sehr-Sicheres-Passwort-2026",
-            "next": link,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "neu@abensberg.example",
+                "password1": "Sehr-Sicheres-Passwort-2026",
+                "password2": "Sehr-Sicheres-Passwort-2026",
+                "next": link,
+            },
+        )
     [verification] = mailoutbox
     confirm_path = re.search(r"https?://[^/\s]+(/konto/[^\s]+)", verification.body).group(1)
     response = client.post(confirm_path)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from benchmarks import pages
 from benchmarks.measure import percentile
 from orders.models import Order
+from tests.factories_rollin import default_template
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ def test_bench_runs_end_to_end_on_postgres(small_state, monkeypatch, settings, t
     """`make bench` in small: it generates its own data, measures all eight pages, serves
     them with gunicorn under load and runs both memory probes, all on the test database
     (committed rows, so the second processes see them)."""
+    default_template()  # an earlier transactional test may have flushed the migration's rows
     settings.VAR_DIR = tmp_path
     database = settings.DATABASES["default"]
     host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"

@@ -74,5 +74,7 @@ def login(page, email: str, password: str) -> None:
 
 
 def logout(page) -> None:
+    # "Abmelden" sits in the account menu (a <details> in the header): open it first.
+    page.locator("summary.dm-account__summary").click()
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_selector("text=Anmelden")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from tests import factories
 from tests.browser.conftest import assert_accessible, login
-from tests.factories_orders import ensure_default_stage_template
+from tests.factories_rollin import default_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def loaded_catalog() -> None:
     factories.StateFactory()
-    ensure_default_stage_template()
+    default_template()
     call_command("load_catalog", stdout=StringIO())
 
 

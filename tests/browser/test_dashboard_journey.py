@@ -10,8 +10,8 @@ from django.utils import timezone
 from rollin.models import HistoryEntry
 from tests import factories
 from tests.browser.conftest import assert_accessible, login
-from tests.factories_dashboard import rollin_order
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
+from tests.factories_rollin import RollinFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,22 +41,32 @@ def test_coordinator_holds_kelheims_overdue_fuehrerschein_orders(page) -> None:
     fuehrerschein = DistrictServiceFactory(slug="fuehrerschein", name="Führerschein")
     meldung = ServiceFactory(slug="meldebescheinigung", name="Meldebescheinigung")
     overdue = [
-        rollin_order(
-            authority=_authority(kelheim, 101), service=fuehrerschein, due_at=_days_ago(3)
-        ),
-        rollin_order(
-            authority=_authority(kelheim, 102),
-            service=fuehrerschein,
-            stage="vertrag",
+        RollinFactory(
+            order__authority=_authority(kelheim, 101),
+            order__service=fuehrerschein,
+            due_at=_days_ago(3),
+        ).order,
+        RollinFactory(
+            order__authority=_authority(kelheim, 102),
+            order__service=fuehrerschein,
+            at="vertrag",
             due_at=_days_ago(1),
-        ),
+        ).order,
     ]
     untouched = [
-        rollin_order(
-            authority=_authority(kelheim, 103), service=fuehrerschein, due_at=_days_ago(-5)
-        ),
-        rollin_order(authority=_authority(kelheim, 101), service=meldung, due_at=_days_ago(3)),
-        rollin_order(authority=_authority(regen, 104), service=fuehrerschein, due_at=_days_ago(3)),
+        RollinFactory(
+            order__authority=_authority(kelheim, 103),
+            order__service=fuehrerschein,
+            due_at=_days_ago(-5),
+        ).order,
+        RollinFactory(
+            order__authority=_authority(kelheim, 101), order__service=meldung, due_at=_days_ago(3)
+        ).order,
+        RollinFactory(
+            order__authority=_authority(regen, 104),
+            order__service=fuehrerschein,
+            due_at=_days_ago(3),
+        ).order,
     ]
     coordinator = factories.CoordinatorFactory(email="koordination@example.org", states=[bavaria])
     _verify_email(coordinator)

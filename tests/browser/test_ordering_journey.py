@@ -12,7 +12,8 @@ from django.utils import timezone
 from orders.models import Order
 from tests import factories
 from tests.browser.conftest import assert_accessible, login
-from tests.factories_orders import ServiceFactory, ensure_default_stage_template
+from tests.factories_orders import ServiceFactory
+from tests.factories_rollin import default_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +49,7 @@ def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     page, browser, live_server, settings, no_broker
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    ensure_default_stage_template()
+    default_template()
     authority = factories.AuthorityFactory(
         name="Stadt Abensberg", key="09273111", code="G09273111", postal_code="93326"
     )

@@ -1,7 +1,7 @@
 """A ministry viewer reads the coverage reports of Bavaria; the public reads the summary.
 
 Every page visited is scanned by axe (WCAG 2.1 A/AA). The map is the real one: the 96
-Bavarian districts from the shared boundary files.
+Bavarian districts from the boundary files the project ships (geo/data/de).
 """
 
 from __future__ import annotations

@@ -3,12 +3,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rollin.models import Rollin
-from tests.factories_catalog import order_with_rollin
+from tests.factories_rollin import RollinFactory
 
 
 def test_api_lists_the_services_paginated(client, catalog) -> None:
-    order_with_rollin(service=catalog["ewaffe"], status=Rollin.Status.LIVE)
+    RollinFactory(order__service=catalog["ewaffe"], live=True)
     response = client.get(reverse("api-service-list"))
     assert response.status_code == 200
     body = response.json()

@@ -6,8 +6,8 @@ from catalog import selectors
 from catalog.models import Fachverfahren, Service
 from rollin.models import Rollin
 from tests.factories import LandratsamtFactory
-from tests.factories_catalog import order_with_rollin
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
+from tests.factories_rollin import RollinFactory
 
 
 def _slugs(queryset) -> set[str]:
@@ -51,14 +51,16 @@ def test_counts_come_from_active_orders_and_live_rollins() -> None:
     service = DistrictServiceFactory(slug="ewaffe")
     other = DistrictServiceFactory(slug="bauantrag")
     for _ in range(2):
-        order_with_rollin(
-            service=service,
-            status=Rollin.Status.LIVE,
-            authority=LandratsamtFactory(district__ags=f"0918{_}", district__name=f"Kreis {_}"),
+        RollinFactory(
+            order__service=service,
+            live=True,
+            order__authority=LandratsamtFactory(
+                district__ags=f"0918{_}", district__name=f"Kreis {_}"
+            ),
         )
-    order_with_rollin(service=service, status=Rollin.Status.WAITING)
-    order_with_rollin(service=service, status=Rollin.Status.CANCELLED, cancelled=True)
-    order_with_rollin(service=other, status=Rollin.Status.IN_PROGRESS)
+    RollinFactory(order__service=service, status=Rollin.Status.WAITING)
+    RollinFactory(order__service=service, cancelled=True)
+    RollinFactory(order__service=other, status=Rollin.Status.IN_PROGRESS)
 
     counts = {s.slug: (s.ordered_count, s.live_count) for s in selectors.service_list()}
 

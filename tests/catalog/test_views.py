@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Service
-from rollin.models import Rollin
 from tests.factories import (
     AuthorityFactory,
     CoordinatorFactory,
@@ -14,8 +13,8 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.factories_catalog import order_with_rollin
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
+from tests.factories_rollin import RollinFactory
 
 LIST_URL = reverse("catalog:service_list")
 
@@ -80,8 +79,8 @@ def test_detail_shows_prerequisites_channels_costs_funding_and_stages(client, ca
 
 def test_detail_counts_are_computed_from_orders(client, catalog) -> None:
     service = catalog["ewohnsitz"]
-    order_with_rollin(service=service, status=Rollin.Status.LIVE)
-    order_with_rollin(service=service, status=Rollin.Status.ON_HOLD)
+    RollinFactory(order__service=service, live=True)
+    RollinFactory(order__service=service, on_hold=True)
     html = client.get(_detail("ewohnsitz")).content.decode()
     assert '<dd data-testid="live-count">1 Behörde</dd>' in html
     assert '<dd data-testid="ordered-count">2 Behörden</dd>' in html
@@ -163,7 +162,7 @@ def _queries(client, url: str) -> int:
 def _services_with_orders(count: int) -> None:
     for index in range(count):
         service = DistrictServiceFactory(slug=f"s-{index:03d}", position=index)
-        order_with_rollin(service=service, status=Rollin.Status.LIVE)
+        RollinFactory(order__service=service, live=True)
 
 
 @pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from geo.models import Authority, District, Region, State
 from tests import factories
-from tests.factories_dashboard import rollin_order
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
+from tests.factories_rollin import RollinFactory
 
 
 @dataclass
@@ -80,13 +80,29 @@ def past(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def order_in(district: District, service: Any, **kwargs: Any) -> Any:
-    """An order of a fresh authority in `district` (one active order per authority+service)."""
+def order_in(
+    district: District,
+    service: Any,
+    *,
+    stage: str = "bestellt",
+    created_at: datetime.datetime | None = None,
+    contract_document: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """An order of a fresh authority in `district` (one active order per authority+service),
+    its roll-in at `stage`; `status`, `due_at`, `live_at`, `assignee` as RollinFactory takes."""
     authority = factories.AuthorityFactory(
         district=district,
         key=f"{district.ags}{Authority.objects.count() + 100:03d}",
     )
-    return rollin_order(authority=authority, service=service, **kwargs)
+    return RollinFactory(
+        order__authority=authority,
+        order__service=service,
+        at=stage,
+        placed=created_at,
+        contract_uploaded=contract_document,
+        **{key: value for key, value in kwargs.items() if value is not None},
+    ).order
 
 
 # (stage, status, due in days (negative = overdue), district attribute, service attribute)

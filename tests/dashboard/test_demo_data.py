@@ -17,14 +17,14 @@ from orders.models import Order
 from tests import factories
 from tests.dashboard.test_overview import _expected
 from tests.factories_orders import ServiceFactory
-from tests.factories_rollin import ensure_default_template
+from tests.factories_rollin import default_template
 from tests.geo import geodata_files
 
 pytestmark = pytest.mark.django_db
 
 
 def test_overview_matches_the_demo_data(client, world) -> None:
-    ensure_default_template()
+    default_template()
     ServiceFactory(slug="wohnsitz", name="Wohnsitzanmeldung")
     for n in range(30):
         district = (world.kelheim, world.regen, world.muenchen_land)[n % 3]
@@ -68,7 +68,7 @@ def test_overview_matches_what_make_run_loads(client, settings, tmp_path) -> Non
     # The six pilot authorities and their neighbours, from real Destatis rows.
     settings.DIGITALMARKT_DATA_DIR = geodata_files.write_csv(tmp_path / "de")
     settings.DIGITALMARKT_IMPORT_STATES = ["09"]
-    ensure_default_template()
+    default_template()
     call_command("setup_portal", stdout=io.StringIO())  # exactly the `make run` setup step
 
     orders = list(Order.objects.select_related("service"))

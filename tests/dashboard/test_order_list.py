@@ -209,3 +209,12 @@ def test_list_runs_a_constant_number_of_queries(
         assert response.status_code == 200
     with django_assert_max_num_queries(15):
         client.get(reverse("dashboard:order_list"), {"sort": "-due", "assignee": "unassigned"})
+
+
+@pytest.mark.parametrize("field", ["state", "region", "district", "service"])
+def test_an_id_beyond_the_database_integer_range_is_an_invalid_choice(client, world, field) -> None:
+    # SQLite raised OverflowError for such a value (a 500); it is a wrong choice like any other.
+    client.force_login(world.coordinator)
+    response = client.get(reverse("dashboard:order_list"), {field: "9" * 40})
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors[field]

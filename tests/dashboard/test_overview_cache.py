@@ -45,7 +45,7 @@ def test_a_roll_in_change_or_a_new_order_shows_at_once(client, world, cached) ->
     before = _overview(client)[0].context["overview"].totals
 
     rollin = Rollin.objects.get(order=orders[0])
-    rollin.status = Rollin.Status.ON_HOLD
+    rollin.status_before_hold, rollin.status = rollin.status, Rollin.Status.ON_HOLD
     rollin.save()  # every transition saves the roll-in: updated_at moves
     held, aggregated = _overview(client)
     assert aggregated

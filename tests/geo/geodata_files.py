@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 
+from geo.checksums import CHECKSUMS_FILE, file_sha256
+
 STATES = {"01": "Schleswig-Holstein", "09": "Bayern"}
 REGIONS = {
     "091": "Oberbayern",
@@ -146,6 +148,14 @@ def write_csv(folder: Path, gemeinden: list[Gemeinde] = GEMEINDEN) -> Path:
                  g.ars, district_kind, official, region, g.ags[:2], STATES[g.ags[:2]],
                  association_name(g), g.postal_code, g.area, 0, 0]
             )  # fmt: skip
+    return write_checksums(folder)
+
+
+def write_checksums(folder: Path) -> Path:
+    """The folder's SHA256SUMS as `sha256sum *.csv *.geojson` writes it (the importer's check)."""
+    names = sorted(p.name for pattern in ("*.csv", "*.geojson") for p in folder.glob(pattern))
+    lines = [f"{file_sha256(folder / name)}  {name}\n" for name in names]
+    (folder / CHECKSUMS_FILE).write_text("".join(lines), encoding="utf-8")
     return folder
 
 

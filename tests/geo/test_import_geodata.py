@@ -7,11 +7,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from geo.importers import default_workbook
+from geo.importers import PROJECT_DATA_DIR, default_workbook
 from geo.models import Authority, District, Municipality, Region, State
 from tests.geo import geodata_files as files
 
@@ -174,6 +173,8 @@ def _rewrite_csv(path: Path, change) -> None:
         writer = csv.DictWriter(handle, fieldnames=fieldnames, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+    # A file rebuilt badly but listed correctly: it must reach the row checks, not the checksum.
+    files.write_checksums(path.parent)
 
 
 def _assert_unchanged_after(before: dict) -> None:
@@ -254,18 +255,18 @@ def test_default_workbook_is_the_newest_gebietsstand(tmp_path) -> None:
     assert default_workbook(tmp_path).name == "destatis_AuszugGV4QAktuell_30092025.xlsx"
 
 
-REAL_DATA = Path(settings.DIGITALMARKT_DATA_DIR)
+# The project's own copy: tests and CI always run against it (it ships with the repository).
+# The official workbook is the operator's download, not shipped; put it into `raw/` there
+# (ignored by git) to compare both sources on the real data.
+REAL_DATA = PROJECT_DATA_DIR
 
-
-needs_real_data = pytest.mark.skipif(
-    not (REAL_DATA / "germany_municipalities.csv").is_file()
-    or not list(REAL_DATA.glob("raw/destatis_AuszugGV4QAktuell_*.xlsx")),
-    reason=f"no reference data folder at {REAL_DATA} (set DIGITALMARKT_DATA_DIR)",
+needs_real_workbook = pytest.mark.skipif(
+    not list(REAL_DATA.glob("raw/destatis_AuszugGV4QAktuell_*.xlsx")),
+    reason=f"no Destatis workbook in {REAL_DATA / 'raw'} (not shipped; see the README)",
 )
 
 
-@needs_real_data
-@pytest.mark.parametrize("source", ["csv", "xlsx"])
+@pytest.mark.parametrize("source", ["csv", pytest.param("xlsx", marks=needs_real_workbook)])
 def test_real_bavarian_counts(settings, source) -> None:
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
     output = run_import("--source", source, "--states", "09")
@@ -288,7 +289,6 @@ def test_real_bavarian_counts(settings, source) -> None:
     assert sum(district.values_list("population", flat=True)) == 13_435_062
 
 
-@needs_real_data
 def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
     run_import("--states", "all")
@@ -300,3 +300,89 @@ def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:
     output = run_import("--states", "all")
     for model in ("State", "Region", "District", "Authority", "Municipality"):
         assert counts_line(output, model)[:2] == (0, 0), model
+
+
+def _cut_row(path: Path, row: int, fields: int | None = None, extra: int = 0) -> None:
+    """Rewrite one line of a CSV file cut to `fields` fields, or with `extra` fields added."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    values = next(csv.reader([lines[row - 1]]))
+    values = values[:fields] if fields is not None else values + ["x"] * extra
+    out = StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    lines[row - 1] = out.getvalue()
+    path.write_text("".join(lines), encoding="utf-8")
+    files.write_checksums(path.parent)
+
+
+@pytest.mark.parametrize(
+    ("filename", "cut", "message"),
+    [
+        ("germany_municipalities.csv", {"fields": 5}, r"Zeile 5: 5 statt 22 Felder"),
+        ("germany_municipalities.csv", {"fields": 18}, r"Zeile 5: 18 statt 22 Felder"),
+        ("germany_municipalities.csv", {"extra": 2}, r"Zeile 5: 24 statt 22 Felder"),
+        ("germany_districts.csv", {"fields": 5}, r"Zeile 4: 5 statt 11 Felder"),
+        ("germany_districts.csv", {"extra": 1}, r"Zeile 4: 12 statt 11 Felder"),
+    ],
+    ids=["municipality-5", "municipality-18", "municipality-24", "district-5", "district-12"],
+)
+def test_row_with_wrong_number_of_fields_names_file_and_row_and_changes_nothing(
+    data_dir, filename, cut, message
+) -> None:
+    run_import()
+    before = snapshot()
+    _cut_row(data_dir / filename, 5 if filename.startswith("germany_m") else 4, **cut)
+
+    with pytest.raises(CommandError, match=message) as error:
+        run_import()
+
+    assert f"{data_dir / filename}, Zeile" in str(error.value)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("filename", "column", "message"),
+    [
+        ("germany_municipalities.csv", "ags", r"Zeile 5: Gemeindeschlüssel \(AGS\) fehlt"),
+        ("germany_municipalities.csv", "ars", r"Zeile 5: Regionalschlüssel \(ARS\) fehlt"),
+        ("germany_districts.csv", "ags", r"Zeile 4: Kreisschlüssel fehlt"),
+    ],
+    ids=["municipality-ags", "municipality-ars", "district-ags"],
+)
+def test_row_with_empty_key_names_file_and_row_and_changes_nothing(
+    data_dir, filename, column, message
+) -> None:
+    run_import()
+    before = snapshot()
+    row = 5 if filename.startswith("germany_m") else 4
+
+    def empty_key(rows, fieldnames):
+        rows[row - 2][column] = ""
+        return rows, fieldnames
+
+    _rewrite_csv(data_dir / filename, empty_key)
+
+    with pytest.raises(CommandError, match=message) as error:
+        run_import()
+
+    assert f"{data_dir / filename}, Zeile {row}" in str(error.value)
+    assert snapshot() == before
+
+
+def test_workbook_row_cut_short_names_the_row_and_changes_nothing(data_dir, tmp_path) -> None:
+    run_import()
+    before = snapshot()
+    path = files.write_workbook(tmp_path / "cut.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Onlineprodukt_Gemeinden31122024"]
+    bad_row = next(row[0].row for row in sheet.iter_rows() if row[7].value == "Essing, M")
+    assert bad_row is not None
+    for column in range(9, sheet.max_column + 1):  # everything after the name is missing
+        sheet.cell(row=bad_row, column=column).value = None  # cell(value=None) keeps the value
+    book.save(path)
+
+    with pytest.raises(CommandError, match=rf"cut.xlsx, Zeile {bad_row}: Spalte Bevölkerung"):
+        run_import("--source", "xlsx", "--file", str(path))
+
+    assert snapshot() == before

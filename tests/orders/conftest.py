@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories_orders import ensure_default_stage_template
+from tests.factories_rollin import default_template
 
 
 @pytest.fixture
 def stage_template(db) -> None:
-    ensure_default_stage_template()
+    default_template()
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from django.utils import timezone
 from orders.models import Order
 from orders.services import CheckoutError, OrderLine, order_place
 from tests.factories import StaffFactory
-from tests.factories_orders import ServiceFactory, ensure_default_stage_template
+from tests.factories_orders import ServiceFactory
+from tests.factories_rollin import default_template
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +27,7 @@ def test_two_concurrent_checkouts_create_exactly_one_order(
         # Both threads pass the service-layer check, as when they read before either commits:
         # only the partial unique constraint stands between them.
         monkeypatch.setattr("orders.services.order_active_exists", lambda **kwargs: False)
-    ensure_default_stage_template()
+    default_template()
     first = StaffFactory()
     second = StaffFactory(authority=first.authority)
     service = ServiceFactory()

@@ -1,7 +1,7 @@
 """Small boundary files for the test worlds: one square per district and municipality.
 
-The report pages draw their maps from the GeoJSON files of DIGITALMARKT_DATA_DIR. Tests must
-not depend on the shared data folder being installed, so they write squares laid out on a
+The report pages draw their maps from the GeoJSON files of DIGITALMARKT_DATA_DIR. The test
+worlds' areas are not the real ones of the shipped files, so tests write squares laid out on a
 grid for exactly the areas in the test database, in the same file layout and properties.
 """
 

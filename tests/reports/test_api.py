@@ -70,7 +70,8 @@ def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> N
 
 
 def test_paginated_with_limit_and_offset(client, world) -> None:
-    pagination: str = settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]
+    rest: dict[str, Any] = settings.REST_FRAMEWORK
+    pagination: str = rest["DEFAULT_PAGINATION_CLASS"]
     assert pagination.endswith("LimitOffsetPagination")
     for view in COVERAGE_VIEWS:
         assert view.pagination_class is not None

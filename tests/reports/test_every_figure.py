@@ -291,8 +291,8 @@ def _xlsx_value(value: object, kind: str) -> object:
     if kind == "bool":
         return "ja" if value else "nein"
     if kind == "pct":
-        assert isinstance(value, int | float | Decimal)
-        return float(value)
+        # A fraction under a percentage format: 50,0 % is stored as 0.5.
+        return float(Decimal(str(value)) / 100)
     return value
 
 
@@ -328,7 +328,12 @@ def check_every_table_export(client, world, bavaria_viewer, fmt) -> None:
         trend = read(client.get(base + "&table=verlauf"))
         assert len(trend) == 27
         for row in trend:
-            day = datetime.datetime.strptime(str(row["Stichtag"]), "%d.%m.%Y").date()
+            stichtag = row["Stichtag"]
+            day = (
+                stichtag.date()  # XLSX: a real date
+                if isinstance(stichtag, datetime.datetime)
+                else datetime.datetime.strptime(str(stichtag), "%d.%m.%Y").date()
+            )
             exp_day = expected(world.state, service, moment=_end_of_day(day))
             assert row["Behörden live"] == value(exp_day["live"], "int")
             assert row["Anteil Bevölkerung versorgt"] == value(exp_day["share_population"], "pct")

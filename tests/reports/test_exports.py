@@ -116,3 +116,49 @@ def test_unknown_export_is_a_404_and_changes_nothing(client, world, bavaria_view
     assert client.get(url + "?format=ods").status_code == 404
     assert client.get(url + "?format=csv&table=behoerden").status_code == 404
     assert client.get(reverse("reports:public_summary") + "?format=exe").status_code == 404
+
+
+def test_xlsx_carries_real_dates_and_percentages(client, world, bavaria_viewer) -> None:
+    """Issue 12, item 2: dates were text and shares plain numbers (50.0 instead of 50 %)."""
+    import datetime
+
+    client.force_login(bavaria_viewer)
+    url = reverse("reports:service_report", args=["09", "ewohnsitz"])
+    sheet = load_workbook(io.BytesIO(client.get(url + "?format=xlsx&table=verlauf").content))
+    active = sheet.active
+    assert isinstance(active, Worksheet)
+    rows = list(active.iter_rows(min_row=2, max_row=28))
+    header = [cell.value for cell in active[1]]
+    date_col, share_col = header.index("Stichtag"), header.index("Anteil Behörden live")
+    live_col = header.index("Behörden live")
+    assert all(isinstance(row[date_col].value, datetime.datetime) for row in rows)
+    assert {row[date_col].number_format for row in rows} == {"mm-dd-yy"}  # the reader's locale
+    assert {row[share_col].number_format for row in rows} == {"0.0%"}
+    assert rows[-1][share_col].value == 0.5  # 3 of 6 live today: 50,0 %
+    assert {row[live_col].number_format for row in rows} == {"#,##0"}
+
+
+def test_csv_and_xlsx_figures_do_not_depend_on_the_language(client, world, bavaria_viewer) -> None:
+    client.force_login(bavaria_viewer)
+    url = reverse("reports:service_report", args=["09", "ewohnsitz"]) + "?table=verlauf&format="
+    files = {
+        lang: {
+            fmt: client.get(url + fmt, headers={"accept-language": lang}).content
+            for fmt in ("csv", "xlsx")
+        }
+        for lang in ("de", "en")
+    }
+    csv_rows = {
+        lang: list(csv.reader(io.StringIO(f["csv"].decode("utf-8-sig")), delimiter=";"))
+        for lang, f in files.items()
+    }
+    assert csv_rows["de"][0] != csv_rows["en"][0]  # the headings are translated …
+    assert csv_rows["de"][1:] == csv_rows["en"][1:]  # … the figures are not
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}", csv_rows["en"][1][0])
+    sheets = {
+        lang: list(
+            load_workbook(io.BytesIO(f["xlsx"])).active.iter_rows(min_row=2, values_only=True)
+        )
+        for lang, f in files.items()
+    }
+    assert sheets["de"] == sheets["en"]

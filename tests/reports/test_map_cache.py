@@ -53,6 +53,8 @@ def test_the_map_is_rendered_once_per_data_version(client, world, bavaria_viewer
     )
     assert rollin is not None
     rollin.status = Rollin.Status.LIVE
+    rollin.live_at = rollin.live_at or rollin.stage_entered_at
+    rollin.status_before_hold = rollin.hold_reason = ""
     rollin.save()  # every transition saves the roll-in: the data version moves
 
     changed, aggregated = _map(client, service)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 
+from geo.importers import PROJECT_DATA_DIR
 from geo.models import District, Region
 from reports import maps
 
 pytestmark = pytest.mark.django_db
 
-# The shared data folder as configured (by default ../shared/data/de beside the checkout).
-SHARED = Path(django_settings.DIGITALMARKT_DATA_DIR)
+# The project's own copy of the boundaries (it ships with the repository, so no skip).
+SHIPPED = PROJECT_DATA_DIR
 
 
 def test_service_report_map_has_one_linked_path_per_district(
@@ -65,9 +64,7 @@ def test_class_boundaries() -> None:
 
 
 def test_geometry_is_parsed_once(settings) -> None:
-    if not (SHARED / "bavaria_districts.geojson").exists():
-        pytest.skip("shared geodata absent")
-    settings.DIGITALMARKT_DATA_DIR = SHARED
+    settings.DIGITALMARKT_DATA_DIR = SHIPPED
     maps.district_map.cache_clear()
     first = maps.district_map("09")
     assert maps.district_map("09") is first
@@ -76,13 +73,11 @@ def test_geometry_is_parsed_once(settings) -> None:
 
 
 def test_real_bavarian_map_renders_96_districts(client, settings) -> None:
-    if not (SHARED / "bavaria_districts.geojson").exists():
-        pytest.skip("shared geodata absent")
     import json
 
-    settings.DIGITALMARKT_DATA_DIR = SHARED
+    settings.DIGITALMARKT_DATA_DIR = SHIPPED
     maps.district_map.cache_clear()
-    features = json.loads((SHARED / "bavaria_districts.geojson").read_text())["features"]
+    features = json.loads((SHIPPED / "bavaria_districts.geojson").read_text())["features"]
     from tests import factories
     from tests.factories_orders import ServiceFactory
 
@@ -112,4 +107,4 @@ def test_real_bavarian_map_renders_96_districts(client, settings) -> None:
     svg = html.split('<svg class="report-map-svg"')[1].split("</svg>")[0]
     assert len(re.findall(r"<path ", svg)) == 96
     assert len(re.findall(r"<title[ >]", svg)) == 97  # 96 districts + the map's own title
-    assert str(settings.DIGITALMARKT_DATA_DIR) == str(SHARED)
+    assert str(settings.DIGITALMARKT_DATA_DIR) == str(SHIPPED)

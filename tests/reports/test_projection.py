@@ -165,3 +165,61 @@ def test_target_status_counts_flaechendeckend_services(client, world, bavaria_vi
     world.state.save(update_fields=["target_services"])
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
     assert "Ziel erreicht." in page
+
+
+def test_projection_line_ends_at_full_coverage_within_the_chart() -> None:
+    import datetime
+    from decimal import Decimal
+
+    from reports.projection import Projection, projected_share
+
+    today = datetime.date(2026, 6, 1)
+    soon = Projection(
+        is_full=False, pace_per_week=1.0, date=datetime.date(2026, 9, 1), target_date=today
+    )
+    end = datetime.date(2026, 12, 31)
+    assert projected_share(soon, last=(today, Decimal(50)), until=end) == (soon.date, Decimal(100))
+    # Beyond the chart's end: the share reached at the edge on the straight line.
+    late = Projection(
+        is_full=False, pace_per_week=1.0, date=datetime.date(2027, 6, 1), target_date=today
+    )
+    projected = projected_share(late, last=(today, Decimal(50)), until=end)
+    assert projected is not None
+    day, share = projected
+    assert day == end and Decimal(50) < share < Decimal(100)
+    assert share == (50 + 50 * Decimal(213) / Decimal(365)).quantize(Decimal("0.1"))
+    # No pace: the share stays; already full: nothing to draw.
+    stalled = Projection(is_full=False, pace_per_week=0.0, date=None, target_date=today)
+    assert projected_share(stalled, last=(today, Decimal(50)), until=end) == (end, Decimal(50))
+    full = Projection(is_full=True, pace_per_week=0.0, date=None, target_date=today)
+    assert projected_share(full, last=(today, Decimal(100)), until=end) is None
+
+
+def test_trend_chart_draws_the_projection_with_its_words() -> None:
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from reports import charts
+    from reports.projection import Projection
+
+    start = datetime.date(2026, 1, 5)
+    last = datetime.date(2026, 6, 1)
+    projection = Projection(
+        is_full=False,
+        pace_per_week=2.0,
+        date=datetime.date(2026, 10, 1),
+        target_date=datetime.date(2026, 12, 31),
+    )
+    with translation.override("de"):
+        chart = charts.trend_chart(
+            [(start, Decimal(10)), (last, Decimal("42.5"))], projection.target_date, projection
+        )
+    assert chart is not None and chart.projection is not None
+    line = chart.projection
+    assert (line.x1, line.y1) == tuple(chart.line.split()[-1].split(","))
+    assert line.y2 == chart.target_y  # 100 % …
+    assert line.x1 is not None and line.x2 is not None and chart.target_x is not None
+    assert float(line.x1) < float(line.x2) < float(chart.target_x)  # … before the target date
+    assert "01.10.2026" in line.text and "100 %" in line.text

@@ -14,7 +14,11 @@ from portal.models import Notification
 from rollin.models import HistoryEntry, Rollin, RollinItem
 from tests.factories import AuthorityFactory, DistrictFactory, LandratsamtFactory
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
-from tests.factories_rollin import assert_clean_stage_walk, ensure_default_template
+from tests.factories_rollin import (
+    assert_clean_stage_walk,
+    assert_continuous_history,
+    default_template,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +40,7 @@ def counts() -> tuple[int, ...]:
 
 
 def test_demo_walks_pilots_to_live_and_others_to_every_stage_once() -> None:
-    ensure_default_template()
+    default_template()
     ServiceFactory()
     DistrictServiceFactory()
     for name, kind in PILOTS:
@@ -62,6 +66,7 @@ def test_demo_walks_pilots_to_live_and_others_to_every_stage_once() -> None:
     for rollin in Rollin.objects.select_related("template", "stage"):
         # Written by the services: a clean walk whose last stage is the current one.
         assert_clean_stage_walk(rollin)
+        assert_continuous_history(rollin)
         placed = rollin.history.get(seq=1)
         assert placed.created_at < rollin.updated_at  # the simulated clock dates the past
 

@@ -1,4 +1,5 @@
-"""The simulator's open JSON endpoints are served only where ROLLIN_SIMULATOR_HTTP allows."""
+"""The simulator's JSON endpoints are served only where ROLLIN_SIMULATOR_HTTP allows (its secret:
+tests/security/test_simulator_access.py)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ for status in (S.IN_PROGRESS, S.WAITING):
     )
 EXPECTED.update(
     {
+        (S.IN_PROGRESS, Action.START): DERIVED,
         (S.FAILING, Action.RESUME): S.IN_PROGRESS,
         (S.FAILING, Action.HOLD): S.ON_HOLD,
         (S.FAILING, Action.CANCEL): S.CANCELLED,

@@ -10,6 +10,7 @@ from rollin.models import HistoryEntry, ItemDefinition, Rollin
 from rollin.services import rollin_advance, rollin_item_complete
 from tests.factories_rollin import (
     assert_clean_stage_walk,
+    assert_continuous_history,
     coordinator_for,
     open_manual_item,
     order_with_rollin,
@@ -78,3 +79,4 @@ def test_order_walks_to_live_with_people_completing_their_items(
         "wirkbetrieb",
     ]
     assert assert_clean_stage_walk(rollin) == ["bestellt", *advanced]
+    assert_continuous_history(rollin)

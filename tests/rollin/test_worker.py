@@ -14,6 +14,7 @@ from rollin.models import ItemDefinition, Rollin, SimulatorProfile
 from rollin.services import rollin_item_complete, rollin_sweep
 from tests.factories_rollin import (
     assert_clean_stage_walk,
+    assert_continuous_history,
     coordinator_for,
     open_manual_item,
     order_with_rollin,
@@ -85,6 +86,7 @@ def _person_turn(rollin: Rollin) -> bool:
 def assert_clean_history(rollin: Rollin) -> None:
     """Gap-free seq, every stage entered once and in order, every automatic item done once."""
     assert assert_clean_stage_walk(rollin) == STAGES
+    assert_continuous_history(rollin)
     history = rollin.history.select_related("item__definition").order_by("seq")
     done = [
         h.item.definition.code for h in history if h.action == "item_done" and h.actor_id is None

@@ -473,20 +473,33 @@ def test_path_parameters(client, world, role, name, param, value):
         assert owned_data() == before
 
 
+@pytest.fixture
+def simulator_caller(settings) -> dict[str, str]:
+    """The connector's credentials: bad input is tested past the simulator's secret."""
+    settings.ROLLIN_SIMULATOR_SECRET = "geheimnis-des-connectors-fuer-die-tests-0123"
+    return {"HTTP_AUTHORIZATION": f"Bearer {settings.ROLLIN_SIMULATOR_SECRET}"}
+
+
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(body=st.one_of(st.binary(max_size=200), nasty.map(str.encode)))
-def test_simulator_takes_any_body(client, world, body: bytes) -> None:
+def test_simulator_takes_any_body(client, world, simulator_caller, body: bytes) -> None:
     with rolled_back():
         url = reverse("rollin:sim_submissions", args=[world.authorities["A"].code])
-        response = client.generic("POST", url, body, content_type="application/json")
+        response = client.generic(
+            "POST", url, body, content_type="application/json", **simulator_caller
+        )
         assert response.status_code in (200, 201, 400)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("body", [b"0", b"[]", b'"text"'])
-def test_simulator_refuses_json_that_is_no_object(client, world, body: bytes) -> None:
+def test_simulator_refuses_json_that_is_no_object(
+    client, world, simulator_caller, body: bytes
+) -> None:
     # Was a 500 (body.get on an int or list) until rollin.views checked the type.
     url = reverse("rollin:sim_submissions", args=[world.authorities["A"].code])
-    response = client.generic("POST", url, body, content_type="application/json")
+    response = client.generic(
+        "POST", url, body, content_type="application/json", **simulator_caller
+    )
     assert response.status_code == 400

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from digitalmarkt.celery import app as celery_app
 from orders.models import Order
-from rollin import services
+from rollin import services, worker
 from rollin.models import HistoryEntry, Rollin, RollinItem
 from rollin.services import rollin_sweep
 from tests.factories_rollin import coordinator_for, order_with_rollin
@@ -172,7 +172,7 @@ def test_database_connection_lost_mid_task_retries_and_stays_consistent(broker) 
     # The connector call succeeded, then the database went away before the result was written.
     with (
         mock.patch.object(
-            services, "_record_step", side_effect=OperationalError("server closed the connection")
+            worker, "_record_step", side_effect=OperationalError("server closed the connection")
         ),
         pytest.raises(OperationalError),
     ):

@@ -274,18 +274,19 @@ EXPECTATIONS: dict[str, Row] = {
         kwargs=order_number,
     ),
     # The simulated Fachverfahren stands for an authority's own system: machine-to-machine,
-    # no login, and it holds no portal data (rollin/simulator.py).
-    "rollin:sim_configure": Row(everyone(), method="post", kwargs=sim, content_type="json"),
+    # and it holds no portal data (rollin/simulator.py). Writes and acks need its shared
+    # secret, which no portal role has (tests/security/test_simulator_access.py).
+    "rollin:sim_configure": Row(everyone(401), method="post", kwargs=sim, content_type="json"),
     "rollin:sim_probe": Row(everyone(), kwargs=sim),
     "rollin:sim_submissions": Row(
-        everyone(CREATED),
+        everyone(401),
         method="post",
         kwargs=sim,
         data=lambda world, o: {"key": "neu-1"},
         content_type="json",
     ),
     "rollin:sim_ack": Row(
-        everyone(), kwargs=lambda world, o: {**sim(world, o), "key": world.submission_key}
+        everyone(401), kwargs=lambda world, o: {**sim(world, o), "key": world.submission_key}
     ),
     # --- coordination -------------------------------------------------------------------------
     "dashboard:overview": Row(coordination()),

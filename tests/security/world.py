@@ -23,8 +23,8 @@ from geo.models import Authority, District
 from orders.models import BasketItem, Comment, Order
 from rollin.models import RollinItem, SimulatorSubmission
 from tests import factories
-from tests.factories_dashboard import rollin_order
 from tests.factories_orders import ServiceFactory
+from tests.factories_rollin import RollinFactory
 
 ROLES = ("anon", "staff_a", "staff_b", "coord_by", "coord_bw", "viewer_by", "admin")
 OWNERS = ("A", "N", "F")
@@ -139,7 +139,7 @@ def _orders(world: World) -> None:
             "contact_email": email,
             "contact_phone": phone,
         }
-        order = rollin_order(stage="vertrag", **common)
+        order = RollinFactory(at="vertrag", **{f"order__{k}": v for k, v in common.items()}).order
         world.orders[owner] = order
         items = {i.definition.code: i for i in order.rollin.items.select_related("definition")}
         document = items["vertrag_hochladen"]
@@ -151,11 +151,11 @@ def _orders(world: World) -> None:
         world.doc_items[owner] = document
         world.coord_items[owner] = items["gegenzeichnen"]
         Comment.objects.create(order=order, author=common["placed_by"], text="Bitte rasch.")
-        kickoff = rollin_order(
-            stage="kickoff", service=ServiceFactory(slug=f"leistung-{owner.lower()}"), **{
-                k: v for k, v in common.items() if k != "service"
-            }
-        )  # fmt: skip
+        kickoff = RollinFactory(
+            at="kickoff",
+            order__service=ServiceFactory(slug=f"leistung-{owner.lower()}"),
+            **{f"order__{k}": v for k, v in common.items() if k != "service"},
+        ).order
         world.kickoff[owner] = kickoff
         world.staff_items[owner] = kickoff.rollin.items.get()
 

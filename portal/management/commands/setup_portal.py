@@ -46,7 +46,7 @@ class Command(BaseCommand):
         # kombu's filesystem transport lists its folders and crashes the worker if they are
         # missing, which they are on a fresh clone.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
         Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
@@ -56,8 +56,8 @@ class Command(BaseCommand):
         if not data_dir.is_dir():
             raise CommandError(
                 f"Ordner mit den Referenzdaten fehlt: {data_dir}. DIGITALMARKT_DATA_DIR auf den "
-                "Ordner mit germany_municipalities.csv setzen, z. B. "
-                "DIGITALMARKT_DATA_DIR=/pfad/zu/shared/data/de make run"
+                "Ordner mit germany_municipalities.csv setzen oder weglassen: dann gilt die "
+                "mitgelieferte Kopie geo/data/de"
             )
         states = parse_states(settings.DIGITALMARKT_IMPORT_STATES)
         try:

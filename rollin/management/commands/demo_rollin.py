@@ -237,7 +237,9 @@ def _walk(
                 document=ContentFile(PDF, name="nachnutzungsvertrag.pdf")
                 if item.definition.requires_document
                 else None,
-                data=_demo_contacts(staff) if item.definition.code == "ansprechpersonen" else None,
+                data=_demo_contacts(staff)
+                if item.definition.role == ItemDefinition.Role.CONTACTS
+                else None,
             )
         except TransitionError:
             return

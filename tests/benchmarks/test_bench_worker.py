@@ -12,7 +12,7 @@ from django.core.management import call_command
 from digitalmarkt.celery import app as celery_app
 from orders.models import Order
 from rollin.models import HistoryEntry, Rollin
-from tests.factories_rollin import ensure_default_template
+from tests.factories_rollin import default_template
 from tests.rollin.worker_harness import database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 def test_bench_worker_reports_both_rates_and_cleans_up(
     require_postgres, require_redis, settings, monkeypatch
 ) -> None:
-    ensure_default_template()
+    default_template()
     settings.CELERY_BROKER_URL = require_redis
     # celery-types declare broker_url read-only; Celery's conf accepts assignment.
     celery_app.conf.broker_url = require_redis  # type: ignore[misc]

@@ -1,0 +1,28 @@
+"""Form fields that keep any typed value a validation error, never a database error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+# The largest primary key any supported database stores (a signed 64-bit integer). SQLite
+# raises OverflowError for a larger parameter instead of finding nothing, so such a value must
+# be refused before it reaches a query.
+MAX_DATABASE_INTEGER = 2**63 - 1
+
+
+def is_database_integer(text: str) -> bool:
+    """Whether `text` is a whole number a database integer column can hold."""
+    text = text.strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) <= MAX_DATABASE_INTEGER
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        text = str(value).strip() if value is not None else ""
+        if text.lstrip("-").isdigit() and not is_database_integer(text):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)

@@ -1,0 +1,176 @@
+"""The one function that changes a roll-in's status: `rollin_transition`.
+
+Every writer (people's actions in rollin.services, the worker in rollin.worker) describes its
+change as an action of the transition table, a guard and a mutation of everything but the
+status; this function locks the row, asks the table and the guard, lets the writer mutate,
+applies the table's target, appends the history entry, saves and queues the notifications —
+in one transaction. Nothing else assigns `Rollin.status`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from rollin import transitions
+from rollin.models import Rollin, RollinItem, StageDefinition
+from rollin.pipeline import history_append, lock_rollin, next_open_item, tell_todo
+from rollin.transitions import DERIVED, RESTORE, SAME, Action
+
+Status = Rollin.Status
+logger = logging.getLogger(__name__)
+
+
+class TransitionError(ValidationError):
+    """An action that the transition table or a guard forbids (German message)."""
+
+
+@dataclass
+class Change:
+    """What a writer did besides the status: the history entry's action, item and reason, the
+    notifications to send once the entry is written, and whether the worker has work now."""
+
+    history: str
+    item: RollinItem | None = None
+    reason: str = ""
+    # The worker passed the last stage of a template without a live stage: live nonetheless.
+    live: bool = False
+    notices: list[Callable[[Rollin], None]] = field(default_factory=list)
+    wake_worker: bool = False
+
+
+Guard = Callable[[Rollin, RollinItem | None], bool]
+Mutation = Callable[[Rollin, RollinItem | None, datetime.datetime], Change]
+
+
+def _always(rollin: Rollin, item: RollinItem | None) -> bool:
+    return True
+
+
+@transaction.atomic
+def rollin_transition(
+    *,
+    action: str,
+    apply: Mutation,
+    rollin_id: int | None = None,
+    order_id: int | None = None,
+    item_id: int | None = None,
+    actor: Any = None,
+    guard: Guard = _always,
+    refusal: str = "",
+    now: datetime.datetime | None = None,
+) -> Rollin:
+    """Lock → table and guard → mutate → target status → history → save → notify.
+
+    The row is named by `rollin_id`, `order_id` or the `item_id` of one of its items (that item
+    is then handed to the guard and the mutation). Callers that already hold the lock in the
+    same transaction may call this again: the lock is re-entrant for its owner.
+    """
+    rollin, item = _lock(rollin_id=rollin_id, order_id=order_id, item_id=item_id)
+    if not transitions.allowed(rollin.status, action) or not guard(rollin, item):
+        raise TransitionError(refusal or _("Diese Aktion ist jetzt nicht möglich."))
+    now = now or timezone.now()
+    from_stage: StageDefinition | None
+    from_status, from_stage = rollin.status, rollin.stage
+    change = apply(rollin, item, now)
+    status, todo = _target(rollin, action, from_status, change)
+    rollin.status = status  # the only assignment of Rollin.status in the code base
+    _keep_invariants(rollin, from_status, now)
+    if action == Action.START:  # the first entry comes from nowhere
+        from_status, from_stage = "", None
+    history_append(
+        rollin,
+        change.history,
+        actor=actor,
+        from_stage=from_stage,
+        to_stage=rollin.stage,
+        from_status=from_status,
+        to_status=rollin.status,
+        item=change.item,
+        reason=change.reason,
+        now=now,
+    )
+    rollin.save()
+    if todo is not None:
+        tell_todo(rollin, todo)
+    for notice in change.notices:
+        notice(rollin)
+    if change.wake_worker:
+        enqueue_advance(rollin.order_id)
+    return rollin
+
+
+def _lock(
+    *, rollin_id: int | None, order_id: int | None, item_id: int | None
+) -> tuple[Rollin, RollinItem | None]:
+    if item_id is not None:
+        rollin_id = RollinItem.objects.values_list("rollin_id", flat=True).get(pk=item_id)
+    rollin = lock_rollin(pk=rollin_id) if rollin_id is not None else lock_rollin(order_id=order_id)
+    if item_id is None:
+        return rollin, None
+    return rollin, RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
+
+
+def _target(
+    rollin: Rollin, action: str, from_status: str, change: Change
+) -> tuple[str, RollinItem | None]:
+    """The table's target for the action, resolved; and the manual item now due, if any."""
+    target = transitions.target(from_status, action)
+    if target == SAME:
+        return from_status, None
+    if target == RESTORE:
+        return rollin.status_before_hold or Status.IN_PROGRESS, None
+    if target != DERIVED:
+        return str(target), None
+    if change.live:
+        return Status.LIVE, None
+    item = next_open_item(rollin)
+    status = transitions.derived_status(rollin.stage, item.definition if item else None)
+    return status, item if status == Status.WAITING else None
+
+
+def _keep_invariants(rollin: Rollin, from_status: str, now: datetime.datetime) -> None:
+    """The fields the database constraints tie to the status (see Rollin.Meta)."""
+    if rollin.status == Status.ON_HOLD and from_status != Status.ON_HOLD:
+        rollin.status_before_hold = from_status
+    elif rollin.status != Status.ON_HOLD:
+        rollin.status_before_hold = ""
+        rollin.hold_reason = ""
+    if rollin.status == Status.LIVE:
+        rollin.live_at = rollin.live_at or now
+
+
+def enqueue_advance(order_id: int) -> None:
+    """Hand the order to the worker once the surrounding transaction commits."""
+    transaction.on_commit(functools.partial(_publish_advance, order_id))
+
+
+def _publish_advance(order_id: int) -> None:
+    """A broker outage must not fail the committed request."""
+    from rollin.tasks import advance  # tasks imports the worker, which imports this module
+
+    try:
+        advance.delay(order_id)
+    except KombuOperationalError:
+        # The database is the source of truth: the sweep re-enqueues the order once the
+        # broker is back, so the user's action stands and nothing is lost.
+        logger.warning("Broker unreachable; the sweep will pick up order %s.", order_id)
+
+
+def history_only(history: str, **kwargs: Any) -> Mutation:
+    """A mutation that changes nothing but what the history entry says."""
+
+    def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+        return Change(history=history, **kwargs)
+
+    return apply

@@ -1,0 +1,305 @@
+"""The worker's protocol: claim → call → record, and the sweep that restarts it.
+
+Why no transaction around the HTTP call: holding a row lock for a connector call of up to
+`timeout` seconds would block people's actions on that order and tie up a DB connection per
+busy worker. Instead each step is claim → call → record: under the lock we claim the next
+automatic item (token + `claimed_until`, so another worker leaves the order alone), commit,
+call the connector with an idempotency key (order + stage + item), then lock again and record
+the result only if our claim still holds and the item is still open. A worker killed mid-call
+leaves a claim that expires; the sweep re-enqueues the order and the next call repeats with
+the same key, which the Fachverfahren side deduplicates.
+
+The claim itself is bookkeeping, not a status; every status change (stage moves, items done
+or failed, giving up, overdue flags) goes through rollin.state.rollin_transition.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.services import notification_text
+from rollin import transitions
+from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
+from rollin.pipeline import (
+    coordinators_of,
+    lock_rollin,
+    next_open_item,
+    next_stage,
+    staff_of,
+    stage_enter,
+    tell_status,
+)
+from rollin.state import Change, TransitionError, history_only, rollin_transition
+from rollin.transitions import Action
+
+Status = Rollin.Status
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff with jitter: base·2^(n−1), capped, times a random 0.5–1.5."""
+    base = settings.ROLLIN_RETRY_BASE_SECONDS
+    seconds = min(settings.ROLLIN_RETRY_MAX_SECONDS, base * 2 ** max(attempts - 1, 0))
+    return datetime.timedelta(seconds=seconds * random.uniform(0.5, 1.5))
+
+
+def rollin_advance(*, order_id: int, connector: Any = None) -> Rollin | None:
+    """Walk the order as far as it can go now; safe to run twice or in two workers at once."""
+    from rollin.connectors import connector_for
+
+    rollin: Rollin | None = None
+    for _step in range(100):  # every stage has few items; the bound only guards bugs
+        rollin, claimed = _claim_step(order_id)
+        if claimed is None:
+            break
+        assert rollin is not None  # a claimed item comes with its locked roll-in
+        item = RollinItem.objects.select_related("definition", "stage").get(pk=claimed)
+        item.rollin = rollin  # the claimed state, for the key
+        result = (connector or connector_for(rollin.order)).run(item=item)
+        rollin, go_on = _record_step(order_id, rollin.claim_token, claimed, result)
+        if not go_on:
+            break
+    return rollin
+
+
+# --- claim ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _claim_step(order_id: int) -> tuple[Rollin | None, int | None]:
+    """Under the lock: move stages while nothing is open; claim the next automatic item."""
+    try:
+        rollin = lock_rollin(order_id=order_id)
+    except Rollin.DoesNotExist:
+        return None, None
+    now = timezone.now()
+    while True:
+        if not transitions.allowed(rollin.status, Action.ADVANCE):
+            return rollin, None
+        if rollin.claimed_until is not None and rollin.claimed_until > now:
+            return rollin, None  # another worker is calling the connector for this order
+        if rollin.next_attempt_at is not None and rollin.next_attempt_at > now:
+            return rollin, None  # backing off; the task or the sweep comes back then
+        item = next_open_item(rollin)
+        if item is None:
+            rollin = rollin_transition(
+                action=Action.ADVANCE, order_id=order_id, apply=_move_to_next_stage, now=now
+            )
+            continue
+        manual = item.definition.kind == ItemDefinition.Kind.MANUAL
+        if (rollin.status == Status.WAITING) != manual:
+            # Every transition derives the status from the checklist, so this is a repair
+            # (e.g. after a template edit), and a repair leaves its trace too.
+            rollin = rollin_transition(
+                action=Action.ADVANCE,
+                order_id=order_id,
+                apply=history_only(HistoryEntry.Action.SETTLED),
+                now=now,
+            )
+        if manual:
+            return rollin, None
+        rollin.claim_token = uuid.uuid4().hex
+        rollin.claimed_until = now + datetime.timedelta(seconds=settings.ROLLIN_CLAIM_SECONDS)
+        rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
+        return rollin, item.pk
+
+
+def _move_to_next_stage(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+    target = next_stage(rollin)
+    if target is not None:
+        stage_enter(rollin, target, now)
+    change = Change(history=HistoryEntry.Action.ADVANCED, live=target is None)
+    if target is None or target.is_live:
+        change.notices.append(_tell_live)
+    return change
+
+
+def _tell_live(rollin: Rollin) -> None:
+    tell_status(
+        rollin,
+        users=staff_of(rollin) + coordinators_of(rollin),
+        key="live",
+        text=notification_text(
+            gettext_lazy("Bestellung %(n)s ist im Wirkbetrieb."), n=rollin.order.number
+        ),
+    )
+
+
+# --- record ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _record_step(order_id: int, token: str, item_id: int, result: Any) -> tuple[Rollin, bool]:
+    """Under the lock again: record the connector's answer if our claim still holds.
+
+    Returns the rollin and whether the worker should go on with the next step.
+    """
+    rollin = lock_rollin(order_id=order_id)
+    if rollin.claim_token != token:
+        return rollin, False  # our claim expired and someone else took over; theirs counts
+    rollin.claim_token = ""
+    rollin.claimed_until = None
+    item = RollinItem.objects.get(pk=item_id)
+    if rollin.status != Status.IN_PROGRESS or item.status == RollinItem.Status.DONE:
+        rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
+        return rollin, rollin.status == Status.IN_PROGRESS
+    # Release the claim in the same save as the result: the transition reloads the row.
+    rollin.save(update_fields=["claim_token", "claimed_until"])
+    if result.ok:
+        rollin = rollin_transition(
+            action=Action.ADVANCE, order_id=order_id, item_id=item_id, apply=_succeeded(result)
+        )
+        return rollin, True
+    if item.attempts + 1 >= settings.ROLLIN_MAX_ATTEMPTS:
+        rollin = rollin_transition(
+            action=Action.FAIL, order_id=order_id, item_id=item_id, apply=_gave_up(result)
+        )
+        return rollin, False
+    rollin = rollin_transition(
+        action=Action.ADVANCE, order_id=order_id, item_id=item_id, apply=_will_retry(result)
+    )
+    return rollin, False
+
+
+def _succeeded(result: Any) -> Any:
+    def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+        assert item is not None
+        item.status = RollinItem.Status.DONE
+        item.completed_at = now
+        item.next_attempt_at = None
+        item.last_error = ""
+        item.data = {**item.data, **(result.data or {})}
+        item.save()
+        rollin.last_progress_at = now
+        rollin.next_attempt_at = None
+        rollin.last_error = ""
+        return Change(history=HistoryEntry.Action.ITEM_DONE, item=item)
+
+    return apply
+
+
+def _failed_attempt(rollin: Rollin, item: RollinItem, error: str) -> None:
+    item.attempts += 1
+    item.last_error = error
+    rollin.last_error = error
+
+
+def _gave_up(result: Any) -> Any:
+    def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+        assert item is not None
+        _failed_attempt(rollin, item, result.error)
+        item.status = RollinItem.Status.FAILED
+        item.next_attempt_at = None
+        item.save()
+        rollin.next_attempt_at = None
+        change = Change(history=HistoryEntry.Action.FAILING, item=item, reason=result.error)
+        change.notices.append(lambda r: _tell_failing(r, item, result.error))
+        return change
+
+    return apply
+
+
+def _tell_failing(rollin: Rollin, item: RollinItem, error: str) -> None:
+    tell_status(
+        rollin,
+        users=coordinators_of(rollin),
+        key=f"failing:{rollin.last_seq}",
+        text=notification_text(
+            gettext_lazy("Bestellung %(n)s: „%(i)s“ schlägt fehl: %(e)s"),
+            n=rollin.order.number,
+            i=item.definition,
+            e=error,
+        ),
+    )
+
+
+def _will_retry(result: Any) -> Any:
+    def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+        assert item is not None
+        _failed_attempt(rollin, item, result.error)
+        item.next_attempt_at = now + retry_delay(item.attempts)
+        item.save()
+        rollin.next_attempt_at = item.next_attempt_at
+        return Change(history=HistoryEntry.Action.ITEM_FAILED, item=item, reason=result.error)
+
+    return apply
+
+
+# --- the sweep (Celery beat) ----------------------------------------------------------------
+
+
+def rollin_sweep(*, now: datetime.datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Re-enqueue orders due for a retry or stuck, flag overdue ones once, send reminders."""
+    from rollin.services import rollin_remind
+    from rollin.tasks import advance
+
+    now = now or timezone.now()
+    stuck_before = now - datetime.timedelta(seconds=settings.ROLLIN_STUCK_SECONDS)
+    active = Rollin.objects.filter(status=Status.IN_PROGRESS)
+    due = active.filter(next_attempt_at__lte=now, claimed_until__isnull=True)
+    expired_claims = active.filter(claimed_until__lte=now)
+    stuck = active.filter(
+        next_attempt_at__isnull=True, claimed_until__isnull=True, last_progress_at__lte=stuck_before
+    )
+    order_ids: set[int] = set()
+    for qs in (due, expired_claims, stuck):
+        order_ids.update(qs.values_list("order_id", flat=True)[:batch])
+    for order_id in order_ids:
+        advance.delay(order_id)
+
+    overdue_ids = list(
+        Rollin.objects.filter(
+            status__in=(Status.IN_PROGRESS, Status.WAITING, Status.FAILING),
+            due_at__lt=now,
+            overdue_flagged_at__isnull=True,
+        ).values_list("pk", flat=True)[:batch]
+    )
+    for rollin_id in overdue_ids:
+        _flag_overdue(rollin_id, now)
+
+    remind_before = now - datetime.timedelta(days=settings.ROLLIN_REMIND_EVERY_DAYS)
+    remind_ids = list(
+        Rollin.objects.filter(status=Status.WAITING, due_at__lt=now)
+        .exclude(reminded_at__gt=remind_before)
+        .values_list("pk", flat=True)[:batch]
+    )
+    for rollin_id in remind_ids:
+        try:
+            rollin_remind(rollin_id=rollin_id, actor=None, now=now)
+        except TransitionError:
+            continue  # changed since we listed it
+    return {"enqueued": len(order_ids), "overdue": len(overdue_ids), "reminded": len(remind_ids)}
+
+
+def _flag_overdue(rollin_id: int, now: datetime.datetime) -> None:
+    def still_overdue(rollin: Rollin, item: RollinItem | None) -> bool:
+        # Flagged by a concurrent sweep, or moved on meanwhile: nothing to do.
+        return (
+            rollin.overdue_flagged_at is None and rollin.due_at is not None and rollin.due_at < now
+        )
+
+    def apply(rollin: Rollin, item: RollinItem | None, at: datetime.datetime) -> Change:
+        rollin.overdue_flagged_at = at
+        return Change(
+            history=HistoryEntry.Action.OVERDUE,
+            reason=_("Frist der Stufe „%(s)s“ überschritten") % {"s": rollin.stage.label},
+        )
+
+    try:
+        rollin_transition(
+            action=Action.FLAG_OVERDUE,
+            rollin_id=rollin_id,
+            guard=still_overdue,
+            apply=apply,
+            now=now,
+        )
+    except TransitionError:
+        return
