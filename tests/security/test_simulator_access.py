@@ -137,7 +137,9 @@ def headers_sent(connector: HttpConnector, order) -> httpx.Headers:
 def test_the_connector_sends_the_secret_to_the_simulator() -> None:
     order = order_with_rollin()
 
-    headers = headers_sent(connector_for(order), order)  # type: ignore[arg-type]
+    connector = connector_for(order)
+    assert isinstance(connector, HttpConnector)
+    headers = headers_sent(connector, order)
 
     assert headers["Authorization"] == f"Bearer {SECRET}"
 
@@ -146,7 +148,9 @@ def test_the_connector_never_sends_it_to_an_authoritys_own_endpoint() -> None:
     order = order_with_rollin()
     ConnectorEndpoint.objects.create(authority=order.authority, base_url="https://fv.example/x")
 
-    headers = headers_sent(connector_for(order), order)  # type: ignore[arg-type]
+    connector = connector_for(order)
+    assert isinstance(connector, HttpConnector)
+    headers = headers_sent(connector, order)
 
     assert "Authorization" not in headers
 
