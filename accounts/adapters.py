@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -11,9 +11,12 @@ from django.utils import translation
 
 from portal.services import email_queue
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Anyone may sign up; ordering needs an approved membership, not just an account.
         return True
 

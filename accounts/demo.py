@@ -8,12 +8,16 @@ The passwords are fixed and printed on start: this is demo data, never for produ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts.models import Role, User
 from geo.models import Authority, State
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DEMO_PASSWORD = "Demo-DigitalMarkt-2026"
 DEMO_STATE = "09"
@@ -47,7 +51,7 @@ DEMO_USERS = [
 class DemoLogin:
     email: str
     password: str
-    role: str
+    role: StrOrPromise
     scope: str  # the authority or the states the user acts for
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import authorities_invitable_by
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from geo.models import Authority
 
 
 class AuthoritySearchForm(forms.Form):
@@ -39,8 +43,11 @@ class MembershipRejectForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-Mail-Adresse der eingeladenen Person"))
-    authority = forms.ModelChoiceField(label=_("Behörde"), queryset=None)
+    authority: forms.ModelChoiceField[Authority] = forms.ModelChoiceField(
+        label=_("Behörde"), queryset=None
+    )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities_invitable_by(user).order_by("name")
+        authority = cast("forms.ModelChoiceField[Authority]", self.fields["authority"])
+        authority.queryset = authorities_invitable_by(user).order_by("name")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person. Staff belong to one authority; coordinators and viewers to a set of states."""
 
+    # Django's documented way to drop an inherited field; django-stubs cannot express it.
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.STAFF)
@@ -64,9 +67,11 @@ class User(AbstractUser):
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # django-stubs pin AbstractUser.objects to auth's UserManager (logins by username); ours
+    # logs in by e-mail and cannot be a subtype of it.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("Benutzer")

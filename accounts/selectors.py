@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import Invitation, Membership
 from geo.models import Authority, Municipality
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.typing import AnyUser
 
 SEARCH_LIMIT = 25
 
@@ -39,7 +43,7 @@ def authority_search(query: str) -> QuerySet[Authority]:
     )
 
 
-def membership_visible_to(user: Any) -> QuerySet[Membership]:
+def membership_visible_to(user: AnyUser) -> QuerySet[Membership]:
     """Staff see their own requests; coordinators those of their states; admins all."""
     memberships = Membership.objects.select_related("user", "authority", "authority__district")
     if not user.is_authenticated:
@@ -51,7 +55,7 @@ def membership_visible_to(user: Any) -> QuerySet[Membership]:
     return memberships.filter(user=user)
 
 
-def membership_queue_for(user: Any) -> QuerySet[Membership]:
+def membership_queue_for(user: User) -> QuerySet[Membership]:
     if not (user.is_coordinator or user.is_operator):
         return Membership.objects.none()
     return (
@@ -61,11 +65,11 @@ def membership_queue_for(user: Any) -> QuerySet[Membership]:
     )
 
 
-def membership_current_for(user: Any) -> Membership | None:
+def membership_current_for(user: User) -> Membership | None:
     return Membership.objects.filter(user=user).select_related("authority").first()
 
 
-def invitation_visible_to(user: Any) -> QuerySet[Invitation]:
+def invitation_visible_to(user: AnyUser) -> QuerySet[Invitation]:
     invitations = Invitation.objects.select_related("authority", "invited_by")
     if not user.is_authenticated:
         return invitations.none()
@@ -76,7 +80,7 @@ def invitation_visible_to(user: Any) -> QuerySet[Invitation]:
     return invitations.none()
 
 
-def authorities_invitable_by(user: Any) -> QuerySet[Authority]:
+def authorities_invitable_by(user: User) -> QuerySet[Authority]:
     if user.is_operator:
         return Authority.objects.all()
     if user.is_coordinator:

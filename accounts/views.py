@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,14 +22,17 @@ from accounts.forms import (
 )
 from geo.models import Authority
 
+if TYPE_CHECKING:
+    from accounts.typing import AuthenticatedHttpRequest
 
-def _require_coordination(request: HttpRequest) -> None:
+
+def _require_coordination(request: AuthenticatedHttpRequest) -> None:
     if not (request.user.is_coordinator or request.user.is_operator):
         raise PermissionDenied
 
 
 @login_required
-def my_authority(request: HttpRequest) -> HttpResponse:
+def my_authority(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = AuthoritySearchForm(request.GET or None)
     results = None
     if request.user.authority_id is None and search.is_valid():
@@ -41,7 +46,7 @@ def my_authority(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def membership_request_create(request: HttpRequest, authority_id: int) -> HttpResponse:
+def membership_request_create(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
     authority = get_object_or_404(Authority.objects.select_related("district"), pk=authority_id)
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,7 +65,7 @@ def membership_request_create(request: HttpRequest, authority_id: int) -> HttpRe
 
 
 @login_required
-def membership_queue(request: HttpRequest) -> HttpResponse:
+def membership_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_coordination(request)
     page = Paginator(selectors.membership_queue_for(request.user), 25).get_page(
         request.GET.get("page")
@@ -74,7 +79,7 @@ def membership_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_coordination(request)
     membership = get_object_or_404(selectors.membership_visible_to(request.user), pk=pk)
     try:
@@ -88,7 +93,7 @@ def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def membership_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_coordination(request)
     membership = get_object_or_404(selectors.membership_visible_to(request.user), pk=pk)
     form = MembershipRejectForm(request.POST, prefix=f"reject-{membership.pk}")
@@ -111,7 +116,7 @@ def membership_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_coordination(request)
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +137,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     error_message = ""
     if request.method == "POST":
         try:

@@ -7,13 +7,16 @@ the e-mail address that was tried)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 security_log = logging.getLogger("digitalmarkt.security")
 
@@ -28,7 +31,9 @@ def _remote_addr(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_login(*, event: str, email: str, user: Any = None, request: HttpRequest | None) -> None:
+def audit_login(
+    *, event: str, email: str, user: User | None = None, request: HttpRequest | None
+) -> None:
     remote_addr = _remote_addr(request)
     level = logging.INFO if event == LOGIN_SUCCEEDED else logging.WARNING
     security_log.log(
@@ -52,7 +57,7 @@ def audit_login(*, event: str, email: str, user: Any = None, request: HttpReques
     )
 
 
-def _on_logged_in(sender: object, request: HttpRequest, user: Any, **kwargs: object) -> None:
+def _on_logged_in(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
     audit_login(event=LOGIN_SUCCEEDED, email=user.email, user=user, request=request)
 
 

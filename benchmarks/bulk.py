@@ -9,9 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from django.db import connection
 from django.db.models import Model
+
+if TYPE_CHECKING:
+    SqlValue: TypeAlias = bool | int | float | Decimal | str | dt.date | uuid.UUID | None
 
 
 def is_postgres() -> bool:
@@ -63,6 +68,7 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequen
         batch = [tuple(_adapt_for_sqlite(v) for v in row) for row in rows]
         cursor.executemany(
             f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})",
-            batch,
+            # The generator writes numbers, text, dates, UUIDs and None: all adaptable to SQL.
+            cast("list[tuple[SqlValue, ...]]", batch),
         )
         return len(batch)

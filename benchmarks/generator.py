@@ -524,6 +524,7 @@ def _columns_with_defaults(
     known = set(columns)
     extras = []
     for model_field in model._meta.concrete_fields:
+        assert model_field.column is not None  # a concrete field has a column
         if model_field.column in known:
             continue
         default = model_field.get_default()

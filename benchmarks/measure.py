@@ -61,7 +61,8 @@ def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) ->
             timings.append(time.perf_counter() - started)
         status = response.status_code
         if last:
-            statements = captured.captured_queries  # type: ignore[union-attr]
+            assert isinstance(captured, CaptureQueriesContext)  # the last run captures
+            statements = captured.captured_queries
             # Transaction control (the session's save wraps its UPDATE) is not a query.
             queries = sum(1 for q in statements if not TRANSACTION_CONTROL.match(q["sql"]))
             statements_total = len(statements)
@@ -139,7 +140,8 @@ def run_probe(kind: str, extra_env: dict[str, str], timeout: int) -> dict[str, A
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         return {"error": (done.stderr or done.stdout).strip()[-600:]}
-    return json.loads(lines[-1])
+    report: dict[str, Any] = json.loads(lines[-1])
+    return report
 
 
 def free_port() -> int:

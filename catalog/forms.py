@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Fachverfahren, Prerequisite, Service
 from geo.models import Level
+
+
+class ServiceFilters(TypedDict):
+    """The keyword arguments of selectors.service_list that the form fills."""
+
+    query: str
+    level: str
+    status: str
+    prerequisite: Prerequisite | None
+    fachverfahren: Fachverfahren | None
 
 
 class ServiceFilterForm(forms.Form):
@@ -33,7 +45,7 @@ class ServiceFilterForm(forms.Form):
         empty_label=_("Alle Fachverfahren"),
     )
 
-    def filters(self) -> dict[str, object]:
+    def filters(self) -> ServiceFilters:
         """Arguments for selectors.service_list; an invalid field is ignored, not an error."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -10,8 +10,11 @@ from accounts.models import Role
 from catalog.models import Service
 from geo.models import Level
 
+if TYPE_CHECKING:
+    from accounts.typing import AnyUser
 
-def service_order_blocker(user: Any, service: Service) -> str | None:
+
+def service_order_blocker(user: AnyUser, service: Service) -> str | None:
     """Why `user` cannot order `service` for their authority, in German, or None if they can."""
     if not user.is_authenticated:
         return _("Bitte melden Sie sich an, um Leistungen für Ihre Behörde zu bestellen.")
@@ -24,6 +27,8 @@ def service_order_blocker(user: Any, service: Service) -> str | None:
         return _("Bestellen können nur Mitarbeitende einer Behörde für ihre eigene Behörde.")
     if service.status != Service.Status.AVAILABLE:
         return _("Diese Leistung ist noch in Planung und kann noch nicht bestellt werden.")
+    # is_authority_staff, checked above, means the user has an authority.
+    assert user.authority is not None
     if not user.authority.serves_level(service.level):
         if service.level == Level.DISTRICT:
             return _(

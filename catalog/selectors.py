@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from catalog.models import CostItem, Prerequisite, Service
+from catalog.models import CostItem, Fachverfahren, Prerequisite, Service
 
 # What a service's pages show that only the layers above the catalog know: how many
 # authorities ordered it (orders) or run it live (rollin), and the stages of its roll-in
@@ -40,30 +40,45 @@ def service_stages_register(
     _stage_outline, _stage_related = outline, select_related
 
 
-def service_visible_to(user: Any) -> QuerySet[Service]:
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from accounts.typing import AnyUser
+
+    class _Counts(TypedDict):
+        ordered_count: int
+        live_count: int
+
+    # A service with the counts service_with_counts annotates.
+    ServiceWithCounts: TypeAlias = WithAnnotations[Service, _Counts]
+
+
+def service_visible_to(user: AnyUser | None) -> QuerySet[Service]:
     """Everyone, signed in or not, may read the whole catalog (DESIGN §1)."""
     return Service.objects.all()
 
 
-def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[Service]:
+def service_with_counts(queryset: QuerySet[Service]) -> QuerySet[ServiceWithCounts]:
     """Annotate the registered counts (how many authorities ordered the service, run it live).
 
     Correlated subqueries, not a join with GROUP BY: PostgreSQL evaluates them only for the
     rows it returns (a page of ten services), not over every order of every service, and the
     number of queries does not grow with the number of services.
     """
-    return queryset.annotate(**{name: expression() for name, expression in _counts.items()})
+    # The counts are registered by higher layers at start-up, so mypy cannot see their names.
+    annotated = queryset.annotate(**{name: expression() for name, expression in _counts.items()})
+    return cast("QuerySet[ServiceWithCounts]", annotated)
 
 
 def service_list(
     *,
-    user: Any = None,
+    user: AnyUser | None = None,
     query: str = "",
     level: str = "",
     status: str = "",
     prerequisite: Prerequisite | str | None = None,
-    fachverfahren: Any = None,
-) -> QuerySet[Service]:
+    fachverfahren: Fachverfahren | int | None = None,
+) -> QuerySet[ServiceWithCounts]:
     """Services matching a free-text query and filters, with their order counts.
 
     icontains over both languages works the same on SQLite and PostgreSQL; the catalog holds
@@ -91,7 +106,9 @@ def service_list(
             )
         )
     if fachverfahren:
-        fachverfahren_id = getattr(fachverfahren, "pk", fachverfahren)
+        fachverfahren_id = (
+            fachverfahren.pk if isinstance(fachverfahren, Fachverfahren) else fachverfahren
+        )
         services = services.filter(
             id__in=Service.fachverfahren.through.objects.filter(
                 fachverfahren_id=fachverfahren_id
@@ -100,7 +117,7 @@ def service_list(
     return service_with_counts(services).order_by("position", "name")
 
 
-def service_detail(slug: str, *, user: Any = None) -> Service:
+def service_detail(slug: str, *, user: AnyUser | None = None) -> ServiceWithCounts:
     """One service with everything its page shows, in a fixed number of queries (404 if none)."""
     queryset = service_with_counts(
         service_visible_to(user)
@@ -133,7 +150,7 @@ def service_costs(service: Service) -> CostSummary:
     )
 
 
-def prerequisites_by_kind(service: Service) -> list[tuple[str, list[Prerequisite]]]:
+def prerequisites_by_kind(service: Service) -> list[tuple[StrOrPromise, list[Prerequisite]]]:
     """(kind label, prerequisites) in the order of Prerequisite.Kind, only kinds present."""
     groups: dict[str, list[Prerequisite]] = {}
     for prerequisite in service.prerequisites.all():

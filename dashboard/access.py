@@ -4,28 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from orders.access import order_get_for_user
 from orders.models import Order
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.typing import AnyUser
 
-def may_coordinate(user: Any) -> bool:
+
+def may_coordinate(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated and user.is_active and (user.is_coordinator or user.is_operator)
     )
 
 
-def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def coordinator_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Anonymous → login; staff and ministry viewers → 403; coordinators and admins pass."""
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not may_coordinate(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -33,6 +40,6 @@ def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapped
 
 
-def dashboard_order_get(user: Any, number: str) -> Order:
+def dashboard_order_get(user: User, number: str) -> Order:
     """The order if it lies in the coordinator's states (orders' contract), else Http404."""
     return order_get_for_user(user, number)

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from dashboard.models import BulkJob
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 @admin.register(BulkJob)
@@ -13,8 +18,8 @@ class BulkJobAdmin(admin.ModelAdmin):
     list_filter = ["action", "status"]
     readonly_fields = [f.name for f in BulkJob._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: BulkJob | None = None) -> bool:
         return False

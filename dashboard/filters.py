@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -18,6 +18,9 @@ from geo.models import District, Region, State
 from orders.models import Order
 from portal.fields import BoundedModelChoiceField, is_database_integer
 from rollin.models import ItemDefinition, Rollin
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 STATUS_CHOICES = [
     ("on_hold", _("Zurückgestellt")),
@@ -83,7 +86,14 @@ class OrderFilter(django_filters.FilterSet):
         model = Order
         fields: list[str] = []
 
-    def __init__(self, data: Any = None, queryset: Any = None, *, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[Order] | None = None,
+        *,
+        user: User,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, queryset, **kwargs)
         self.user = user
         states = State.objects.all() if user.is_operator else user.states.all()
@@ -103,7 +113,7 @@ class OrderFilter(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        form = super().form
+        form: forms.Form = super().form
         # Labels for the two date inputs of the range (WCAG: every input has a name).
         for name in ("ordered",):
             widget = form.fields[name].widget
@@ -179,5 +189,5 @@ def _coordinators_of(states: QuerySet[State]) -> list[User]:
     )
 
 
-def order_filter_for(user: Any, data: Any, queryset: QuerySet[Order]) -> OrderFilter:
+def order_filter_for(user: User, data: QueryDict, queryset: QuerySet[Order]) -> OrderFilter:
     return OrderFilter(data, queryset, user=user)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from dashboard.models import BulkJob
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 
 class BulkActionForm(forms.Form):
@@ -40,7 +43,7 @@ class BulkActionForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        user: Any,
+        user: User,
         assignees: list[User] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -49,7 +52,7 @@ class BulkActionForm(forms.Form):
         people = User.objects.filter(role=Role.COORDINATOR, is_active=True)
         if not user.is_operator:
             people = people.filter(states__in=states)
-        field = self.fields["assignee"]
+        field = cast("forms.ModelChoiceField[User]", self.fields["assignee"])
         field.queryset = people.distinct().order_by("last_name", "email")
         if assignees is not None:
             # The list page already read the same people for its filter: show those instead
@@ -58,8 +61,11 @@ class BulkActionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         # Checkbox values (`order` ids); anything the user may not see is dropped by the service.
-        data["order"] = [int(v) for v in self.data.getlist("order") if str(v).isdigit()]
+        data["order"] = [
+            int(v) for v in cast("QueryDict", self.data).getlist("order") if str(v).isdigit()
+        ]
         action = data.get("action")
         if action == BulkJob.Action.HOLD and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Bitte geben Sie einen Grund für die Zurückstellung an."))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +24,9 @@ from orders.selectors import order_visible_to
 from rollin import transitions
 from rollin.models import ConnectorLog, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.selectors import rollin_data_version
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 Status = Rollin.Status
 OPEN_ITEM_STATUSES = (RollinItem.Status.OPEN, RollinItem.Status.REJECTED)
@@ -59,7 +62,7 @@ def overdue_q(now: datetime.datetime) -> Q:
     return Q(rollin__due_at__lt=now) & ~Q(rollin__status__in=CLOSED_STATUSES)
 
 
-def dashboard_orders_for(user: Any) -> QuerySet[Order]:
+def dashboard_orders_for(user: User) -> QuerySet[Order]:
     """The orders of the coordinator's states with what every list row shows."""
     return order_visible_to(user).select_related(
         "authority",
@@ -97,7 +100,7 @@ def _week_start(day: datetime.date) -> datetime.date:
 
 
 def overview_for(
-    user: Any, *, now: datetime.datetime | None = None, key: str | None = None
+    user: User, *, now: datetime.datetime | None = None, key: str | None = None
 ) -> Overview:
     """The overview of the user's states: from the cache while no roll-in and no order changed.
 
@@ -111,14 +114,14 @@ def overview_for(
     if now is not None or seconds <= 0:
         return _overview_uncached(user, now=now)
     key = key or overview_cache_key(user)
-    overview = cache.get(key)
+    overview: Overview | None = cache.get(key)
     if overview is None:
         overview = _overview_uncached(user)
         cache.set(key, overview, seconds)
     return overview
 
 
-def overview_cache_key(user: Any) -> str:
+def overview_cache_key(user: User) -> str:
     """The version of the user's overview: the roll-in data version (one query), the user's
     states and today's date (overdue figures)."""
     if settings.ROLLIN_FIGURES_CACHE_SECONDS <= 0:
@@ -128,11 +131,11 @@ def overview_cache_key(user: Any) -> str:
     return "dashboard:overview:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _state_ids(user: Any) -> list[int]:
+def _state_ids(user: User) -> list[int]:
     return list(user.states.values_list("id", flat=True))
 
 
-def _overview_uncached(user: Any, *, now: datetime.datetime | None = None) -> Overview:
+def _overview_uncached(user: User, *, now: datetime.datetime | None = None) -> Overview:
     """Matrix services × stages, totals and the weekly series, in six queries."""
     now = now or timezone.now()
     orders = order_visible_to(user)
@@ -201,7 +204,7 @@ def weekly_series(orders: QuerySet[Order], *, now: datetime.datetime) -> list[We
     return list(weeks.values())
 
 
-def my_tasks_for(user: Any) -> QuerySet[RollinItem]:
+def my_tasks_for(user: User) -> QuerySet[RollinItem]:
     """Open coordinator items of orders assigned to the user or to nobody, oldest first."""
     return (
         _open_manual_items(ItemDefinition.Actor.COORDINATOR)
@@ -248,7 +251,7 @@ def connector_log_of(rollin: Rollin, *, limit: int = 200) -> list[ConnectorLog]:
     )
 
 
-def bulk_job_for(user: Any, job_id: int) -> BulkJob | None:
+def bulk_job_for(user: User, job_id: int) -> BulkJob | None:
     """A bulk job is seen by whoever started it (and operators)."""
     jobs = BulkJob.objects.all() if user.is_operator else BulkJob.objects.filter(created_by=user)
     return jobs.filter(pk=job_id).first()

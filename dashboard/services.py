@@ -33,7 +33,7 @@ class BulkError(ValidationError):
     """An order a bulk action cannot handle before reaching the roll-in service."""
 
 
-def _countersign(rollin_id: int, actor: Any) -> None:
+def _countersign(rollin_id: int, actor: User) -> None:
     """Complete "Vertrag gegenzeichnen" only where the authority uploaded the contract."""
     items = {
         item.definition.role: item
@@ -51,7 +51,7 @@ def _countersign(rollin_id: int, actor: Any) -> None:
     rollin_services.rollin_item_complete(item_id=countersign.pk, actor=actor)
 
 
-def _action_for(job: BulkJob, actor: Any) -> Callable[[int], Any]:
+def _action_for(job: BulkJob, actor: User) -> Callable[[int], Any]:
     params = job.params
     if job.action == BulkJob.Action.ASSIGN_ME:
         return lambda rid: rollin_services.rollin_assign(rollin_id=rid, actor=actor, assignee=actor)
@@ -74,7 +74,7 @@ def _action_for(job: BulkJob, actor: Any) -> Callable[[int], Any]:
 
 @transaction.atomic
 def bulk_job_create(
-    *, actor: Any, action: str, order_ids: list[int], params: dict[str, Any] | None = None
+    *, actor: User, action: str, order_ids: list[int], params: dict[str, Any] | None = None
 ) -> BulkJob:
     """Record what to do; only orders the actor may see are kept, in a stable order."""
     visible = list(
@@ -89,7 +89,7 @@ def bulk_job_create(
 
 
 def bulk_job_start(
-    *, actor: Any, action: str, order_ids: list[int], params: dict[str, Any] | None = None
+    *, actor: User, action: str, order_ids: list[int], params: dict[str, Any] | None = None
 ) -> BulkJob:
     """Run small jobs now; hand large ones to the worker after commit."""
     job = bulk_job_create(actor=actor, action=action, order_ids=order_ids, params=params)

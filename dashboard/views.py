@@ -3,12 +3,12 @@ dashboard.access (404 outside the coordinator's states); writes go through servi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -19,7 +19,7 @@ from dashboard import selectors, services
 from dashboard.access import coordinator_required, dashboard_order_get
 from dashboard.charts import weekly_chart
 from dashboard.export import csv_lines
-from dashboard.filters import order_filter_for
+from dashboard.filters import OrderFilter, order_filter_for
 from dashboard.forms import BulkActionForm
 from dashboard.tables import sort_headers
 from orders.forms import CommentForm
@@ -27,12 +27,18 @@ from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
 from rollin.selectors import rollin_panel
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.typing import AuthenticatedHttpRequest
+    from orders.models import Order
+
 PAGE_SIZE = 50
 
 
 @coordinator_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The figures are rendered once per data version and language; while that fragment is
     # cached, a request neither loads the overview nor draws the chart: both are lazy.
     key = selectors.overview_cache_key(request.user)
@@ -49,13 +55,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filtered(request: HttpRequest, params: QueryDict) -> Any:
+def _filtered(request: AuthenticatedHttpRequest, params: QueryDict) -> OrderFilter:
     return order_filter_for(request.user, params, selectors.dashboard_orders_for(request.user))
 
 
 @coordinator_required
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request, request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -81,14 +87,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def bulk_action(request: HttpRequest) -> HttpResponse:
+def bulk_action(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkActionForm(request.POST, user=request.user)
     back = reverse("dashboard:order_list") + "?" + request.POST.get("query", "")
     if not form.is_valid():
         for error in [*form.non_field_errors(), *form.errors.get("reason", [])]:
             messages.error(request, error)
         for error in form.errors.get("assignee", []):
-            messages.error(request, error)
+            # Iterating an ErrorList yields messages; its stubs also allow a ValidationError.
+            messages.error(request, cast("StrOrPromise", error))
         return redirect(back)
     if form.cleaned_data["scope"] == BulkActionForm.SCOPE_ALL:
         filterset = _filtered(request, QueryDict(form.cleaned_data["query"]))
@@ -106,7 +113,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 @require_GET
-def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def bulk_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = selectors.bulk_job_for(request.user, job_id)
     if job is None:
         raise Http404(_("Sammelaktion nicht gefunden."))
@@ -116,7 +123,7 @@ def bulk_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @coordinator_required
 @require_GET
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = dashboard_order_get(request.user, number)
     rollin = getattr(order, "rollin", None)
     context = {
@@ -133,7 +140,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "dashboard/order_detail.html", context)
 
 
-def _item_of(request: HttpRequest, number: str, item_id: int) -> tuple[Any, RollinItem]:
+def _item_of(
+    request: AuthenticatedHttpRequest, number: str, item_id: int
+) -> tuple[Order, RollinItem]:
     order = dashboard_order_get(request.user, number)
     item = (
         RollinItem.objects.select_related("definition", "rollin")
@@ -151,7 +160,9 @@ def _back_to_detail(number: str) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def item_action(request: HttpRequest, number: str, item_id: int, action: str) -> HttpResponse:
+def item_action(
+    request: AuthenticatedHttpRequest, number: str, item_id: int, action: str
+) -> HttpResponse:
     """Approve or send back a waiting item: the staff page's actions and error handling
     (rollin.actions); this page always goes back to its waiting items, with the messages."""
     order, item = _item_of(request, number, item_id)
@@ -161,7 +172,7 @@ def item_action(request: HttpRequest, number: str, item_id: int, action: str) ->
 
 @coordinator_required
 @require_GET
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_tasks_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -170,7 +181,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 @require_GET
-def order_export(request: HttpRequest) -> StreamingHttpResponse:
+def order_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     filterset = _filtered(request, request.GET)
     response = StreamingHttpResponse(
         csv_lines(filterset.qs), content_type="text/csv; charset=utf-8"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE
@@ -266,7 +267,7 @@ EMAIL_OUTBOX_SWEEP_GRACE_SECONDS = float(env_str("EMAIL_OUTBOX_SWEEP_GRACE_SECON
 # --- Forms, API -----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
 CRISPY_TEMPLATE_PACK = "kern"
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],

@@ -1,6 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from geo.models import Authority, DataImport, District, Municipality, Region, State
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 @admin.register(State)
@@ -46,8 +53,8 @@ class DataImportAdmin(admin.ModelAdmin):
     list_display = ["created_at", "source", "states", "digest"]
     readonly_fields = ["created_at", "source", "states", "digest", "counts"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: DataImport | None = None) -> bool:
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -285,7 +285,7 @@ def _normalise_header(value: object) -> str:
     return re.sub(r"[\s\-]+", "", str(value or "")).lower()
 
 
-def _find_columns(rows: list[tuple[object, ...]], path: Path) -> tuple[int, dict[str, int]]:
+def _find_columns(rows: Sequence[tuple[object, ...]], path: Path) -> tuple[int, dict[str, int]]:
     """Locate the two header rows; return the first data row index and the column map."""
     for index, row in enumerate(rows[:-1]):
         top = [_normalise_header(cell) for cell in row]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Manager, Model, Q, QuerySet, Sum
 
 from geo.models import Authority, District, Municipality, Region, State
+
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class GeodataStock:
 def geodata_stock(states: list[str] | None = None) -> GeodataStock:
     """Counts of the imported geography, for the given state keys (None: all of them)."""
 
-    def scoped(queryset, field: str):  # type: ignore[no-untyped-def]
+    def scoped(queryset: Manager[_M], field: str) -> Manager[_M] | QuerySet[_M]:
         return queryset.filter(**{f"{field}__in": states}) if states else queryset
 
     districts = scoped(District.objects, "state__ags").aggregate(

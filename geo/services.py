@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import transaction
 
 from geo.checksums import data_folder_verify
 from geo.importers import (
@@ -200,8 +200,12 @@ def _landratsamt_plan(
 # --- Generic sync ---------------------------------------------------------------------------
 
 
+# The geography models _sync writes: each has its default `objects` manager.
+_GeoModel = TypeVar("_GeoModel", State, Region, District, Authority, Municipality)
+
+
 def _sync(
-    model: type[models.Model],
+    model: type[_GeoModel],
     key_field: str,
     desired: dict[str, dict[str, Any]],
     counts: SyncCounts,
@@ -406,7 +410,7 @@ def _already_imported(digest: str, selection: set[str] | None) -> bool:
     last = DataImport.objects.first()  # newest first
     if last is None or last.digest != digest:
         return False
-    expected = sum(last.counts.get("Municipality", {}).values())
+    expected: int = sum(last.counts.get("Municipality", {}).values())
     municipalities = Municipality.objects.all()
     if selection:
         municipalities = municipalities.filter(state__ags__in=selection)

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from orders.models import Order
 from orders.selectors import order_visible_to
 
+if TYPE_CHECKING:
+    from accounts.typing import AnyUser, AuthenticatedHttpRequest
 
-def order_get_for_user(user: Any, number: str, *, for_update: bool = False) -> Order:
+
+def order_get_for_user(user: AnyUser | None, number: str, *, for_update: bool = False) -> Order:
     """Return the order with `number` if `user` may see it, else raise Http404.
 
     A foreign order answers exactly like a missing one, so order numbers of other
@@ -37,7 +40,7 @@ def authority_staff_required(view: Callable[..., HttpResponse]) -> Callable[...,
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authority_staff:
             messages.info(
                 request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Service
 from orders.models import Order
 from orders.services import NON_FIELD, OrderLine, order_line_errors
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 OTHER = "other"
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"]
@@ -47,11 +50,11 @@ class CheckoutServiceForm(forms.Form):
     )
     funding_requested = forms.BooleanField(label=_("Förderung beantragen"), required=False)
 
-    def __init__(self, *args: Any, service: Service, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, service: Service, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.service = service
         self.user = user
-        self.fields["fachverfahren"].choices = [
+        cast(forms.ChoiceField, self.fields["fachverfahren"]).choices = [
             (str(fv.pk), str(fv)) for fv in service.fachverfahren.all()
         ] + [(OTHER, _("Anderes Fachverfahren"))]
         if service.funding_programme is None:
@@ -60,7 +63,7 @@ class CheckoutServiceForm(forms.Form):
                 "Für diese Leistung gibt es kein Förderprogramm."
             )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
         if self.errors:
             return data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -14,8 +14,12 @@ from orders.funding import FundingEstimate, funding_estimate
 from orders.models import BasketItem, Order
 from orders.rules import already_ordered_message
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.typing import AnyUser
 
-def order_visible_to(user: Any) -> QuerySet[Order]:
+
+def order_visible_to(user: AnyUser | None) -> QuerySet[Order]:
     """Orders the user may see: staff their authority's, coordinators their states', admins all.
 
     Ministry viewers see none: orders carry personal data (contact persons) they must not get.
@@ -28,6 +32,7 @@ def order_visible_to(user: Any) -> QuerySet[Order]:
     if user.is_coordinator:
         return orders.filter(authority__state__in=user.states.all())
     if user.is_authority_staff:
+        assert user.authority_id is not None  # what is_authority_staff means
         return orders.filter(authority_id=user.authority_id)
     return orders.none()
 
@@ -44,7 +49,7 @@ def service_authorities_count(**filters: Any) -> Coalesce:
     return Coalesce(Subquery(counted.values("n")), 0)
 
 
-def basket_items_for(user: Any) -> list[BasketItem]:
+def basket_items_for(user: User) -> list[BasketItem]:
     return list(
         BasketItem.objects.filter(user=user)
         .select_related("service", "service__funding_programme")
@@ -58,7 +63,7 @@ def funding_estimate_for(service: Service) -> FundingEstimate | None:
     return funding_estimate(service.funding_programme, service.cost_items.all())
 
 
-def order_list_of_checkout(user: Any, checkout_key: uuid.UUID) -> list[Order]:
+def order_list_of_checkout(user: User, checkout_key: uuid.UUID) -> list[Order]:
     """The orders one checkout submission created (empty if it has not been placed)."""
     return list(
         Order.objects.filter(checkout_key=checkout_key, placed_by=user)
@@ -67,7 +72,7 @@ def order_list_of_checkout(user: Any, checkout_key: uuid.UUID) -> list[Order]:
     )
 
 
-def basket_blockers_for(user: Any, items: list[BasketItem]) -> dict[int, str]:
+def basket_blockers_for(user: User, items: list[BasketItem]) -> dict[int, str]:
     """Why a basket item cannot be ordered, by service id, in one query (shown before checkout)."""
     if user.authority_id is None:
         return {}

@@ -96,7 +96,8 @@ def order_line_errors(
     return errors
 
 
-def order_active_exists(*, authority: Authority, service: Service) -> bool:
+def order_active_exists(*, authority: Authority | None, service: Service) -> bool:
+    # None (a user without an authority) matches no order: every order has an authority.
     return Order.objects.filter(
         authority=authority, service=service, cancelled_at__isnull=True
     ).exists()

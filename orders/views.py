@@ -7,7 +7,7 @@ orders (rollin/order_views.py); rollin/order_urls.py puts both under the orders 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,12 +28,16 @@ from orders.forms import (
 )
 from orders.models import BasketItem
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.typing import AuthenticatedHttpRequest
+
 # --- basket ----------------------------------------------------------------------------------
 
 
 @require_POST
 @authority_staff_required
-def basket_add(request: HttpRequest) -> HttpResponse:
+def basket_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = get_object_or_404(Service, slug=request.POST.get("service", ""))
     services.basket_item_add(user=request.user, service=service)
     messages.success(
@@ -43,7 +47,7 @@ def basket_add(request: HttpRequest) -> HttpResponse:
 
 
 @authority_staff_required
-def basket(request: HttpRequest) -> HttpResponse:
+def basket(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = selectors.basket_items_for(request.user)
     blockers = selectors.basket_blockers_for(request.user, items)
     rows = [(item, blockers.get(item.service_id)) for item in items]
@@ -52,7 +56,7 @@ def basket(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @authority_staff_required
-def basket_remove(request: HttpRequest, slug: str) -> HttpResponse:
+def basket_remove(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service, slug=slug)
     services.basket_item_remove(user=request.user, service=service)
     messages.success(request, _("Die Leistung wurde aus dem Warenkorb entfernt."))
@@ -63,7 +67,7 @@ def basket_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @authority_staff_required
-def checkout_start(request: HttpRequest) -> HttpResponse:
+def checkout_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = selectors.basket_items_for(request.user)
     if not items:
         messages.info(request, _("Ihr Warenkorb ist leer."))
@@ -72,12 +76,12 @@ def checkout_start(request: HttpRequest) -> HttpResponse:
 
 
 @authority_staff_required
-def checkout_service(request: HttpRequest, slug: str) -> HttpResponse:
+def checkout_service(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     items = selectors.basket_items_for(request.user)
     item = next((item for item in items if item.service.slug == slug), None)
     if item is None:
         return redirect("orders:basket")
-    form_kwargs = {"service": item.service, "user": request.user}
+    form_kwargs: dict[str, Any] = {"service": item.service, "user": request.user}
     if request.method == "POST":
         # Saved before validation: nothing typed is lost, even with errors.
         services.basket_item_draft_save(item=item, draft=draft_from_post(request.POST))
@@ -111,7 +115,7 @@ def _next_item(items: list[BasketItem], item: BasketItem) -> BasketItem | None:
     return items[position + 1] if position + 1 < len(items) else None
 
 
-def _initial_for(user: Any) -> dict[str, str]:
+def _initial_for(user: User) -> dict[str, str]:
     return {
         "contact_name": user.get_full_name(),
         "contact_email": user.email,
@@ -131,7 +135,7 @@ def checkout_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_contact_edit(request: HttpRequest, number: str) -> HttpResponse:
+def order_contact_edit(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
     if not may_edit_contact(request.user, order):
         messages.error(request, _("Sie können die Kontaktdaten dieser Bestellung nicht ändern."))

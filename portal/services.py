@@ -103,15 +103,16 @@ def email_send(
 def email_queue(*, message: EmailMessage, template: str, language: str) -> OutgoingEmail:
     """Put an e-mail rendered elsewhere (allauth's confirmation and password mails) in the
     outbox; sent after the surrounding transaction commits, like those of email_send."""
-    text_body = message.body
+    body = str(message.body)  # rendered text; the stubs also allow a lazy string
+    text_body = body
     alternatives = getattr(message, "alternatives", [])
     html_body = next((str(c) for c, mimetype in alternatives if mimetype == "text/html"), "")
     if message.content_subtype == "html":  # an HTML-only message: keep a text part too
-        text_body, html_body = strip_tags(message.body), message.body
+        text_body, html_body = strip_tags(body), body
     email = OutgoingEmail.objects.create(
         template=template,
         language=language,
-        subject=message.subject,
+        subject=str(message.subject),
         text_body=text_body,
         html_body=html_body,
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
@@ -144,7 +145,7 @@ def email_retry_delay(attempts: int) -> float:
     """Exponential backoff with jitter: after the n-th failed attempt, between half and all of
     base·2^(n-1), capped. The jitter keeps a queue of mails that failed together (the server
     was down) from hitting the server together when it is back."""
-    ceiling = min(
+    ceiling: float = min(
         settings.EMAIL_OUTBOX_RETRY_MAX_SECONDS,
         settings.EMAIL_OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,8 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from geo.models import District, State
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.typing import AnyUser
 
-def may_read_reports(user: Any) -> bool:
+
+def may_read_reports(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
@@ -35,7 +39,7 @@ def reports_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapped
 
 
-def state_visible_to(user: Any) -> QuerySet[State]:
+def state_visible_to(user: User) -> QuerySet[State]:
     if user.is_operator:
         return State.objects.all()
     if user.is_viewer or user.is_coordinator:
@@ -43,7 +47,7 @@ def state_visible_to(user: Any) -> QuerySet[State]:
     return State.objects.none()
 
 
-def report_state_get(user: Any, ags: str) -> State:
+def report_state_get(user: User, ags: str) -> State:
     """The state if the user may read its reports, else Http404 (no hint it exists)."""
     state = state_visible_to(user).filter(ags=ags).first()
     if state is None:
@@ -51,7 +55,7 @@ def report_state_get(user: Any, ags: str) -> State:
     return state
 
 
-def report_district_get(user: Any, ags: str) -> District:
+def report_district_get(user: User, ags: str) -> District:
     district = (
         District.objects.filter(ags=ags, state__in=state_visible_to(user))
         .select_related("state", "region")

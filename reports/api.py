@@ -4,7 +4,7 @@ computation as the pages. Schema: /api/schema/ (OpenAPI 3, linked from the publi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +16,9 @@ from catalog.models import Service
 from geo.models import State
 from reports import coverage as cov
 from reports.serializers import AreaCoverageSerializer, StateCoverageSerializer
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 
 def _row(state: State, service: Service, figures: cov.Figures) -> dict[str, Any]:
@@ -29,7 +32,7 @@ def _row(state: State, service: Service, figures: cov.Figures) -> dict[str, Any]
     }
 
 
-def _services(request: Any) -> list[Service] | None:
+def _services(request: Request) -> list[Service] | None:
     slug = request.query_params.get("service")
     if not slug:
         return None
@@ -46,6 +49,7 @@ class _CoverageList(generics.ListAPIView):
     def rows(self) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    # DRF lists any sequence; its stubs ask for a QuerySet. The rows are computed, not queried.
     def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]
         rows = self.rows()
         # The catalog is the same API: each row links to its service there.

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -136,7 +137,7 @@ def live_reached_at(as_of: datetime.datetime) -> Exists:
 
 def _order_counts(
     states: list[State], as_of: datetime.datetime | None, services: list[Service] | None = None
-) -> Iterable[dict]:
+) -> Iterable[Mapping[str, Any]]:
     """Ordered / live counts and live population per (service, district): one query."""
     orders = Order.objects.filter(_SERVES_LEVEL, authority__state__in=states)
     if services is not None:  # one service's report: its orders, not the state's 500,000
@@ -161,7 +162,7 @@ def _order_counts(
     )
 
 
-def _responsible_counts(states: list[State]) -> dict[int, dict[str, int]]:
+def _responsible_counts(states: list[State]) -> dict[int, Mapping[str, Any]]:
     """Responsible authorities and their population per district and level: one query."""
     rows = (
         Authority.objects.filter(state__in=states)
@@ -234,7 +235,7 @@ def coverage_for_states(
     return result
 
 
-def coverage_services() -> Iterable[Service]:
+def coverage_services() -> QuerySet[Service]:
     """The services reports cover: those that can be ordered now."""
     return Service.objects.filter(status=Service.Status.AVAILABLE).order_by("name")
 
@@ -281,6 +282,7 @@ def live_events(
     events: dict[int, dict[datetime.date, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0])
     )
+    row: Mapping[str, Any]
     for row in went_live:
         delta = events[row["rollin__order__service_id"]][row["day"]]
         delta[0] += row["count"]

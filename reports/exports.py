@@ -16,6 +16,9 @@ from portal.spreadsheet import safe_cell, safe_xlsx_cell
 from reports.tables import Table, display, plain
 
 if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
     from reports.selectors import StateOverview
 
 ATTRIBUTION = (
@@ -27,7 +30,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rows(table: Table) -> list[list[object]]:
-    rows = [[str(column.label) for column in table.columns]]
+    rows: list[list[object]] = [[str(column.label) for column in table.columns]]
     for row in [*table.rows, *table.footer]:
         rows.append([plain(row.get(column.key), column.kind) for column in table.columns])
     return rows
@@ -74,6 +77,7 @@ def table_xlsx(table: Table, filename: str) -> HttpResponse:
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active
+    assert sheet is not None  # a new workbook (not write-only) has one sheet
     sheet.title = table.slug[:31]
     header, *rows = _rows(table)
     sheet.append([safe_xlsx_cell(value) for value in header])
@@ -198,7 +202,7 @@ def overview_pdf(overview: StateOverview) -> bytes:
         "date": stand,
     }
 
-    def number_page(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def number_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.drawRightString(doc.pagesize[0] - 1.5 * cm, 0.8 * cm, f"{footer} {doc.page}")

@@ -94,9 +94,10 @@ def map_drawing(areas: list[maps.MapArea], map_height: float, width: float) -> D
             )
     for n, entry in enumerate(entries):
         y = legend_height - 12 * (n + 1)
-        drawing.add(
-            Rect(0, y, 14, 9, fillColor=HexColor(entry["fill"]), strokeColor=HexColor("#1a1a1a"))
-        )
+        # types-reportlab declare Rect's **kw without Unpack[...], so no keyword fits them.
+        fill, stroke = HexColor(entry["fill"]), HexColor("#1a1a1a")
+        swatch = Rect(0, y, 14, 9, fillColor=fill, strokeColor=stroke)  # type: ignore[arg-type]
+        drawing.add(swatch)
         drawing.add(String(20, y + 1.5, entry["label"], fontName="Helvetica", fontSize=7))
     return drawing
 

@@ -205,7 +205,7 @@ def area_tables(
         caption=_("%(service)s nach Kreis") % {"service": service.display_name},
         columns=list(DISTRICT_COLUMNS),
     )
-    region_names = {region.pk: region.name for region in coverage.regions}
+    region_names: dict[int | None, str] = {region.pk: region.name for region in coverage.regions}
     for district in coverage.districts:
         row: dict[str, Any] = {
             "area": str(district),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +24,12 @@ from reports.projection import DEFAULT_WINDOW_WEEKS, method_text
 from reports.tables import Table, valid_sort
 from rollin.selectors import rollin_data_version
 
+if TYPE_CHECKING:
+    from accounts.typing import AuthenticatedHttpRequest
+
 
 @reports_required
-def state_overview(request: HttpRequest) -> HttpResponse:
+def state_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Straight to the user's only state; a chooser when there are several."""
     states = list(state_visible_to(request.user))
     if len(states) == 1:
@@ -33,7 +38,7 @@ def state_overview(request: HttpRequest) -> HttpResponse:
 
 
 @reports_required
-def state_report(request: HttpRequest, ags: str) -> HttpResponse:
+def state_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
     state = report_state_get(request.user, ags)
     overview = selectors.state_overview(state)
     export = _export([overview.table], request, f"versorgung-{state.ags}")
@@ -51,7 +56,7 @@ def state_report(request: HttpRequest, ags: str) -> HttpResponse:
 
 
 @reports_required
-def state_report_pdf(request: HttpRequest, ags: str) -> HttpResponse:
+def state_report_pdf(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
     state = report_state_get(request.user, ags)
     overview = selectors.state_overview(state)
     response = HttpResponse(exports.overview_pdf(overview), content_type="application/pdf")
@@ -78,7 +83,7 @@ def _export(tables: list[Table], request: HttpRequest, filename: str) -> HttpRes
 
 
 @reports_required
-def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
+def service_report(request: AuthenticatedHttpRequest, ags: str, slug: str) -> HttpResponse:
     state = report_state_get(request.user, ags)
     service = get_object_or_404(cov.coverage_services(), slug=slug)
     coverage = cov.coverage_for_state(state, services=[service])
@@ -122,7 +127,7 @@ def service_report(request: HttpRequest, ags: str, slug: str) -> HttpResponse:
 
 
 @reports_required
-def map_report(request: HttpRequest, ags: str) -> HttpResponse:
+def map_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
     """The district map of one service, chosen in a plain GET form (works without JS).
 
     The map and its table are rendered once per roll-in data version, service, sort and
@@ -134,7 +139,9 @@ def map_report(request: HttpRequest, ags: str) -> HttpResponse:
         raise Http404
     if request.GET.get("format"):
         districts = selectors.service_map(state, service).districts
-        return _export([districts], request, f"karte-{state.ags}-{service.slug}")
+        export = _export([districts], request, f"karte-{state.ags}-{service.slug}")
+        assert export is not None  # a format was asked for
+        return export
     sort = valid_sort(request.GET.get("sort"), selectors.DISTRICT_TABLE_KEYS)
     cache_seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
     return render(
@@ -172,7 +179,7 @@ def _map_height(state: State) -> float:
 
 
 @reports_required
-def district_report(request: HttpRequest, ags: str) -> HttpResponse:
+def district_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
     district = report_district_get(request.user, ags)
     services = list(cov.coverage_services())
     service, unknown = _service_choice(request, services)

@@ -37,11 +37,18 @@ class Action:
     form: Callable[[RollinItem | None, Any, Any], forms.Form] | None = None
 
 
+def _needs(item: RollinItem | None) -> RollinItem:
+    """The item of an item action: the table routes item actions only with their item."""
+    if item is None:
+        raise ValueError("an item action needs its item")
+    return item
+
+
 ACTIONS: dict[str, Action] = {
     "item_complete": Action(
-        form=lambda item, data, files: complete_form(item, data, files),
+        form=lambda item, data, files: complete_form(_needs(item), data, files),
         call=lambda rollin, item, actor, form: services.rollin_item_complete(
-            item_id=item.pk,
+            item_id=_needs(item).pk,
             actor=actor,
             document=form.cleaned_data.get("document"),
             data=form.item_data(),
@@ -49,9 +56,9 @@ ACTIONS: dict[str, Action] = {
         success=_("„%(item)s“ ist erledigt."),
     ),
     "item_reject": Action(
-        form=lambda item, data, files: reject_form(item, data),
+        form=lambda item, data, files: reject_form(_needs(item), data),
         call=lambda rollin, item, actor, form: services.rollin_item_reject(
-            item_id=item.pk, actor=actor, reason=form.cleaned_data["reason"]
+            item_id=_needs(item).pk, actor=actor, reason=form.cleaned_data["reason"]
         ),
         success=_("„%(item)s“ wurde zurückgewiesen."),
     ),
@@ -105,13 +112,13 @@ def action_run(
     bound = {form.prefix or name: form} if form is not None else {}
     if form is not None and not form.is_valid():
         for message in dict.fromkeys(m for ms in form.errors.values() for m in ms):
-            messages.error(request, message)
+            messages.error(request, str(message))
         return Outcome(done=False, bound=bound)
     try:
         action.call(rollin, item, request.user, form)
     except services.TransitionError as error:
         for message in error.messages:
-            messages.error(request, message)
+            messages.error(request, str(message))
         return Outcome(done=False, bound=bound)
     label = item.definition.display_label if item is not None else ""
     messages.success(request, str(action.success) % {"item": label})

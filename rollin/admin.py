@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from rollin.models import (
@@ -9,6 +13,9 @@ from rollin.models import (
     StageDefinition,
     StageTemplate,
 )
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class StageDefinitionInline(admin.TabularInline):
@@ -41,7 +48,7 @@ class HistoryEntryInline(admin.TabularInline):
     can_delete = False
     readonly_fields = [f.name for f in HistoryEntry._meta.fields]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Rollin | None = None) -> bool:
         return False  # history is append-only, written by rollin.services
 
 

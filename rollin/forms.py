@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -125,4 +125,5 @@ class OrderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Alle")), *Rollin.Status.choices]
+        status = cast(forms.ChoiceField, self.fields["status"])
+        status.choices = [("", _("Alle")), *Rollin.Status.choices]

@@ -10,13 +10,13 @@ Thin views: look up through orders.access, validate, call one service.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -39,11 +39,14 @@ from rollin.forms import OrderFilterForm
 from rollin.selectors import rollin_panel
 from rollin.transitions import can_cancel
 
+if TYPE_CHECKING:
+    from accounts.typing import AuthenticatedHttpRequest
+
 # --- checkout: the last step places the orders and starts their roll-ins --------------------
 
 
 @authority_staff_required
-def checkout_review(request: HttpRequest) -> HttpResponse:
+def checkout_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         # A double click or resubmitted form: its orders exist, the basket is empty by now.
         placed = _orders_of_submitted_checkout(request)
@@ -93,7 +96,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _orders_of_submitted_checkout(request: HttpRequest) -> list[Any]:
+def _orders_of_submitted_checkout(request: AuthenticatedHttpRequest) -> list[Any]:
     try:
         checkout_key = uuid.UUID(request.POST.get("checkout_key", ""))
     except ValueError:
@@ -123,7 +126,7 @@ def _errors_to_forms(
 
 
 @login_required
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET or None)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     orders = selectors.order_list_for(request.user, status=status)
@@ -132,13 +135,13 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
     return order_page(request, order)
 
 
 def order_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     order: Any,
     *,
     status: int = 200,
@@ -165,7 +168,7 @@ def order_page(
 
 
 @login_required
-def order_comment_add(request: HttpRequest, number: str) -> HttpResponse:
+def order_comment_add(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     # Looked up before the method check: a foreign number is a 404 whatever the method.
     order = order_get_for_user(request.user, number)
     if request.method != "POST":
@@ -179,7 +182,7 @@ def order_comment_add(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
+def order_cancel(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = order_get_for_user(request.user, number)
     rollin = getattr(order, "rollin", None)
     if request.method != "POST":

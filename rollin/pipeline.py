@@ -34,7 +34,7 @@ def history_append(
     rollin: Rollin,
     action: str,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     from_stage: StageDefinition | None = None,
     to_stage: StageDefinition | None = None,
     from_status: str = "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
@@ -12,6 +12,11 @@ from orders.models import Order
 from orders.selectors import order_visible_to, service_authorities_count
 from rollin import transitions
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
+
+if TYPE_CHECKING:
+    from django.forms import Form
+
+    from accounts.typing import AnyUser
 
 
 def rollin_data_version() -> str:
@@ -24,7 +29,7 @@ def rollin_data_version() -> str:
     return f"{changed}|{stamp['newest']}"
 
 
-def rollin_visible_to(user: Any) -> QuerySet[Rollin]:
+def rollin_visible_to(user: AnyUser | None) -> QuerySet[Rollin]:
     return Rollin.objects.filter(order__in=order_visible_to(user))
 
 
@@ -50,8 +55,8 @@ class ItemRow:
     item: RollinItem
     may_complete: bool
     may_reject: bool
-    form: Any = None
-    reject_form: Any = None
+    form: Form | None = None
+    reject_form: Form | None = None
 
 
 @dataclass

@@ -10,7 +10,7 @@ that think of it as one more service).
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files import File
 from django.db import transaction
@@ -33,6 +33,9 @@ from rollin.pipeline import (
 from rollin.state import Change, TransitionError, rollin_transition
 from rollin.transitions import Action
 from rollin.worker import retry_delay, rollin_advance, rollin_sweep
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 __all__ = [
     "TransitionError",
@@ -109,7 +112,7 @@ def rollin_start(*, order: Order) -> Rollin:
 def rollin_item_complete(
     *,
     item_id: int,
-    actor: Any,
+    actor: User,
     document: File | None = None,
     data: dict[str, Any] | None = None,
 ) -> RollinItem:
@@ -118,6 +121,7 @@ def rollin_item_complete(
         if item.definition.requires_document and document is None:
             raise TransitionError(_("Bitte laden Sie das Dokument hoch."))
         if document is not None:
+            assert document.name is not None  # an upload always has a name
             item.document.save(document.name.rsplit("/", 1)[-1], document, save=False)
         item.status = RollinItem.Status.DONE
         item.data = {**item.data, **(data or {})}
@@ -128,18 +132,22 @@ def rollin_item_complete(
         rollin.last_progress_at = now
         return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, wake_worker=True)
 
+    def guard(rollin: Rollin, item: RollinItem | None) -> bool:
+        assert item is not None
+        return transitions.can_complete_item(item, actor, rollin)
+
     rollin_transition(
         action=Action.COMPLETE_ITEM,
         item_id=item_id,
         actor=actor,
-        guard=lambda rollin, item: transitions.can_complete_item(item, actor, rollin),
+        guard=guard,
         refusal=_("Dieser Punkt kann von Ihnen derzeit nicht erledigt werden."),
         apply=apply,
     )
     return RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
 
 
-def rollin_item_reject(*, item_id: int, actor: Any, reason: str) -> RollinItem:
+def rollin_item_reject(*, item_id: int, actor: User, reason: str) -> RollinItem:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
         item.status = RollinItem.Status.REJECTED
@@ -154,11 +162,15 @@ def rollin_item_reject(*, item_id: int, actor: Any, reason: str) -> RollinItem:
         change.notices.append(lambda r: _tell_rejected(r, item))
         return change
 
+    def guard(rollin: Rollin, item: RollinItem | None) -> bool:
+        assert item is not None
+        return transitions.can_reject_item(item, actor, rollin)
+
     rollin_transition(
         action=Action.REJECT_ITEM,
         item_id=item_id,
         actor=actor,
-        guard=lambda rollin, item: transitions.can_reject_item(item, actor, rollin),
+        guard=guard,
         refusal=_("Dieser Punkt kann nicht zurückgewiesen werden."),
         apply=apply,
     )
@@ -183,7 +195,7 @@ def _tell_rejected(rollin: Rollin, item: RollinItem) -> None:
 # --- the order as a whole -------------------------------------------------------------------
 
 
-def rollin_hold(*, rollin_id: int, actor: Any, reason: str) -> Rollin:
+def rollin_hold(*, rollin_id: int, actor: User, reason: str) -> Rollin:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         rollin.hold_reason = _reason(reason)
         change = Change(history=HistoryEntry.Action.HELD, reason=rollin.hold_reason)
@@ -213,7 +225,7 @@ def _tell_held(rollin: Rollin) -> None:
     )
 
 
-def rollin_resume(*, rollin_id: int, actor: Any) -> Rollin:
+def rollin_resume(*, rollin_id: int, actor: User) -> Rollin:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         change = Change(history=HistoryEntry.Action.RESUMED, wake_worker=True)
         if rollin.status == Status.ON_HOLD:  # the staff were told of the hold, so of its end
@@ -248,7 +260,7 @@ def _tell_resumed(rollin: Rollin) -> None:
     )
 
 
-def rollin_cancel(*, rollin_id: int, actor: Any, reason: str) -> Rollin:
+def rollin_cancel(*, rollin_id: int, actor: User, reason: str) -> Rollin:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         text = _reason(reason)
         rollin.next_attempt_at = None
@@ -287,7 +299,7 @@ def _tell_cancelled(rollin: Rollin, users: list[Any], reason: str) -> None:
     )
 
 
-def rollin_assign(*, rollin_id: int, actor: Any, assignee: Any) -> Rollin:
+def rollin_assign(*, rollin_id: int, actor: User, assignee: User | None) -> Rollin:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         if assignee is not None:
             _require(
@@ -310,7 +322,9 @@ def rollin_assign(*, rollin_id: int, actor: Any, assignee: Any) -> Rollin:
     )
 
 
-def rollin_remind(*, rollin_id: int, actor: Any, now: datetime.datetime | None = None) -> Rollin:
+def rollin_remind(
+    *, rollin_id: int, actor: User | None, now: datetime.datetime | None = None
+) -> Rollin:
     def may_remind(rollin: Rollin, item: RollinItem | None) -> bool:
         # The sweep (actor None) reminds on its own authority; people need the guard.
         return (actor is None and rollin.status == Status.WAITING) or transitions.can_remind(

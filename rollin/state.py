@@ -14,7 +14,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +23,12 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from rollin import transitions
-from rollin.models import Rollin, RollinItem
+from rollin.models import Rollin, RollinItem, StageDefinition
 from rollin.pipeline import history_append, lock_rollin, next_open_item, tell_todo
 from rollin.transitions import DERIVED, RESTORE, SAME, Action
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 Status = Rollin.Status
 logger = logging.getLogger(__name__)
@@ -65,7 +68,7 @@ def rollin_transition(
     rollin_id: int | None = None,
     order_id: int | None = None,
     item_id: int | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     guard: Guard = _always,
     refusal: str = "",
     now: datetime.datetime | None = None,
@@ -80,6 +83,7 @@ def rollin_transition(
     if not transitions.allowed(rollin.status, action) or not guard(rollin, item):
         raise TransitionError(refusal or _("Diese Aktion ist jetzt nicht möglich."))
     now = now or timezone.now()
+    from_stage: StageDefinition | None
     from_status, from_stage = rollin.status, rollin.stage
     change = apply(rollin, item, now)
     status, todo = _target(rollin, action, from_status, change)

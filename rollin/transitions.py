@@ -8,9 +8,12 @@ the user's states.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rollin.models import ItemDefinition, Rollin, RollinItem, StageDefinition
+
+if TYPE_CHECKING:
+    from accounts.typing import AnyUser
 
 Status = Rollin.Status
 
@@ -105,11 +108,11 @@ def target(status: str, action: str) -> str | None:
 # --- who ------------------------------------------------------------------------------------
 
 
-def _is_operator(user: Any) -> bool:
+def _is_operator(user: AnyUser | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_operator)
 
 
-def is_coordinator_for(user: Any, rollin: Rollin) -> bool:
+def is_coordinator_for(user: AnyUser | None, rollin: Rollin) -> bool:
     """Coordinators of the order's state, and operators."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -121,7 +124,7 @@ def is_coordinator_for(user: Any, rollin: Rollin) -> bool:
     return any(state.pk == state_id for state in user.states.all())
 
 
-def is_staff_for(user: Any, rollin: Rollin) -> bool:
+def is_staff_for(user: AnyUser | None, rollin: Rollin) -> bool:
     """Approved staff of the ordering authority."""
     return bool(
         user is not None
@@ -149,7 +152,7 @@ def contract_complete(rollin: Rollin) -> bool:
 # --- guards ---------------------------------------------------------------------------------
 
 
-def can_cancel(rollin: Rollin, user: Any) -> bool:
+def can_cancel(rollin: Rollin, user: AnyUser | None) -> bool:
     if not allowed(rollin.status, Action.CANCEL):
         return False
     if is_coordinator_for(user, rollin):
@@ -157,19 +160,19 @@ def can_cancel(rollin: Rollin, user: Any) -> bool:
     return is_staff_for(user, rollin) and not contract_complete(rollin)
 
 
-def can_hold(rollin: Rollin, user: Any) -> bool:
+def can_hold(rollin: Rollin, user: AnyUser | None) -> bool:
     return allowed(rollin.status, Action.HOLD) and is_coordinator_for(user, rollin)
 
 
-def can_resume(rollin: Rollin, user: Any) -> bool:
+def can_resume(rollin: Rollin, user: AnyUser | None) -> bool:
     return allowed(rollin.status, Action.RESUME) and is_coordinator_for(user, rollin)
 
 
-def can_assign(rollin: Rollin, user: Any) -> bool:
+def can_assign(rollin: Rollin, user: AnyUser | None) -> bool:
     return allowed(rollin.status, Action.ASSIGN) and is_coordinator_for(user, rollin)
 
 
-def can_remind(rollin: Rollin, user: Any) -> bool:
+def can_remind(rollin: Rollin, user: AnyUser | None) -> bool:
     return (
         allowed(rollin.status, Action.REMIND)
         and rollin.status == Status.WAITING
@@ -188,7 +191,7 @@ def item_is_next(item: RollinItem, rollin: Rollin) -> bool:
     return True
 
 
-def may_act_as(item: RollinItem, rollin: Rollin, user: Any) -> bool:
+def may_act_as(item: RollinItem, rollin: Rollin, user: AnyUser | None) -> bool:
     actor = item.definition.actor
     if actor == ItemDefinition.Actor.STAFF:
         return is_staff_for(user, rollin)
@@ -197,7 +200,7 @@ def may_act_as(item: RollinItem, rollin: Rollin, user: Any) -> bool:
     return False  # automatic items belong to the worker
 
 
-def can_complete_item(item: RollinItem, user: Any, rollin: Rollin | None = None) -> bool:
+def can_complete_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None) -> bool:
     rollin = rollin or item.rollin
     return (
         allowed(rollin.status, Action.COMPLETE_ITEM)
@@ -220,7 +223,7 @@ def is_rejectable(item: RollinItem, rollin: Rollin) -> bool:
     )
 
 
-def can_reject_item(item: RollinItem, user: Any, rollin: Rollin | None = None) -> bool:
+def can_reject_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None) -> bool:
     """A coordinator sends a done staff item of the current stage back (e.g. wrong contract)."""
     rollin = rollin or item.rollin
     return is_rejectable(item, rollin) and is_coordinator_for(user, rollin)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -30,8 +30,17 @@ from rollin.models import Rollin, RollinItem
 from rollin.order_views import order_page
 from rollin.simulator import simulate, simulator_secret_matches
 
+if TYPE_CHECKING:
+    from django.forms import Form
 
-def _item_for_user(user: Any, item_id: int) -> tuple[Order, RollinItem]:
+    from accounts.models import User
+    from accounts.typing import AuthenticatedHttpRequest
+
+    class _RequestWithBoundForms(AuthenticatedHttpRequest):
+        rollin_bound_forms: Mapping[str | None, Form]
+
+
+def _item_for_user(user: User, item_id: int) -> tuple[Order, RollinItem]:
     item = (
         RollinItem.objects.select_related("definition", "rollin__order", "stage")
         .filter(pk=item_id)
@@ -43,7 +52,7 @@ def _item_for_user(user: Any, item_id: int) -> tuple[Order, RollinItem]:
     return order, item
 
 
-def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]:
+def _order_and_rollin(request: AuthenticatedHttpRequest, number: str) -> tuple[Order, Rollin]:
     order = order_get_for_user(request.user, number)
     rollin = Rollin.objects.filter(order=order).first()
     if rollin is None:
@@ -51,7 +60,7 @@ def _order_and_rollin(request: HttpRequest, number: str) -> tuple[Order, Rollin]
     return order, rollin
 
 
-def _answer(request: HttpRequest, order: Order, outcome: Outcome) -> HttpResponse:
+def _answer(request: AuthenticatedHttpRequest, order: Order, outcome: Outcome) -> HttpResponse:
     if outcome.done:
         return redirect(reverse("orders:order_detail", args=[order.number]) + "#rollin")
     return order_page(request, order, status=400, bound=outcome.bound)
@@ -59,7 +68,7 @@ def _answer(request: HttpRequest, order: Order, outcome: Outcome) -> HttpRespons
 
 @login_required
 @require_POST
-def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+def item_action(request: AuthenticatedHttpRequest, item_id: int, action: str) -> HttpResponse:
     """Complete or reject a checklist item (`action` comes from rollin/urls.py)."""
     order, item = _item_for_user(request.user, item_id)
     return _answer(request, order, action_run(request, action, rollin=item.rollin, item=item))
@@ -67,7 +76,7 @@ def item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse
 
 @login_required
 @require_POST
-def rollin_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def rollin_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     """Hold, resume, cancel, assign or remind (`action` comes from rollin/urls.py)."""
     order, rollin = _order_and_rollin(request, number)
     return _answer(request, order, action_run(request, action, rollin=rollin))
@@ -75,7 +84,7 @@ def rollin_action(request: HttpRequest, number: str, action: str) -> HttpRespons
 
 @login_required
 @require_GET
-def item_document(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_document(request: AuthenticatedHttpRequest, item_id: int) -> FileResponse:
     """Uploaded documents are served only through here, after the order's access check."""
     order, item = _item_for_user(request.user, item_id)
     if not item.document:

@@ -60,8 +60,9 @@ def rollin_advance(*, order_id: int, connector: Any = None) -> Rollin | None:
         rollin, claimed = _claim_step(order_id)
         if claimed is None:
             break
+        assert rollin is not None  # a claimed item comes with its locked roll-in
         item = RollinItem.objects.select_related("definition", "stage").get(pk=claimed)
-        item.rollin = rollin  # type: ignore[assignment]  # the claimed state, for the key
+        item.rollin = rollin  # the claimed state, for the key
         result = (connector or connector_for(rollin.order)).run(item=item)
         rollin, go_on = _record_step(order_id, rollin.claim_token, claimed, result)
         if not go_on:
@@ -248,7 +249,7 @@ def rollin_sweep(*, now: datetime.datetime | None = None, batch: int = 500) -> d
     stuck = active.filter(
         next_attempt_at__isnull=True, claimed_until__isnull=True, last_progress_at__lte=stuck_before
     )
-    order_ids = set()
+    order_ids: set[int] = set()
     for qs in (due, expired_claims, stuck):
         order_ids.update(qs.values_list("order_id", flat=True)[:batch])
     for order_id in order_ids:

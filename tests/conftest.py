@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import NoReturn
 
 import pytest
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import translation
 from tests import factories
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     if os.environ.get("DIGITALMARKT_REQUIRE_SERVICES") == "1":
         pytest.fail(f"required service missing in CI: {reason}")
     pytest.skip(reason)
@@ -68,16 +69,16 @@ def require_redis() -> str:
     url = redis_broker_url()
     if url is None:
         skip_or_fail("needs Redis: set CELERY_BROKER_URL=redis://…")
-    return url  # type: ignore[return-value]
+    return url
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
 @pytest.fixture(autouse=True)
-def _german_by_default():  # type: ignore[no-untyped-def]
+def _german_by_default():
     # A test request in English (LocaleMiddleware, set_language) leaves English active in the
     # thread, so later tests would get English messages from the service layer.
     translation.activate(settings.LANGUAGE_CODE)
@@ -86,32 +87,32 @@ def _german_by_default():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def bavaria():  # type: ignore[no-untyped-def]
+def bavaria():
     return factories.StateFactory()
 
 
 @pytest.fixture
-def staff(db):  # type: ignore[no-untyped-def]
+def staff(db):
     return factories.StaffFactory()
 
 
 @pytest.fixture
-def coordinator(db):  # type: ignore[no-untyped-def]
+def coordinator(db):
     return factories.CoordinatorFactory()
 
 
 @pytest.fixture
-def viewer(db):  # type: ignore[no-untyped-def]
+def viewer(db):
     return factories.ViewerFactory()
 
 
 @pytest.fixture
-def admin_user(db):  # type: ignore[no-untyped-def]
+def admin_user(db):
     return factories.AdminFactory()
 
 
 @pytest.fixture
-def cached(settings):  # type: ignore[no-untyped-def]
+def cached(settings):
     """The figures cache on (the suite runs with it off): overview and map are rendered once
     per roll-in data version."""
     from django.core.cache import cache

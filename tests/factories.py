@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import factory
+from django.db.models import Model
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
@@ -10,8 +13,21 @@ from geo.models import Authority, District, Municipality, Region, State
 
 DEFAULT_PASSWORD = "Sicheres-Passwort-2026"
 
+_M = TypeVar("_M", bound=Model)
 
-class StateFactory(DjangoModelFactory):
+
+class ModelFactory(DjangoModelFactory[_M]):
+    """A DjangoModelFactory whose call the type checker knows: `UserFactory()` is a User."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's __new__ is untyped; calling a factory builds and saves the model.
+        def __new__(cls, *args: Any, **kwargs: Any) -> _M: ...  # type: ignore[misc]
+
+
+class StateFactory(ModelFactory[State]):
     class Meta:
         model = State
         django_get_or_create = ["ags"]
@@ -20,7 +36,7 @@ class StateFactory(DjangoModelFactory):
     name = "Bayern"
 
 
-class RegionFactory(DjangoModelFactory):
+class RegionFactory(ModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ["ags"]
@@ -30,7 +46,7 @@ class RegionFactory(DjangoModelFactory):
     state = factory.SubFactory(StateFactory)
 
 
-class DistrictFactory(DjangoModelFactory):
+class DistrictFactory(ModelFactory[District]):
     class Meta:
         model = District
         django_get_or_create = ["ags"]
@@ -44,23 +60,24 @@ class DistrictFactory(DjangoModelFactory):
     population = 126539
 
 
-class AuthorityFactory(DjangoModelFactory):
+class AuthorityFactory(ModelFactory[Authority]):
     """Defaults to a single Gemeinde's administration (municipal level)."""
 
     class Meta:
         model = Authority
         django_get_or_create = ["code"]
 
+    # `object`: subclasses declare these differently (a value or another declaration).
     kind = Authority.Kind.GEMEINDE
-    key = factory.Sequence(lambda n: f"09273{n + 100:03d}")
-    code = factory.LazyAttribute(lambda o: f"G{o.key}")
-    name = factory.Sequence(lambda n: f"Gemeinde {n}")
+    key: object = factory.Sequence(lambda n: f"09273{n + 100:03d}")
+    code: object = factory.LazyAttribute(lambda o: f"G{o.key}")
+    name: object = factory.Sequence(lambda n: f"Gemeinde {n}")
     district = factory.SubFactory(DistrictFactory)
     state = factory.SelfAttribute("district.state")
     region = factory.SelfAttribute("district.region")
     is_municipal_level = True
     is_district_level = False
-    population = 5000
+    population: object = 5000
 
 
 class LandratsamtFactory(AuthorityFactory):
@@ -73,7 +90,7 @@ class LandratsamtFactory(AuthorityFactory):
     population = factory.SelfAttribute("district.population")
 
 
-class MunicipalityFactory(DjangoModelFactory):
+class MunicipalityFactory(ModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ["ags"]
@@ -88,7 +105,7 @@ class MunicipalityFactory(DjangoModelFactory):
     population = 5000
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["email"]
@@ -101,9 +118,9 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def save_after_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def save_after_password(user: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.save()
+            user.save()
 
 
 class StaffFactory(UserFactory):
@@ -115,9 +132,9 @@ class CoordinatorFactory(UserFactory):
     role = Role.COORDINATOR
 
     @factory.post_generation
-    def states(self, create: bool, extracted: list[State] | None, **kwargs: object) -> None:
+    def states(user: User, create: bool, extracted: list[State] | None, **kwargs: object) -> None:
         if create:
-            self.states.set(extracted if extracted is not None else [StateFactory()])
+            user.states.set(extracted if extracted is not None else [StateFactory()])
 
 
 class ViewerFactory(CoordinatorFactory):

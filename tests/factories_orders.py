@@ -8,15 +8,14 @@ from decimal import Decimal
 
 import factory
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from catalog.models import CostItem, Fachverfahren, FundingProgramme, Service
 from geo.models import Level
 from orders.models import Order
-from tests.factories import AuthorityFactory, StaffFactory, StateFactory
+from tests.factories import AuthorityFactory, ModelFactory, StaffFactory, StateFactory
 
 
-class FachverfahrenFactory(DjangoModelFactory):
+class FachverfahrenFactory(ModelFactory[Fachverfahren]):
     class Meta:
         model = Fachverfahren
 
@@ -25,7 +24,7 @@ class FachverfahrenFactory(DjangoModelFactory):
     interface_standard = "XMeld"
 
 
-class FundingProgrammeFactory(DjangoModelFactory):
+class FundingProgrammeFactory(ModelFactory[FundingProgramme]):
     class Meta:
         model = FundingProgramme
         django_get_or_create = ["slug"]
@@ -40,7 +39,7 @@ class FundingProgrammeFactory(DjangoModelFactory):
     application_before_contract = True
 
 
-class ServiceFactory(DjangoModelFactory):
+class ServiceFactory(ModelFactory[Service]):
     """A municipal-level, available service with one compatible Fachverfahren."""
 
     class Meta:
@@ -57,9 +56,13 @@ class ServiceFactory(DjangoModelFactory):
     status = Service.Status.AVAILABLE
 
     @factory.post_generation
-    def fachverfahren(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+    def fachverfahren(
+        service: Service, create: bool, extracted: list[Fachverfahren] | None, **kwargs: object
+    ) -> None:
         if create:
-            self.fachverfahren.set(extracted if extracted is not None else [FachverfahrenFactory()])
+            service.fachverfahren.set(
+                extracted if extracted is not None else [FachverfahrenFactory()]
+            )
 
 
 class DistrictServiceFactory(ServiceFactory):
@@ -67,7 +70,7 @@ class DistrictServiceFactory(ServiceFactory):
     responsible_authority = "Fahrerlaubnisbehörde"
 
 
-class CostItemFactory(DjangoModelFactory):
+class CostItemFactory(ModelFactory[CostItem]):
     class Meta:
         model = CostItem
 
@@ -77,7 +80,7 @@ class CostItemFactory(DjangoModelFactory):
     recurrence = CostItem.Recurrence.ONE_OFF
 
 
-class OrderFactory(DjangoModelFactory):
+class OrderFactory(ModelFactory[Order]):
     """An order placed directly (no roll-in); use rollin.ordering.order_place for the real path."""
 
     class Meta:

@@ -144,7 +144,7 @@ def order_with_history(
     )
     # Placed at the first stage, as rollin_start records it; reports read the later moves.
     rollin.history.filter(seq=1).update(to_stage=test_stage.template.stages.first())
-    later = []
+    later: list[tuple[str, StageDefinition | None, StageDefinition | None, datetime.datetime]] = []
     if live is not None:
         later.append((HistoryEntry.Action.ADVANCED, test_stage, live_stage, live))
     if cancelled is not None:

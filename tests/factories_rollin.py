@@ -13,7 +13,6 @@ from typing import Any
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 
 from orders.models import Order
 from rollin import transitions
@@ -26,7 +25,7 @@ from rollin.models import (
     StageTemplate,
 )
 from rollin.services import rollin_start
-from tests.factories import CoordinatorFactory
+from tests.factories import CoordinatorFactory, ModelFactory
 from tests.factories_documents import pdf_document
 from tests.factories_orders import OrderFactory
 
@@ -53,7 +52,7 @@ def default_template() -> StageTemplate:
     return template
 
 
-class StageTemplateFactory(DjangoModelFactory):
+class StageTemplateFactory(ModelFactory[StageTemplate]):
     class Meta:
         model = StageTemplate
 
@@ -61,7 +60,7 @@ class StageTemplateFactory(DjangoModelFactory):
     service = None
 
 
-class StageDefinitionFactory(DjangoModelFactory):
+class StageDefinitionFactory(ModelFactory[StageDefinition]):
     class Meta:
         model = StageDefinition
 
@@ -75,7 +74,7 @@ class StageDefinitionFactory(DjangoModelFactory):
         live = factory.Trait(is_live=True, due_working_days=0)
 
 
-class ItemDefinitionFactory(DjangoModelFactory):
+class ItemDefinitionFactory(ModelFactory[ItemDefinition]):
     class Meta:
         model = ItemDefinition
 
@@ -104,7 +103,7 @@ def _derived(rollin: Any) -> str:
     return transitions.derived_status(rollin.stage, first)
 
 
-class RollinFactory(DjangoModelFactory):
+class RollinFactory(ModelFactory[Rollin]):
     """A roll-in at stage `at` (a code of its template) in `status` (derived if not given),
     with the stage's items open and its "placed" entry."""
 
@@ -137,39 +136,39 @@ class RollinFactory(DjangoModelFactory):
     last_seq = 1
 
     @factory.post_generation
-    def items(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def items(rollin: Rollin, create: bool, extracted: Any, **kwargs: Any) -> None:
         """The stage's items, open; `items=False` for none (tests that read only the status)."""
         if not create or extracted is False:
             return
-        for definition in self.stage.items.order_by("position", "id"):
-            RollinItemFactory(rollin=self, definition=definition)
+        for definition in rollin.stage.items.order_by("position", "id"):
+            RollinItemFactory(rollin=rollin, definition=definition)
 
     @factory.post_generation
-    def placed(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def placed(rollin: Rollin, create: bool, extracted: Any, **kwargs: Any) -> None:
         """The "placed" entry; `placed=<datetime>` dates it and the order in the past."""
         if not create:
             return
         if extracted is not None:
-            Order.objects.filter(pk=self.order_id).update(created_at=extracted)
-            self.order.created_at = extracted
+            Order.objects.filter(pk=rollin.order_id).update(created_at=extracted)
+            rollin.order.created_at = extracted
         HistoryEntryFactory(
-            rollin=self,
-            to_stage=self.stage,
-            to_status=self.status,
-            created_at=extracted or self.stage_entered_at,
+            rollin=rollin,
+            to_stage=rollin.stage,
+            to_status=rollin.status,
+            created_at=extracted or rollin.stage_entered_at,
         )
 
     @factory.post_generation
-    def contract_uploaded(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def contract_uploaded(rollin: Rollin, create: bool, extracted: Any, **kwargs: Any) -> None:
         """`contract_uploaded=True`: the authority's signed contract is in (stage Vertrag)."""
         if create and extracted:
-            item = self.items.get(definition__role=ItemDefinition.Role.CONTRACT_UPLOAD)
+            item = rollin.items.get(definition__role=ItemDefinition.Role.CONTRACT_UPLOAD)
             item.status = RollinItem.Status.DONE
             item.completed_at = timezone.now()
             item.document.save("vertrag.pdf", ContentFile(PDF), save=True)
 
 
-class RollinItemFactory(DjangoModelFactory):
+class RollinItemFactory(ModelFactory[RollinItem]):
     class Meta:
         model = RollinItem
 
@@ -178,7 +177,7 @@ class RollinItemFactory(DjangoModelFactory):
     stage = factory.SelfAttribute("definition.stage")
 
 
-class HistoryEntryFactory(DjangoModelFactory):
+class HistoryEntryFactory(ModelFactory[HistoryEntry]):
     """Seq 1 "placed" unless told otherwise; later entries pass seq and action."""
 
     class Meta:
@@ -263,6 +262,7 @@ def assert_clean_stage_walk(rollin: Rollin) -> list[str]:
     rollin.refresh_from_db()
     assert rollin.last_seq == len(history)
     assert history[0].action == HistoryEntry.Action.PLACED
+    assert history[0].to_stage is not None
     entered = [history[0].to_stage.code]
     for entry in history[1:]:
         if entry.action == HistoryEntry.Action.ADVANCED:

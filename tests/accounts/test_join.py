@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def abensberg():  # type: ignore[no-untyped-def]
+def abensberg():
     return AuthorityFactory(
         name="Stadt Abensberg", key="09273111", code="G09273111", postal_code="93326"
     )

@@ -18,12 +18,13 @@ from tests.rollin.worker_harness import database_url
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
-def test_bench_worker_reports_both_rates_and_cleans_up(  # type: ignore[no-untyped-def]
+def test_bench_worker_reports_both_rates_and_cleans_up(
     require_postgres, require_redis, settings, monkeypatch
 ) -> None:
     default_template()
     settings.CELERY_BROKER_URL = require_redis
-    celery_app.conf.broker_url = require_redis
+    # celery-types declare broker_url read-only; Celery's conf accepts assignment.
+    celery_app.conf.broker_url = require_redis  # type: ignore[misc]
     monkeypatch.setenv("DATABASE_URL", database_url())  # the worker subprocess's database
     monkeypatch.setenv("CELERY_BROKER_URL", require_redis)
     out = io.StringIO()

@@ -190,7 +190,7 @@ def _queries(page: Page, data: Data) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)  # a streamed body queries while it is read
+            response.getvalue()  # a streamed body queries while it is read
     assert response.status_code == 200, (page.name, url, response.status_code)
     return sum(1 for q in captured.captured_queries if not TRANSACTION_CONTROL.match(q["sql"]))
 

@@ -24,7 +24,7 @@ from tests.factories_rollin import default_template
 pytestmark = pytest.mark.django_db
 
 
-def test_worker_fixture_removal_leaves_generate_national_services_and_orders(  # type: ignore[no-untyped-def]
+def test_worker_fixture_removal_leaves_generate_national_services_and_orders(
     require_postgres,  # the removal's DELETE … = ANY(ids) is PostgreSQL's
 ) -> None:
     default_template()

@@ -45,7 +45,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(locale="de-DE", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -53,7 +53,7 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+def assert_accessible(page) -> None:
     """Fail with axe's report if the current page violates any WCAG 2.1 A/AA rule."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -64,7 +64,7 @@ def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def login(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def login(page, email: str, password: str) -> None:
     page.goto("/konto/login/")
     assert_accessible(page)
     page.locator("#id_login").fill(email)
@@ -73,7 +73,7 @@ def login(page, email: str, password: str) -> None:  # type: ignore[no-untyped-d
     page.wait_for_selector("[data-testid=signed-in-as]")
 
 
-def logout(page) -> None:  # type: ignore[no-untyped-def]
+def logout(page) -> None:
     # "Abmelden" sits in the account menu (a <details> in the header): open it first.
     page.locator("summary.dm-account__summary").click()
     page.get_by_role("button", name="Abmelden").click()

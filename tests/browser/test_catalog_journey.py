@@ -21,7 +21,7 @@ def loaded_catalog() -> None:
     call_command("load_catalog", stdout=StringIO())
 
 
-def test_search_wohnsitz_and_read_the_details(page, loaded_catalog) -> None:  # type: ignore[no-untyped-def]
+def test_search_wohnsitz_and_read_the_details(page, loaded_catalog) -> None:
     page.goto("/leistungen/")
     assert page.get_by_role("heading", level=1).inner_text() == "Leistungskatalog"
     assert page.get_by_test_id("service-card").count() == 5
@@ -42,7 +42,7 @@ def test_search_wohnsitz_and_read_the_details(page, loaded_catalog) -> None:  # 
     assert_accessible(page)
 
 
-def test_district_filter_and_order_button_for_a_landratsamt(page, loaded_catalog) -> None:  # type: ignore[no-untyped-def]
+def test_district_filter_and_order_button_for_a_landratsamt(page, loaded_catalog) -> None:
     page.goto("/leistungen/")
     page.get_by_label("Zuständige Ebene").select_option("district")
     page.get_by_role("button", name="Suchen").click()
@@ -60,7 +60,7 @@ def test_district_filter_and_order_button_for_a_landratsamt(page, loaded_catalog
     assert_accessible(page)
 
 
-def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
+def _verify_email(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(

@@ -22,7 +22,7 @@ def _days_ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
+def _verify_email(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(
@@ -30,11 +30,11 @@ def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _authority(district, n: int):  # type: ignore[no-untyped-def]
+def _authority(district, n: int):
     return factories.AuthorityFactory(district=district, key=f"{district.ags}{n:03d}")
 
 
-def test_coordinator_holds_kelheims_overdue_fuehrerschein_orders(page) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_holds_kelheims_overdue_fuehrerschein_orders(page) -> None:
     bavaria = factories.StateFactory()
     kelheim = factories.DistrictFactory()
     regen = factories.DistrictFactory(ags="09276", name="Regen", official_name="Regen")

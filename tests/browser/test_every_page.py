@@ -66,7 +66,7 @@ def _axe_violations(page: Any) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_is_accessible_fits_and_logs_no_errors(page, live_server, role, lang) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_is_accessible_fits_and_logs_no_errors(page, live_server, role, lang) -> None:
     world = build_world()
     user = world.users[role]
     page.set_viewport_size({"width": 1366, "height": 900})

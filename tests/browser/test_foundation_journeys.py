@@ -10,7 +10,7 @@ from tests.browser.conftest import assert_accessible, login, logout
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_home_page_is_german_and_accessible(page) -> None:  # type: ignore[no-untyped-def]
+def test_home_page_is_german_and_accessible(page) -> None:
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.get_by_role("heading", level=1).inner_text().startswith("DigitalMarkt")
@@ -19,7 +19,7 @@ def test_home_page_is_german_and_accessible(page) -> None:  # type: ignore[no-un
     assert_accessible(page)
 
 
-def test_language_switch_to_english_and_back(page) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_to_english_and_back(page) -> None:
     from django.utils import translation
 
     with translation.override("en"):  # whatever the English catalogue calls it
@@ -35,7 +35,7 @@ def test_language_switch_to_english_and_back(page) -> None:  # type: ignore[no-u
     assert page.get_by_role("link", name="Impressum").is_visible()
 
 
-def test_skip_link_is_first_focus_and_moves_to_main(page) -> None:  # type: ignore[no-untyped-def]
+def test_skip_link_is_first_focus_and_moves_to_main(page) -> None:
     page.goto("/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
@@ -54,7 +54,7 @@ def test_skip_link_is_first_focus_and_moves_to_main(page) -> None:  # type: igno
     ],
     ids=["staff", "coordinator", "viewer", "admin"],
 )
-def test_every_role_logs_in_and_out(page, factory) -> None:  # type: ignore[no-untyped-def]
+def test_every_role_logs_in_and_out(page, factory) -> None:
     user = factory(email=f"{factory.__name__.lower()}@example.org")
     _verify_email(user)
     login(page, user.email, factories.DEFAULT_PASSWORD)
@@ -65,7 +65,7 @@ def test_every_role_logs_in_and_out(page, factory) -> None:  # type: ignore[no-u
     assert_accessible(page)
 
 
-def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
+def _verify_email(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(

@@ -21,14 +21,14 @@ PASSWORD = "Ein-sehr-sicheres-Passwort-2026"
 
 
 @pytest.fixture
-def no_broker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def no_broker(monkeypatch) -> None:
     """The roll-in worker is rollin's to test; here its enqueueing is only recorded."""
     from rollin import tasks
 
     monkeypatch.setattr(tasks.advance, "delay", lambda order_id: None)
 
 
-def tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+def tab_to(page, selector: str, limit: int = 80) -> None:
     """Press Tab until the element matching `selector` has the focus (keyboard only)."""
     target = page.locator(selector)
     target.first.wait_for()
@@ -39,7 +39,7 @@ def tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-unt
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def type_into(page, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_into(page, selector: str, text: str) -> None:
     tab_to(page, selector)
     page.keyboard.press("Control+A")
     page.keyboard.type(text)
@@ -47,7 +47,7 @@ def type_into(page, selector: str, text: str) -> None:  # type: ignore[no-untype
 
 def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     page, browser, live_server, settings, no_broker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     default_template()
     authority = factories.AuthorityFactory(
@@ -67,7 +67,7 @@ def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/konto/confirm-email/"))
     assert_accessible(page)
-    link = re.search(r"https?://[^/\s]+(/konto/confirm-email/[^\s]+/)", mail.outbox[-1].body)
+    link = re.search(r"https?://[^/\s]+(/konto/confirm-email/[^\s]+/)", str(mail.outbox[-1].body))
     page.goto(link.group(1))
     assert_accessible(page)
     tab_to(page, "main button[type=submit]")
@@ -162,7 +162,7 @@ def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     assert_accessible(page)
 
 
-def _verify(user) -> None:  # type: ignore[no-untyped-def]
+def _verify(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(

@@ -19,7 +19,7 @@ from tests.reports.expected import expected
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
+def _verify_email(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(
@@ -27,11 +27,11 @@ def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _pct(value) -> str:  # type: ignore[no-untyped-def]
+def _pct(value) -> str:
     return f"{value} %".replace(".", ",")
 
 
-def test_ministry_viewer_reads_the_reports_and_the_public_the_summary(page) -> None:  # type: ignore[no-untyped-def]
+def test_ministry_viewer_reads_the_reports_and_the_public_the_summary(page) -> None:
     world = build_world()
     viewer = factories.ViewerFactory(email="ministerium@stmd.example", states=[world.state])
     _verify_email(viewer)

@@ -34,7 +34,7 @@ pytestmark = [
 ]
 
 
-def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
+def _verify_email(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.update_or_create(
@@ -42,7 +42,7 @@ def _verify_email(user) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def when_open(page, rollin: Rollin, label: str):  # type: ignore[no-untyped-def]
+def when_open(page, rollin: Rollin, label: str):
     """Wait until the worker hands `label` to the people, then show it on the order page."""
     wait_until(
         lambda: (item := open_manual_item(rollin)) is not None and item.definition.label == label,
@@ -53,17 +53,17 @@ def when_open(page, rollin: Rollin, label: str):  # type: ignore[no-untyped-def]
     return page.get_by_role("button", name=f"„{label}“ erledigen")
 
 
-def submit(page, label: str) -> None:  # type: ignore[no-untyped-def]
+def submit(page, label: str) -> None:
     page.get_by_role("button", name=f"„{label}“ erledigen").click()
     page.wait_for_selector(f".messages :text('„{label}“ ist erledigt.')")
 
 
-def complete(page, rollin: Rollin, label: str) -> None:  # type: ignore[no-untyped-def]
+def complete(page, rollin: Rollin, label: str) -> None:
     when_open(page, rollin, label)
     submit(page, label)
 
 
-def test_staff_and_coordinator_bring_an_order_live_with_the_worker(  # type: ignore[no-untyped-def]
+def test_staff_and_coordinator_bring_an_order_live_with_the_worker(
     page, browser, live_server, workers, worker_env
 ) -> None:
     workers.append(start_worker(celery_app.conf.broker_url, name="journey", extra_env=worker_env))

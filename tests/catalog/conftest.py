@@ -8,7 +8,7 @@ from tests.factories import StateFactory
 
 
 @pytest.fixture
-def catalog(db) -> dict[str, Service]:  # type: ignore[no-untyped-def]
+def catalog(db) -> dict[str, Service]:
     """The real catalog as `make run` loads it, keyed by slug."""
     StateFactory()
     call_command("load_catalog", stdout=None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 
-def test_operator_edits_a_service_with_its_costs_inline(client, catalog, admin_user) -> None:  # type: ignore[no-untyped-def]
+def test_operator_edits_a_service_with_its_costs_inline(client, catalog, admin_user) -> None:
     client.force_login(admin_user)
     service = catalog["ewaffe"]
     changelist = client.get(reverse("admin:catalog_service_changelist"), {"q": "Waffe"})
@@ -16,7 +16,7 @@ def test_operator_edits_a_service_with_its_costs_inline(client, catalog, admin_u
     assert 'name="cost_items-0-amount"' in html
 
 
-def test_reference_data_admin_pages_render(client, catalog, admin_user) -> None:  # type: ignore[no-untyped-def]
+def test_reference_data_admin_pages_render(client, catalog, admin_user) -> None:
     client.force_login(admin_user)
     for name in ["fachverfahren", "prerequisite", "fundingprogramme"]:
         response = client.get(reverse(f"admin:catalog_{name}_changelist"))

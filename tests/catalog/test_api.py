@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories_rollin import RollinFactory
 
 
-def test_api_lists_the_services_paginated(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_api_lists_the_services_paginated(client, catalog) -> None:
     RollinFactory(order__service=catalog["ewaffe"], live=True)
     response = client.get(reverse("api-service-list"))
     assert response.status_code == 200
@@ -19,7 +19,7 @@ def test_api_lists_the_services_paginated(client, catalog) -> None:  # type: ign
     assert by_slug["ewohnsitz"]["url"].endswith("/api/v1/services/ewohnsitz/")
 
 
-def test_api_detail_has_prerequisites_costs_and_funding(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_api_detail_has_prerequisites_costs_and_funding(client, catalog) -> None:
     response = client.get(reverse("api-service-detail", args=["bauantrag"]))
     assert response.status_code == 200
     body = response.json()
@@ -31,7 +31,7 @@ def test_api_detail_has_prerequisites_costs_and_funding(client, catalog) -> None
     assert body["funding_programme"]["state"] == "09"
 
 
-def test_api_is_read_only(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_api_is_read_only(client, catalog) -> None:
     assert client.post(reverse("api-service-list"), {}).status_code == 405
     assert client.delete(reverse("api-service-detail", args=["ewaffe"])).status_code == 405
 
@@ -50,7 +50,7 @@ def test_openapi_schema_lists_the_catalog_paths(client) -> None:
     assert "/api/v1/services/{slug}/:" in schema
 
 
-def test_api_list_takes_the_page_filters(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_api_list_takes_the_page_filters(client, catalog) -> None:
     body = client.get(reverse("api-service-list"), {"level": "district"}).json()
     assert body["count"] == 4
     body = client.get(reverse("api-service-list"), {"q": "Wohnsitz"}).json()

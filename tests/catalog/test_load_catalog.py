@@ -36,7 +36,7 @@ def test_loading_twice_creates_nothing_new() -> None:
 
 
 @pytest.mark.django_db
-def test_reload_keeps_what_operators_edited_and_refresh_takes_over_the_reference(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_reload_keeps_what_operators_edited_and_refresh_takes_over_the_reference(catalog) -> None:
     service = catalog["ewaffe"]
     service.short_description = "Von der Betreiberin angepasst."
     service.status = Service.Status.PLANNED
@@ -68,7 +68,7 @@ def test_reload_keeps_what_operators_edited_and_refresh_takes_over_the_reference
 
 
 @pytest.mark.django_db
-def test_reload_keeps_cost_amounts_edited_by_operators(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_reload_keeps_cost_amounts_edited_by_operators(catalog) -> None:
     item = catalog["ewaffe"].cost_items.get(label="ePayBL: Go-live")
     item.amount = Decimal("300.00")
     item.save()
@@ -77,7 +77,7 @@ def test_reload_keeps_cost_amounts_edited_by_operators(catalog) -> None:  # type
     assert item.amount == Decimal("300.00")
 
 
-def test_the_five_services_have_complete_german_content(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_the_five_services_have_complete_german_content(catalog) -> None:
     assert set(catalog) == FIVE
     for service in catalog.values():
         assert len(service.description) > 300, service.slug
@@ -92,13 +92,13 @@ def test_the_five_services_have_complete_german_content(catalog) -> None:  # typ
         assert service.funding_programme is not None
 
 
-def test_levels_follow_the_responsible_authority(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_levels_follow_the_responsible_authority(catalog) -> None:
     assert catalog["ewohnsitz"].level == Level.MUNICIPAL
     district = {slug for slug, s in catalog.items() if s.level == Level.DISTRICT}
     assert district == FIVE - {"ewohnsitz"}
 
 
-def test_fee_charging_services_need_epaybl_and_carry_its_costs(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_fee_charging_services_need_epaybl_and_carry_its_costs(catalog) -> None:
     # The residence registration is free of charge, so it needs no payment platform.
     assert not catalog["ewohnsitz"].prerequisites.filter(code="epaybl").exists()
     fuehrerschein = catalog["fuehrerschein"]
@@ -111,7 +111,7 @@ def test_fee_charging_services_need_epaybl_and_carry_its_costs(catalog) -> None:
     }
 
 
-def test_funding_programme_is_bavarian_with_its_rules(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_funding_programme_is_bavarian_with_its_rules(catalog) -> None:
     programme = catalog["bauantrag"].funding_programme
     assert programme.state.ags == "09"
     assert programme.rate_percent == Decimal("80.00")
@@ -120,7 +120,7 @@ def test_funding_programme_is_bavarian_with_its_rules(catalog) -> None:  # type:
     assert programme.minimum_amount < programme.cap_amount
 
 
-def test_interface_standards_match_the_services(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_interface_standards_match_the_services(catalog) -> None:
     standards = {
         slug: set(s.fachverfahren.values_list("interface_standard", flat=True))
         for slug, s in catalog.items()

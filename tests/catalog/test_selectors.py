@@ -10,26 +10,26 @@ from tests.factories_orders import DistrictServiceFactory, ServiceFactory
 from tests.factories_rollin import RollinFactory
 
 
-def _slugs(queryset) -> set[str]:  # type: ignore[no-untyped-def]
+def _slugs(queryset) -> set[str]:
     return {service.slug for service in queryset}
 
 
-def test_search_for_wohnsitz_finds_ewohnsitz_only(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_search_for_wohnsitz_finds_ewohnsitz_only(catalog) -> None:
     assert _slugs(selectors.service_list(query="Wohnsitz")) == {"ewohnsitz"}
 
 
-def test_search_matches_description_and_english(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_search_matches_description_and_english(catalog) -> None:
     assert _slugs(selectors.service_list(query="XBau")) == {"bauantrag"}
     assert _slugs(selectors.service_list(query="firearms")) == {"ewaffe"}
     assert _slugs(selectors.service_list(query="führerschein umtausch")) == {"fuehrerschein"}
 
 
-def test_filter_district_level_shows_four(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_filter_district_level_shows_four(catalog) -> None:
     assert len(selectors.service_list(level="district")) == 4
     assert _slugs(selectors.service_list(level="municipal")) == {"ewohnsitz"}
 
 
-def test_filter_by_prerequisite_and_fachverfahren(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_prerequisite_and_fachverfahren(catalog) -> None:
     with_payment = _slugs(selectors.service_list(prerequisite="epaybl"))
     assert with_payment == {"fuehrerschein", "aufenthalt-digital", "ewaffe", "bauantrag"}
     assert "fuehrerschein" in _slugs(selectors.service_list(prerequisite="fit-connect"))
@@ -69,7 +69,7 @@ def test_counts_come_from_active_orders_and_live_rollins() -> None:
     assert (detail.ordered_count, detail.live_count) == (3, 2)
 
 
-def test_stages_fall_back_to_the_default_template(catalog) -> None:  # type: ignore[no-untyped-def]
+def test_stages_fall_back_to_the_default_template(catalog) -> None:
     name, stages = selectors.service_stages(selectors.service_detail("ewohnsitz"))
     assert name is None
     assert [stage.code for stage in stages][:2] == ["bestellt", "vertrag"]

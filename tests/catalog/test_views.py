@@ -23,14 +23,14 @@ def _detail(slug: str) -> str:
     return reverse("catalog:service_detail", args=[slug])
 
 
-def test_list_shows_the_five_services_publicly(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_list_shows_the_five_services_publicly(client, catalog) -> None:
     html = client.get(LIST_URL).content.decode()
     assert html.count('data-testid="service-card"') == 5
     assert "eWohnsitz – elektronische Wohnsitzanmeldung" in html
     assert "5 Leistungen gefunden" in html
 
 
-def test_search_and_filters_are_in_the_query_string(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_search_and_filters_are_in_the_query_string(client, catalog) -> None:
     html = client.get(LIST_URL, {"q": "Wohnsitz"}).content.decode()
     assert html.count('data-testid="service-card"') == 1
     assert _detail("ewohnsitz") in html
@@ -44,7 +44,7 @@ def test_search_and_filters_are_in_the_query_string(client, catalog) -> None:  #
     assert html.decode().count('data-testid="service-card"') == 3
 
 
-def test_unknown_filter_values_are_ignored_not_errors(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_filter_values_are_ignored_not_errors(client, catalog) -> None:
     response = client.get(LIST_URL, {"prerequisite": "gibt-es-nicht", "fachverfahren": "x"})
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="service-card"') == 5
@@ -61,7 +61,7 @@ def test_list_paginates_and_keeps_filters_in_page_links(client) -> None:
     assert html.count('data-testid="service-card"') == 2
 
 
-def test_detail_shows_prerequisites_channels_costs_funding_and_stages(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_detail_shows_prerequisites_channels_costs_funding_and_stages(client, catalog) -> None:
     html = client.get(_detail("fuehrerschein")).content.decode()
     assert "Fahrerlaubnisbehörde (Landratsamt oder kreisfreie Stadt)" in html
     for text in ["Nutzerkonto BundID", "Nutzerkonto BayernID", "Bezahlplattform ePayBL"]:
@@ -77,7 +77,7 @@ def test_detail_shows_prerequisites_channels_costs_funding_and_stages(client, ca
     assert "Standardablauf" in html and "Wirkbetrieb" in html
 
 
-def test_detail_counts_are_computed_from_orders(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_detail_counts_are_computed_from_orders(client, catalog) -> None:
     service = catalog["ewohnsitz"]
     RollinFactory(order__service=service, live=True)
     RollinFactory(order__service=service, on_hold=True)
@@ -94,20 +94,20 @@ def test_unknown_service_is_404(client) -> None:
 # --- who sees the order button ----------------------------------------------------------------
 
 
-def _order_box(client, slug: str) -> str:  # type: ignore[no-untyped-def]
+def _order_box(client, slug: str) -> str:
     html = client.get(_detail(slug)).content.decode()
     start = html.index('data-testid="order-box"')
     return html[start : html.index("</aside>", start)]
 
 
-def test_anonymous_is_asked_to_sign_in(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_asked_to_sign_in(client, catalog) -> None:
     box = _order_box(client, "ewohnsitz")
     assert 'data-testid="order-button"' not in box
     assert "Bitte melden Sie sich an" in box
     assert "/konto/login/?next=/leistungen/ewohnsitz/" in box
 
 
-def test_municipal_staff_cannot_order_a_district_service(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_municipal_staff_cannot_order_a_district_service(client, catalog) -> None:
     client.force_login(StaffFactory(authority=AuthorityFactory()))
     box = _order_box(client, "ewaffe")
     assert 'data-testid="order-button"' not in box
@@ -115,7 +115,7 @@ def test_municipal_staff_cannot_order_a_district_service(client, catalog) -> Non
     assert 'data-testid="order-button"' in _order_box(client, "ewohnsitz")
 
 
-def test_district_staff_can_order_a_district_service(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_district_staff_can_order_a_district_service(client, catalog) -> None:
     client.force_login(StaffFactory(authority=LandratsamtFactory()))
     box = _order_box(client, "ewaffe")
     assert 'data-testid="order-button"' in box
@@ -126,14 +126,14 @@ def test_district_staff_can_order_a_district_service(client, catalog) -> None:  
     )
 
 
-def test_coordinator_sees_no_order_button(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_sees_no_order_button(client, catalog) -> None:
     client.force_login(CoordinatorFactory())
     box = _order_box(client, "ewaffe")
     assert 'data-testid="order-button"' not in box
     assert "Bestellen können nur Mitarbeitende einer Behörde" in box
 
 
-def test_staff_without_authority_is_told_how_to_join(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_staff_without_authority_is_told_how_to_join(client, catalog) -> None:
     client.force_login(UserFactory())
     box = _order_box(client, "ewohnsitz")
     assert 'data-testid="order-button"' not in box
@@ -153,7 +153,7 @@ def test_planned_service_cannot_be_ordered_yet(client) -> None:
 # --- the number of queries does not grow with the data ----------------------------------------
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
@@ -166,7 +166,7 @@ def _services_with_orders(count: int) -> None:
 
 
 @pytest.mark.django_db
-def test_list_queries_do_not_grow_with_services(client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_list_queries_do_not_grow_with_services(client, django_assert_max_num_queries) -> None:
     _services_with_orders(3)
     few = _queries(client, LIST_URL)
     _services_with_orders(30)
@@ -177,7 +177,7 @@ def test_list_queries_do_not_grow_with_services(client, django_assert_max_num_qu
 
 
 @pytest.mark.django_db
-def test_detail_queries_do_not_grow_with_services(client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_detail_queries_do_not_grow_with_services(client, django_assert_max_num_queries) -> None:
     _services_with_orders(3)
     client.force_login(StaffFactory(authority=LandratsamtFactory()))
     few = _queries(client, _detail("s-000"))
@@ -186,7 +186,7 @@ def test_detail_queries_do_not_grow_with_services(client, django_assert_max_num_
         client.get(_detail("s-000"))
 
 
-def test_detail_in_english_uses_the_translations(client, catalog) -> None:  # type: ignore[no-untyped-def]
+def test_detail_in_english_uses_the_translations(client, catalog) -> None:
     html = client.get(_detail("ewohnsitz"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "eWohnsitz – electronic residence registration" in html
     assert "Registration itself is free of charge." in html

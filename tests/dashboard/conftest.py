@@ -31,13 +31,13 @@ class World:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_passwords(settings) -> None:
     # Argon2 per factory-made user would dominate the run time of 50-order tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
+def world(db) -> World:
     bavaria = factories.StateFactory()
     hesse = factories.StateFactory(ags="06", name="Hessen")
     niederbayern = factories.RegionFactory()

@@ -36,7 +36,7 @@ def test_every_dashboard_url_is_covered_by_the_access_tests() -> None:
 
 
 @pytest.fixture
-def bavarian_order(world):  # type: ignore[no-untyped-def]
+def bavarian_order(world):
     return order_in(world.kelheim, world.meldung)
 
 
@@ -45,7 +45,7 @@ def bavarian_order(world):  # type: ignore[no-untyped-def]
 )
 def test_staff_and_viewers_get_403_on_every_dashboard_url(
     client, world, bavarian_order, factory
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     if factory is factories.StaffFactory:
         user = factory(authority=bavarian_order.authority)
     else:
@@ -57,7 +57,7 @@ def test_staff_and_viewers_get_403_on_every_dashboard_url(
         assert response.status_code == 403, url
 
 
-def test_anonymous_is_sent_to_login(client, world, bavarian_order) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(client, world, bavarian_order) -> None:
     item = bavarian_order.rollin.items.first()
     for method, url in _urls(bavarian_order.number, item.pk):
         response = getattr(client, method)(url)
@@ -67,7 +67,7 @@ def test_anonymous_is_sent_to_login(client, world, bavarian_order) -> None:  # t
 
 def test_coordinator_of_another_state_sees_none_of_bavarias_orders(
     client, world, bavarian_order
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     hessian = order_in(world.darmstadt, world.meldung)
     client.force_login(world.hesse_coordinator)
     listing = client.get(reverse("dashboard:order_list")).content.decode()
@@ -88,7 +88,7 @@ def test_coordinator_of_another_state_sees_none_of_bavarias_orders(
     assert item.status == "open"
 
 
-def test_bulk_action_on_foreign_orders_does_nothing(client, world, bavarian_order) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_action_on_foreign_orders_does_nothing(client, world, bavarian_order) -> None:
     client.force_login(world.hesse_coordinator)
     client.post(
         reverse("dashboard:bulk_action"),
@@ -100,7 +100,7 @@ def test_bulk_action_on_foreign_orders_does_nothing(client, world, bavarian_orde
     assert bavarian_order.rollin.status == "waiting"
 
 
-def test_coordinator_and_admin_see_the_pages(client, world, bavarian_order) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_and_admin_see_the_pages(client, world, bavarian_order) -> None:
     for user in (world.coordinator, factories.AdminFactory()):
         client.force_login(user)
         assert client.get(reverse("dashboard:overview")).status_code == 200

@@ -15,11 +15,11 @@ from tests.dashboard.conftest import order_in, past
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, **data):  # type: ignore[no-untyped-def]
+def _post(client, **data):
     return client.post(reverse("dashboard:bulk_action"), data)
 
 
-def test_bulk_hold_with_reason_appears_in_each_orders_history(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_hold_with_reason_appears_in_each_orders_history(client, world) -> None:
     orders = [order_in(world.kelheim, world.fuehrerschein, due_at=past(1))]
     orders += [order_in(world.regen, world.fuehrerschein, stage="vertrag") for _ in range(2)]
     client.force_login(world.coordinator)
@@ -45,7 +45,7 @@ def test_bulk_hold_with_reason_appears_in_each_orders_history(client, world) -> 
     assert "3 von 3 Bestellungen erfolgreich, 0 nicht möglich" in page
 
 
-def test_bulk_reports_which_orders_failed_and_why(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_reports_which_orders_failed_and_why(client, world) -> None:
     ok = order_in(world.kelheim, world.meldung, stage="vertrag")
     held = order_in(world.kelheim, world.fuehrerschein, status="on_hold")
     live = order_in(world.regen, world.meldung, stage="wirkbetrieb")
@@ -63,7 +63,7 @@ def test_bulk_reports_which_orders_failed_and_why(client, world) -> None:  # typ
     assert held.number in page and live.number in page
 
 
-def test_hold_needs_a_reason(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_hold_needs_a_reason(client, world) -> None:
     order = order_in(world.kelheim, world.meldung)
     client.force_login(world.coordinator)
     response = _post(client, action="hold", scope="selected", reason=" ", order=[order.pk])
@@ -72,7 +72,7 @@ def test_hold_needs_a_reason(client, world) -> None:  # type: ignore[no-untyped-
     assert Rollin.objects.get(order=order).status == "waiting"
 
 
-def test_bulk_on_all_filtered_orders_uses_the_filter_query(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_on_all_filtered_orders_uses_the_filter_query(client, world) -> None:
     kelheim = [order_in(world.kelheim, world.fuehrerschein) for _ in range(2)]
     other = order_in(world.regen, world.fuehrerschein)
     client.force_login(world.coordinator)
@@ -83,7 +83,7 @@ def test_bulk_on_all_filtered_orders_uses_the_filter_query(client, world) -> Non
     assert Rollin.objects.get(order=other).assignee is None
 
 
-def test_assign_to_a_colleague_and_remind(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_assign_to_a_colleague_and_remind(client, world) -> None:
     colleague = factories.CoordinatorFactory(states=[world.bavaria])
     order = order_in(world.kelheim, world.meldung, stage="vertrag")
     client.force_login(world.coordinator)
@@ -94,7 +94,7 @@ def test_assign_to_a_colleague_and_remind(client, world) -> None:  # type: ignor
     assert HistoryEntry.objects.filter(rollin__order=order, action="reminded").exists()
 
 
-def test_countersign_only_where_the_contract_was_uploaded(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_countersign_only_where_the_contract_was_uploaded(client, world) -> None:
     signed = order_in(world.kelheim, world.meldung, stage="vertrag", contract_document=True)
     unsigned = order_in(world.regen, world.meldung, stage="vertrag")
     client.force_login(world.coordinator)
@@ -110,7 +110,7 @@ def test_countersign_only_where_the_contract_was_uploaded(client, world) -> None
 
 def test_large_selection_runs_as_a_task_with_progress(
     client, world, monkeypatch, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.setattr(services, "SYNC_LIMIT", 2)
     queued: list[int] = []
     monkeypatch.setattr(bulk_action, "delay", lambda job_id: queued.append(job_id))
@@ -143,7 +143,7 @@ def test_large_selection_runs_as_a_task_with_progress(
     assert HistoryEntry.objects.filter(action="held").count() == 3
 
 
-def test_interrupted_task_continues_where_it_stopped(world) -> None:  # type: ignore[no-untyped-def]
+def test_interrupted_task_continues_where_it_stopped(world) -> None:
     orders = [order_in(world.kelheim, world.meldung) for _ in range(3)]
     job = services.bulk_job_create(
         actor=world.coordinator,
@@ -163,7 +163,7 @@ def test_interrupted_task_continues_where_it_stopped(world) -> None:  # type: ig
     assert HistoryEntry.objects.filter(action="held").count() == 3
 
 
-def test_someone_elses_job_is_not_found(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_someone_elses_job_is_not_found(client, world) -> None:
     job = services.bulk_job_create(actor=world.coordinator, action="remind", order_ids=[])
     other = factories.CoordinatorFactory(states=[world.bavaria])
     client.force_login(other)

@@ -23,7 +23,7 @@ from tests.geo import geodata_files
 pytestmark = pytest.mark.django_db
 
 
-def test_overview_matches_the_demo_data(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_overview_matches_the_demo_data(client, world) -> None:
     default_template()
     ServiceFactory(slug="wohnsitz", name="Wohnsitzanmeldung")
     for n in range(30):
@@ -55,7 +55,7 @@ def test_overview_matches_the_demo_data(client, world) -> None:  # type: ignore[
     assert sum(week.live for week in overview.weeks) == sum(1 for t in live_at if t >= first)
 
 
-def _shown(overview) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
+def _shown(overview) -> dict[tuple[str, str], int]:
     return {
         (service.slug, stage.code): count
         for service, counts, _total in overview.rows
@@ -64,7 +64,7 @@ def _shown(overview) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-d
     }
 
 
-def test_overview_matches_what_make_run_loads(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_overview_matches_what_make_run_loads(client, settings, tmp_path) -> None:
     # The six pilot authorities and their neighbours, from real Destatis rows.
     settings.DIGITALMARKT_DATA_DIR = geodata_files.write_csv(tmp_path / "de")
     settings.DIGITALMARKT_IMPORT_STATES = ["09"]

@@ -13,7 +13,7 @@ from tests.dashboard.conftest import order_in, populate
 pytestmark = pytest.mark.django_db
 
 
-def test_detail_shows_contact_history_connector_log_and_comments(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_detail_shows_contact_history_connector_log_and_comments(client, world) -> None:
     order = order_in(world.kelheim, world.meldung, stage="anbindung", status="failing")
     item = RollinItem.objects.get(rollin__order=order, definition__code="zustellpunkt")
     ConnectorLog.objects.create(
@@ -42,7 +42,7 @@ def test_detail_shows_contact_history_connector_log_and_comments(client, world) 
         assert text in html, text
 
 
-def test_coordinator_approves_and_rejects_from_the_detail_page(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_approves_and_rejects_from_the_detail_page(client, world) -> None:
     order = order_in(world.kelheim, world.meldung, stage="vertrag", contract_document=True)
     client.force_login(world.coordinator)
     url = reverse("dashboard:order_detail", args=[order.number])
@@ -63,7 +63,7 @@ def test_coordinator_approves_and_rejects_from_the_detail_page(client, world) ->
     assert countersign.status == "open"
 
 
-def test_approve_completes_the_coordinators_item(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_approve_completes_the_coordinators_item(client, world) -> None:
     order = order_in(world.kelheim, world.meldung, stage="bestellt")
     item = RollinItem.objects.get(rollin__order=order, definition__code="freigabe")
     client.force_login(world.coordinator)
@@ -74,7 +74,7 @@ def test_approve_completes_the_coordinators_item(client, world) -> None:  # type
 
 def test_my_tasks_lists_open_coordinator_items_of_mine_or_nobodys_oldest_first(
     client, world
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     colleague = factories.CoordinatorFactory(states=[world.bavaria])
     mine = order_in(world.kelheim, world.meldung, assignee=world.coordinator)
     nobodys = order_in(world.regen, world.meldung)
@@ -94,7 +94,7 @@ def test_my_tasks_lists_open_coordinator_items_of_mine_or_nobodys_oldest_first(
 @pytest.mark.parametrize("count", [5, 50])
 def test_detail_and_tasks_run_constant_queries(
     client, world, count, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     orders = populate(world, count)
     Rollin.objects.update(assignee=None)
     client.force_login(world.coordinator)

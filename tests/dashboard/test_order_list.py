@@ -12,14 +12,14 @@ from tests.dashboard.conftest import order_in, past, populate
 pytestmark = pytest.mark.django_db
 
 
-def _numbers(client, **params) -> list[str]:  # type: ignore[no-untyped-def]
+def _numbers(client, **params) -> list[str]:
     response = client.get(reverse("dashboard:order_list"), params)
     assert response.status_code == 200
     return [order.number for order in response.context["page"]]
 
 
 @pytest.fixture
-def orders(client, world):  # type: ignore[no-untyped-def]
+def orders(client, world):
     client.force_login(world.coordinator)
     return {
         "kelheim_fs_overdue": order_in(
@@ -49,11 +49,11 @@ def orders(client, world):  # type: ignore[no-untyped-def]
     }
 
 
-def _only(orders, *keys) -> set[str]:  # type: ignore[no-untyped-def]
+def _only(orders, *keys) -> set[str]:
     return {orders[k].number for k in keys}
 
 
-def test_filter_by_geography(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_geography(client, world, orders) -> None:
     assert set(_numbers(client, state=world.bavaria.pk)) == _only(orders, *orders)
     assert set(_numbers(client, region=world.oberbayern.pk)) == _only(
         orders, "muc_failing", "muc_live"
@@ -65,11 +65,11 @@ def test_filter_by_geography(client, world, orders) -> None:  # type: ignore[no-
     assert set(_numbers(client, authority=name)) == _only(orders, "regen_hold")
 
 
-def test_choosing_a_state_or_region_narrows_the_district_choices(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_a_state_or_region_narrows_the_district_choices(client, world) -> None:
     operator = factories.AdminFactory()
     client.force_login(operator)
 
-    def district_choices(**params):  # type: ignore[no-untyped-def]
+    def district_choices(**params):
         form = client.get(reverse("dashboard:order_list"), params).context["filter"].form
         return set(form.fields["district"].queryset)
 
@@ -87,7 +87,7 @@ def test_choosing_a_state_or_region_narrows_the_district_choices(client, world) 
     assert response.context["filter"].form.errors["district"]
 
 
-def test_filter_by_service_and_stage(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_service_and_stage(client, world, orders) -> None:
     assert set(_numbers(client, service=world.meldung.pk)) == _only(
         orders, "regen_hold", "muc_failing"
     )
@@ -96,7 +96,7 @@ def test_filter_by_service_and_stage(client, world, orders) -> None:  # type: ig
     )
 
 
-def test_filter_by_status(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_status(client, world, orders) -> None:
     assert set(_numbers(client, status="on_hold")) == _only(orders, "regen_hold")
     assert set(_numbers(client, status="failing")) == _only(orders, "muc_failing")
     # Live orders are never overdue, whatever their due date.
@@ -107,7 +107,7 @@ def test_filter_by_status(client, world, orders) -> None:  # type: ignore[no-unt
     assert set(_numbers(client, status="waiting_staff")) == _only(orders, "kelheim_fs_overdue")
 
 
-def test_waiting_for_coordinator_after_the_contract_is_uploaded(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_waiting_for_coordinator_after_the_contract_is_uploaded(client, world, orders) -> None:
     item = RollinItem.objects.get(
         rollin__order=orders["kelheim_fs_overdue"], definition__code="vertrag_hochladen"
     )
@@ -117,7 +117,7 @@ def test_waiting_for_coordinator_after_the_contract_is_uploaded(client, world, o
     )
 
 
-def test_filter_by_assignee(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_assignee(client, world, orders) -> None:
     colleague = factories.CoordinatorFactory(states=[world.bavaria])
     from rollin.models import Rollin
 
@@ -129,7 +129,7 @@ def test_filter_by_assignee(client, world, orders) -> None:  # type: ignore[no-u
     )
 
 
-def test_filter_by_order_date_range(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_filter_by_order_date_range(client, world, orders) -> None:
     after = past(25).date().isoformat()
     before = past(5).date().isoformat()
     assert set(_numbers(client, ordered_after=after, ordered_before=before)) == _only(
@@ -137,14 +137,14 @@ def test_filter_by_order_date_range(client, world, orders) -> None:  # type: ign
     )
 
 
-def test_search_by_number_and_authority(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_number_and_authority(client, world, orders) -> None:
     number = orders["muc_live"].number
     assert _numbers(client, q=number) == [number]
     name = orders["kelheim_fs_ok"].authority.name
     assert _numbers(client, q=name.upper()) == [orders["kelheim_fs_ok"].number]
 
 
-def test_filters_combine_and_stay_in_the_links(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_filters_combine_and_stay_in_the_links(client, world, orders) -> None:
     params = {"district": world.kelheim.pk, "service": world.fuehrerschein.pk, "status": "overdue"}
     assert _numbers(client, **params) == [orders["kelheim_fs_overdue"].number]
     html = client.get(reverse("dashboard:order_list"), params).content.decode()
@@ -153,7 +153,7 @@ def test_filters_combine_and_stay_in_the_links(client, world, orders) -> None:  
     assert "status=overdue&amp;sort=number" in html or "sort=number" in html
 
 
-def test_sort_by_columns_both_ways(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_sort_by_columns_both_ways(client, world, orders) -> None:
     by_number = sorted(o.number for o in orders.values())
     assert _numbers(client, sort="number") == by_number
     assert _numbers(client, sort="-number") == by_number[::-1]
@@ -165,7 +165,7 @@ def test_sort_by_columns_both_ways(client, world, orders) -> None:  # type: igno
     assert 'aria-sort="ascending"' in response.content.decode()
 
 
-def test_sorted_pages_show_every_order_once_with_missing_values_last(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_sorted_pages_show_every_order_once_with_missing_values_last(client, world) -> None:
     """60 orders in ten stages: a sort by stage has ties across the page boundary."""
     orders = populate(world, 60)
     client.force_login(world.coordinator)
@@ -181,7 +181,7 @@ def test_sorted_pages_show_every_order_once_with_missing_values_last(client, wor
         assert set(listed[-len(no_due) :]) == no_due, sort
 
 
-def test_unknown_sort_key_is_refused_not_executed(client, world, orders) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_sort_key_is_refused_not_executed(client, world, orders) -> None:
     response = client.get(reverse("dashboard:order_list"), {"sort": "contact_email"})
     assert response.status_code == 200
     # Ignored with a form error: the list keeps its default order (newest first).
@@ -189,7 +189,7 @@ def test_unknown_sort_key_is_refused_not_executed(client, world, orders) -> None
     assert [o.number for o in response.context["page"]] == _numbers(client, sort="-ordered")
 
 
-def test_paginated_by_fifty(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_paginated_by_fifty(client, world) -> None:
     populate(world, 55)
     client.force_login(world.coordinator)
     first = client.get(reverse("dashboard:order_list"))
@@ -201,7 +201,7 @@ def test_paginated_by_fifty(client, world) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize("count", [5, 50])
 def test_list_runs_a_constant_number_of_queries(
     client, world, count, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     populate(world, count)
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(15):
@@ -212,7 +212,7 @@ def test_list_runs_a_constant_number_of_queries(
 
 
 @pytest.mark.parametrize("field", ["state", "region", "district", "service"])
-def test_an_id_beyond_the_database_integer_range_is_an_invalid_choice(client, world, field) -> None:  # type: ignore[no-untyped-def]
+def test_an_id_beyond_the_database_integer_range_is_an_invalid_choice(client, world, field) -> None:
     # SQLite raised OverflowError for such a value (a 500); it is a wrong choice like any other.
     client.force_login(world.coordinator)
     response = client.get(reverse("dashboard:order_list"), {field: "9" * 40})

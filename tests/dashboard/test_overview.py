@@ -35,7 +35,7 @@ def _expected(orders: list) -> tuple[Counter, dict[str, int]]:
     return matrix, totals
 
 
-def test_overview_counts_equal_an_independent_count(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_overview_counts_equal_an_independent_count(client, world) -> None:
     orders = populate(world, 23)
     order_in(world.darmstadt, world.meldung)  # Hesse: not in the Bavarian coordinator's view
     client.force_login(world.coordinator)
@@ -44,7 +44,7 @@ def test_overview_counts_equal_an_independent_count(client, world) -> None:  # t
     matrix, totals = _expected(orders)
     for key, value in totals.items():
         assert overview.totals[key] == value, key
-    shown = Counter()
+    shown: Counter[tuple[str, str]] = Counter()
     for service, counts, _total in overview.rows:
         for stage, count in zip(overview.stages, counts, strict=True):
             if count:
@@ -56,14 +56,14 @@ def test_overview_counts_equal_an_independent_count(client, world) -> None:  # t
     assert f'?service={world.fuehrerschein.pk}&amp;stage=vertrag">{count}</a>' in html
 
 
-def test_weekly_series_counts_placed_and_live_per_week(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_weekly_series_counts_placed_and_live_per_week(client, world) -> None:
     orders = populate(world, 30)
     client.force_login(world.coordinator)
     weeks = client.get(reverse("dashboard:overview")).context["overview"].weeks
     assert len(weeks) == 26
     first = weeks[0].start
-    placed = Counter()
-    live = Counter()
+    placed: Counter[datetime.date] = Counter()
+    live: Counter[datetime.date] = Counter()
     for order in orders:
         order.refresh_from_db()
         day = timezone.localdate(order.created_at)
@@ -79,7 +79,7 @@ def test_weekly_series_counts_placed_and_live_per_week(client, world) -> None:  
     assert {w.start: w.live for w in weeks if w.live} == dict(live)
 
 
-def test_chart_is_accessible_svg_with_a_table(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_chart_is_accessible_svg_with_a_table(client, world) -> None:
     populate(world, 3)
     client.force_login(world.coordinator)
     html = client.get(reverse("dashboard:overview")).content.decode()
@@ -91,7 +91,7 @@ def test_chart_is_accessible_svg_with_a_table(client, world) -> None:  # type: i
 @pytest.mark.parametrize("count", [5, 50])
 def test_overview_runs_a_constant_number_of_queries(
     client, world, count, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     populate(world, count)
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(12):

@@ -14,7 +14,7 @@ from tests.dashboard.conftest import order_in, populate
 pytestmark = pytest.mark.django_db
 
 
-def _overview(client):  # type: ignore[no-untyped-def]
+def _overview(client):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("dashboard:overview"))
     assert response.status_code == 200
@@ -22,13 +22,13 @@ def _overview(client):  # type: ignore[no-untyped-def]
     return response, "GROUP BY" in sql
 
 
-def _figures(response) -> str:  # type: ignore[no-untyped-def]
+def _figures(response) -> str:
     html = response.content.decode()
     start = html.index('<section aria-labelledby="totals-heading"')
     return html[start : html.index("</details>", start)]
 
 
-def test_unchanged_data_is_served_from_the_cache(client, world, cached) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_data_is_served_from_the_cache(client, world, cached) -> None:
     populate(world, 8)
     client.force_login(world.coordinator)
     first, aggregated_first = _overview(client)
@@ -39,7 +39,7 @@ def test_unchanged_data_is_served_from_the_cache(client, world, cached) -> None:
     assert _figures(second) == _figures(first)  # the page around differs: nonce, CSRF
 
 
-def test_a_roll_in_change_or_a_new_order_shows_at_once(client, world, cached) -> None:  # type: ignore[no-untyped-def]
+def test_a_roll_in_change_or_a_new_order_shows_at_once(client, world, cached) -> None:
     orders = populate(world, 8)
     client.force_login(world.coordinator)
     before = _overview(client)[0].context["overview"].totals
@@ -58,7 +58,7 @@ def test_a_roll_in_change_or_a_new_order_shows_at_once(client, world, cached) ->
     assert placed.context["overview"].totals["ordered"] == before["ordered"] + 1
 
 
-def test_coordinators_of_other_states_get_their_own_figures(client, world, cached) -> None:  # type: ignore[no-untyped-def]
+def test_coordinators_of_other_states_get_their_own_figures(client, world, cached) -> None:
     populate(world, 4)
     order_in(world.darmstadt, world.meldung)
     client.force_login(world.coordinator)
@@ -72,12 +72,12 @@ def test_coordinators_of_other_states_get_their_own_figures(client, world, cache
 
 def test_a_cached_page_does_not_load_the_overview_at_all(
     client, world, cached, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     populate(world, 4)
     client.force_login(world.coordinator)
     first, _ = _overview(client)
 
-    def must_not_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def must_not_load(*args, **kwargs):
         raise AssertionError("the cached fragment needs no overview")
 
     monkeypatch.setattr("dashboard.selectors.overview_for", must_not_load)

@@ -61,7 +61,7 @@ def test_shipped_folder_holds_exactly_the_files_the_portal_reads_and_they_verify
 
 
 def test_corrupted_real_data_file_is_refused_by_name_and_changes_nothing(
-    settings,  # type: ignore[no-untyped-def]
+    settings,
     tmp_path: Path,
 ) -> None:
     copy = Path(shutil.copytree(PROJECT_DATA_DIR, tmp_path / "de"))
@@ -113,7 +113,7 @@ def _without_line(name: str) -> Callable[[Path], None]:
     ids=["truncated-csv", "truncated-map", "missing-map", "unlisted-csv", "no-list", "bad-list"],
 )
 def test_damaged_folder_is_refused_by_name_even_when_unchanged_otherwise(
-    settings,  # type: ignore[no-untyped-def]
+    settings,
     tmp_path: Path,
     change: Callable[[Path], None],
     named: str,
@@ -137,7 +137,7 @@ def test_damaged_folder_is_refused_by_name_even_when_unchanged_otherwise(
     assert stock() == before
 
 
-def test_workbook_import_needs_no_checksum_list(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_workbook_import_needs_no_checksum_list(settings, tmp_path: Path) -> None:
     # An operator's fresh Destatis download is read as it is; the list covers the CSV folder.
     settings.DIGITALMARKT_DATA_DIR = tmp_path / "empty"
     workbook = files.write_workbook(tmp_path / "AuszugGV4QAktuell.xlsx")

@@ -29,8 +29,8 @@ def counts_line(output: str, model: str) -> tuple[int, int, int]:
     return created, updated, unchanged
 
 
-def snapshot() -> dict[str, tuple]:
-    rows = {}
+def snapshot() -> dict[str, tuple[object, ...]]:
+    rows: dict[str, tuple[object, ...]] = {}
     for a in Authority.objects.select_related("district", "region", "state"):
         served = sorted(a.municipalities_served.values_list("ags", flat=True))
         rows[a.code] = (a.kind, a.name, a.key, a.population, a.postal_code, a.district.ags,
@@ -43,7 +43,7 @@ def snapshot() -> dict[str, tuple]:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
+def data_dir(tmp_path: Path, settings) -> Path:
     folder = files.write_csv(tmp_path / "de")
     files.write_workbook(folder / "raw" / "destatis_AuszugGV4QAktuell_31122024.xlsx")
     settings.DIGITALMARKT_DATA_DIR = folder
@@ -164,7 +164,7 @@ def test_invalid_state_selection_is_refused(data_dir) -> None:
         run_import("--states", "9")
 
 
-def _rewrite_csv(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _rewrite_csv(path: Path, change) -> None:
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     fieldnames = list(rows[0])
@@ -223,6 +223,7 @@ def test_malformed_workbook_names_the_row_and_changes_nothing(data_dir, tmp_path
     book = openpyxl.load_workbook(path)
     sheet = book["Onlineprodukt_Gemeinden31122024"]
     bad_row = next(row[0].row for row in sheet.iter_rows() if row[7].value == "Essing, M")
+    assert bad_row is not None
     sheet.cell(row=bad_row, column=10, value="k. A.")
     book.save(path)
 
@@ -266,7 +267,7 @@ needs_real_workbook = pytest.mark.skipif(
 
 
 @pytest.mark.parametrize("source", ["csv", pytest.param("xlsx", marks=needs_real_workbook)])
-def test_real_bavarian_counts(settings, source) -> None:  # type: ignore[no-untyped-def]
+def test_real_bavarian_counts(settings, source) -> None:
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
     output = run_import("--source", source, "--states", "09")
 
@@ -288,7 +289,7 @@ def test_real_bavarian_counts(settings, source) -> None:  # type: ignore[no-unty
     assert sum(district.values_list("population", flat=True)) == 13_435_062
 
 
-def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+def test_real_german_counts_and_a_second_run_changes_nothing(settings) -> None:
     settings.DIGITALMARKT_DATA_DIR = REAL_DATA
     run_import("--states", "all")
 
@@ -354,7 +355,7 @@ def test_row_with_empty_key_names_file_and_row_and_changes_nothing(
     before = snapshot()
     row = 5 if filename.startswith("germany_m") else 4
 
-    def empty_key(rows, fieldnames):  # type: ignore[no-untyped-def]
+    def empty_key(rows, fieldnames):
         rows[row - 2][column] = ""
         return rows, fieldnames
 
@@ -376,6 +377,7 @@ def test_workbook_row_cut_short_names_the_row_and_changes_nothing(data_dir, tmp_
     book = openpyxl.load_workbook(path)
     sheet = book["Onlineprodukt_Gemeinden31122024"]
     bad_row = next(row[0].row for row in sheet.iter_rows() if row[7].value == "Essing, M")
+    assert bad_row is not None
     for column in range(9, sheet.max_column + 1):  # everything after the name is missing
         sheet.cell(row=bad_row, column=column).value = None  # cell(value=None) keeps the value
     book.save(path)

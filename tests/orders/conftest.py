@@ -6,12 +6,12 @@ from tests.factories_rollin import default_template
 
 
 @pytest.fixture
-def stage_template(db) -> None:  # type: ignore[no-untyped-def]
+def stage_template(db) -> None:
     default_template()
 
 
 @pytest.fixture
-def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+def enqueued(monkeypatch) -> list[int]:
     """Record the roll-in worker runs that would be queued (the worker is rollin's to test)."""
     from rollin import tasks
 

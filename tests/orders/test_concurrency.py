@@ -46,7 +46,7 @@ def test_two_concurrent_checkouts_create_exactly_one_order(
     barrier = threading.Barrier(2, timeout=30)
     outcomes: dict[str, object] = {}
 
-    def checkout(user) -> None:  # type: ignore[no-untyped-def]
+    def checkout(user) -> None:
         try:
             barrier.wait()
             outcomes[user.email] = order_place(

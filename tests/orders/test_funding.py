@@ -28,7 +28,7 @@ def test_grant_is_capped():
     ("language", "amounts"),
     [("de", ("(0,00 €)", "(1.500,00 €)")), ("en", ("(€0.00)", "(€1,500.00)"))],
 )
-def test_minimum_message_writes_amounts_in_the_readers_language(language, amounts) -> None:  # type: ignore[no-untyped-def]
+def test_minimum_message_writes_amounts_in_the_readers_language(language, amounts) -> None:
     """Issue 12, item 2: the German message read "0.00 € … 500.00 €"."""
     from django.utils import translation
 

@@ -23,7 +23,7 @@ from tests.factories_orders import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stage_template")]
 
 
-def line_for(service, **changes) -> OrderLine:  # type: ignore[no-untyped-def]
+def line_for(service, **changes) -> OrderLine:
     values = {
         "service": service,
         "fachverfahren": service.fachverfahren.first(),
@@ -38,13 +38,13 @@ def line_for(service, **changes) -> OrderLine:  # type: ignore[no-untyped-def]
     return OrderLine(**values)
 
 
-def place(user, *lines, key=None, terms=True):  # type: ignore[no-untyped-def]
+def place(user, *lines, key=None, terms=True):
     return order_place(
         user=user, lines=list(lines), checkout_key=key or uuid.uuid4(), terms_accepted=terms
     )
 
 
-def errors_of(excinfo, service) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def errors_of(excinfo, service) -> dict[str, list[str]]:
     return excinfo.value.errors_by_service[service.slug]
 
 

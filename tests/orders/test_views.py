@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stage_template", "
 ORDER_URL_NAMES = ["order_detail", "order_contact_edit", "order_comment_add", "order_cancel"]
 
 
-def placed_order(user, client, service=None):  # type: ignore[no-untyped-def]
+def placed_order(user, client, service=None):
     """Place an order through the real checkout."""
     service = service or ServiceFactory()
     client.force_login(user)
@@ -27,7 +27,7 @@ def placed_order(user, client, service=None):  # type: ignore[no-untyped-def]
     return Order.objects.get(service=service, authority=user.authority)
 
 
-def form_data(service, **changes) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def form_data(service, **changes) -> dict[str, str]:
     data = {
         "fachverfahren": str(service.fachverfahren.first().pk),
         "fachverfahren_other": "",
@@ -40,7 +40,7 @@ def form_data(service, **changes) -> dict[str, str]:  # type: ignore[no-untyped-
     return data
 
 
-def review_data(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def review_data(client) -> dict[str, str]:
     page = client.get(reverse("orders:checkout_review")).content.decode()
     key = re.search(r'name="checkout_key" value="([^"]+)"', page).group(1)
     return {"checkout_key": key, "terms_accepted": "on"}

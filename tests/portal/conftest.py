@@ -11,7 +11,7 @@ from tests.portal.smtp import SmtpServer, free_port
 
 
 @pytest.fixture
-def smtp_server(settings) -> Iterator[SmtpServer]:  # type: ignore[no-untyped-def]
+def smtp_server(settings) -> Iterator[SmtpServer]:
     """A mail server that is down until the test starts it; this process sends to it too."""
     server = SmtpServer(free_port())
     for name, value in server.environment().items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.template import Context, loader
+from django.template.backends.django import Template as BackendTemplate
 from django.test import RequestFactory
 from django.views.defaults import permission_denied
 
@@ -36,7 +37,9 @@ def test_forbidden_page_is_in_the_layout_with_a_way_back(rf: RequestFactory) -> 
 
 def test_server_error_page_renders_without_a_request() -> None:
     # Django renders 500.html with an empty context: no request, no user, no context processors.
-    html = loader.get_template("500.html").template.render(Context({}))
+    template = loader.get_template("500.html")
+    assert isinstance(template, BackendTemplate)  # the Django engine's wrapper
+    html = template.template.render(Context({}))
 
     assert "<h1>Ein Fehler ist aufgetreten</h1>" in html
     assert 'href="/"' in html

@@ -11,12 +11,12 @@ from accounts.navigation import navigation_for
 pytestmark = pytest.mark.django_db
 
 
-def _labels(user=None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _labels(user=None) -> dict[str, str]:
     from django.contrib.auth.models import AnonymousUser
 
     request = RequestFactory().get(reverse("accounts:my_authority"))
     request.user = user or AnonymousUser()
-    return {str(item["label"]): item["url"] for item in navigation_for(request)}
+    return {str(item["label"]): str(item["url"]) for item in navigation_for(request)}
 
 
 def test_staff_reach_their_authority_orders_and_basket(staff) -> None:

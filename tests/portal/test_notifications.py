@@ -16,7 +16,7 @@ from tests.factories_rollin import PDF, coordinator_for, order_with_rollin, walk
 pytestmark = pytest.mark.django_db
 
 
-def _rejected_contract():  # type: ignore[no-untyped-def]
+def _rejected_contract():
     order = order_with_rollin()
     coordinator = coordinator_for(order)
     upload = walk_to(order, "vertrag_hochladen", coordinator)
@@ -39,7 +39,7 @@ def test_a_rejection_reaches_staff_in_both_languages_and_a_long_reason_is_cut() 
     assert len(note.text_en) == NOTIFICATION_LENGTH
 
 
-def test_the_notification_page_shows_the_readers_language(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_notification_page_shows_the_readers_language(client) -> None:
     order, item = _rejected_contract()
     client.force_login(order.placed_by)
     url = reverse("portal:notifications")
@@ -70,7 +70,7 @@ def test_a_plain_text_stays_german_and_a_repeated_key_notifies_once() -> None:
 
 def test_a_membership_request_tells_the_coordinators_in_both_languages(
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from accounts.services import membership_request
     from tests.factories import AuthorityFactory, CoordinatorFactory, UserFactory
 

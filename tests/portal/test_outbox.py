@@ -29,14 +29,14 @@ CONFIRMATION = "ist eingegangen"  # "Ihre Bestellung DM-… ist eingegangen"
 
 
 @pytest.fixture
-def stage_template(db) -> None:  # type: ignore[no-untyped-def]
+def stage_template(db) -> None:
     from tests.factories_rollin import default_template
 
     default_template()
 
 
 @pytest.fixture
-def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+def enqueued(monkeypatch) -> list[int]:
     """The roll-in's and the sweep's tasks, recorded instead of queued."""
     from portal import tasks as portal_tasks
     from rollin import tasks as rollin_tasks
@@ -47,7 +47,7 @@ def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     return calls
 
 
-def outbox_email(**changes) -> OutgoingEmail:  # type: ignore[no-untyped-def]
+def outbox_email(**changes) -> OutgoingEmail:
     authority = AuthorityFactory()
     invitation_context = {
         "invitation": {"authority": authority, "email": "neu@gemeinde.example"},
@@ -65,7 +65,7 @@ def outbox_email(**changes) -> OutgoingEmail:  # type: ignore[no-untyped-def]
 
 def test_checkout_with_the_mail_server_down_succeeds_and_the_mail_arrives_once_it_is_back(
     client, staff, smtp_server: SmtpServer, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         order = placed_order(staff, client)  # the server is down: the attempt after commit fails
 
@@ -73,6 +73,7 @@ def test_checkout_with_the_mail_server_down_succeeds_and_the_mail_arrives_once_i
     confirmation = OutgoingEmail.objects.get(template="order_confirmation")
     assert confirmation.status == OutgoingEmail.Status.PENDING
     assert confirmation.attempts == 1 and "Connection refused" in confirmation.last_error
+    assert confirmation.next_attempt_at is not None
     assert confirmation.next_attempt_at > timezone.now()
 
     smtp_server.start()
@@ -97,7 +98,7 @@ def test_an_email_commits_with_its_change_and_not_without_it() -> None:
 
 def test_the_outbox_keeps_everything_the_user_entered(
     client, staff, django_capture_on_commit_callbacks, mailoutbox
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     order = placed_order(staff, client)
     coordinator = CoordinatorFactory(states=[order.authority.state])
     text = "Bitte prüfen: " + "ä" * 4900  # as long as the form allows, in German
@@ -110,7 +111,7 @@ def test_the_outbox_keeps_everything_the_user_entered(
     assert text in mail.body
 
 
-def test_a_sent_email_is_never_sent_again(smtp_server: SmtpServer, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_a_sent_email_is_never_sent_again(smtp_server: SmtpServer, enqueued) -> None:
     smtp_server.start()
     email = outbox_email()
     assert email_deliver(email_id=email.pk) is None
@@ -140,7 +141,7 @@ def test_a_row_claimed_by_another_task_is_left_to_it(smtp_server: SmtpServer) ->
 
 def test_failures_back_off_with_jitter_and_the_last_one_gives_up(
     smtp_server: SmtpServer, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.EMAIL_OUTBOX_MAX_ATTEMPTS = 3
     email = outbox_email()
     first = email_deliver(email_id=email.pk)
@@ -153,13 +154,13 @@ def test_failures_back_off_with_jitter_and_the_last_one_gives_up(
     assert "Connection refused" in email.last_error
 
 
-def test_the_retry_delay_is_capped_and_jittered(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_retry_delay_is_capped_and_jittered(settings) -> None:
     settings.EMAIL_OUTBOX_RETRY_MAX_SECONDS = 3600
     delays = {email_retry_delay(30) for _ in range(20)}
     assert all(1800 <= delay <= 3600 for delay in delays) and len(delays) > 1
 
 
-def test_the_sweep_enqueues_what_is_due_and_nothing_else(enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_enqueues_what_is_due_and_nothing_else(enqueued) -> None:
     past = timezone.now() - datetime.timedelta(minutes=5)
     future = timezone.now() + datetime.timedelta(minutes=5)
     lost_task = outbox_email(next_attempt_at=past)
@@ -174,7 +175,7 @@ def test_the_sweep_enqueues_what_is_due_and_nothing_else(enqueued) -> None:  # t
 
 def test_an_operator_sends_a_given_up_email_again(
     client, admin_user, smtp_server: SmtpServer, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     email = outbox_email(status=OutgoingEmail.Status.FAILED, attempts=12, next_attempt_at=None)
     client.force_login(admin_user)
     url = reverse("admin:portal_outgoingemail_changelist")
@@ -189,7 +190,7 @@ def test_an_operator_sends_a_given_up_email_again(
 
 def test_a_sign_up_with_the_mail_server_down_succeeds_and_its_confirmation_follows(
     client, smtp_server: SmtpServer, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from accounts.models import User
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -213,7 +214,7 @@ def test_a_sign_up_with_the_mail_server_down_succeeds_and_its_confirmation_follo
     assert "/konto/confirm-email/" in mail.get_body(("plain",)).get_content()
 
 
-def test_the_admin_shows_no_body_where_a_password_link_could_be(client, admin_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_shows_no_body_where_a_password_link_could_be(client, admin_user) -> None:
     email = outbox_email()
     OutgoingEmail.objects.filter(pk=email.pk).update(text_body="geheimer-link", html_body="")
     client.force_login(admin_user)

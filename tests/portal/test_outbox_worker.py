@@ -58,7 +58,7 @@ def assert_sent_once(smtp: SmtpServer, email: OutgoingEmail) -> None:
 
 def test_a_checkout_with_the_mail_server_down_succeeds_and_its_mail_arrives_once(
     client, workers, worker_env, smtp_server: SmtpServer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     default_template()
     workers.append(
         start_worker(
@@ -87,7 +87,7 @@ def test_a_checkout_with_the_mail_server_down_succeeds_and_its_mail_arrives_once
 
 def test_a_mail_of_a_worker_step_with_the_server_down_arrives_once_it_is_back(
     workers, worker_env, smtp_server: SmtpServer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     workers.append(
         start_worker(
             celery_app.conf.broker_url,

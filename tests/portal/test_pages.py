@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def broker_ok(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def broker_ok(monkeypatch) -> None:
     # The broker is checked for real in CI (Redis); here only the worker heartbeat varies.
     monkeypatch.setattr(health, "_check_broker", lambda: {"ok": True})
 

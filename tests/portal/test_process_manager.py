@@ -148,7 +148,8 @@ def test_a_killed_worker_is_started_again_and_web_and_beat_keep_running(
     )
     web, worker, beat = (supervisor.running_pid(name) for name in ("web", "worker", "beat"))
 
-    os.kill(worker, signal.SIGKILL)  # type: ignore[arg-type]  # the main process, no cleanup
+    assert worker is not None
+    os.kill(worker, signal.SIGKILL)  # the main process, no cleanup
     killed_at = time.time()
 
     wait_until(

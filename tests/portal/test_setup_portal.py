@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def other_apps_commands(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+def other_apps_commands(monkeypatch) -> list[str]:
     """Record instead of running catalog and roll-in demo commands; their apps test them."""
     called: list[str] = []
     monkeypatch.setattr(
@@ -29,7 +29,7 @@ def other_apps_commands(monkeypatch) -> list[str]:  # type: ignore[no-untyped-de
 
 
 @pytest.fixture
-def tiny_data_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
+def tiny_data_dir(tmp_path, settings):
     settings.DIGITALMARKT_DATA_DIR = geodata_files.write_csv(tmp_path / "de")
     settings.DIGITALMARKT_IMPORT_STATES = ["09"]
     return settings.DIGITALMARKT_DATA_DIR
@@ -98,7 +98,7 @@ def test_changed_reference_files_are_imported_again(tiny_data_dir) -> None:
     assert DataImport.objects.count() == 2
 
 
-def test_setup_creates_the_broker_folders_a_fresh_clone_lacks(tiny_data_dir, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_setup_creates_the_broker_folders_a_fresh_clone_lacks(tiny_data_dir, settings, tmp_path):
     queue = tmp_path / "celery" / "queue"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(queue),

@@ -87,7 +87,7 @@ def po_entries() -> list[PoEntry]:
     return _parse_po(CATALOGUE / "django.po")
 
 
-def test_catalogue_has_no_untranslated_or_fuzzy_entries(po_entries) -> None:  # type: ignore[no-untyped-def]
+def test_catalogue_has_no_untranslated_or_fuzzy_entries(po_entries) -> None:
     assert len(po_entries) > 500  # the real catalogue, not an empty file
     untranslated = [e.msgid for e in po_entries if not all(e.msgstr.values()) or not e.msgstr]
     fuzzy = [e.msgid for e in po_entries if "fuzzy" in e.flags]
@@ -97,7 +97,7 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries(po_entries) -> None:  # 
     assert plural_gaps == []
 
 
-def test_placeholders_survive_translation(po_entries) -> None:  # type: ignore[no-untyped-def]
+def test_placeholders_survive_translation(po_entries) -> None:
     placeholder = re.compile(r"%\(\w+\)[sd]|%%|%[sd]|\{\w*\}")
     broken = [
         e.msgid
@@ -109,10 +109,12 @@ def test_placeholders_survive_translation(po_entries) -> None:  # type: ignore[n
     assert broken == []
 
 
-def test_compiled_catalogue_matches_the_po_file(po_entries) -> None:  # type: ignore[no-untyped-def]
+def test_compiled_catalogue_matches_the_po_file(po_entries) -> None:
     with (CATALOGUE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     stale = []
+    got: str | list[str]
+    expected: str | list[str]
     for e in po_entries:
         if e.msgid_plural is not None:
             got = [compiled.ngettext(e.msgid, e.msgid_plural, n) for n in (1, 2)]
@@ -150,21 +152,21 @@ class _VisibleText(HTMLParser):
             self.parts.append(" ".join(data.split()))
 
 
-def _texts(response) -> list[str]:  # type: ignore[no-untyped-def]
+def _texts(response) -> list[str]:
     assert response.status_code == 200
     parser = _VisibleText()
     parser.feed(response.content.decode())
     return parser.parts
 
 
-def _switch_to_english(client) -> None:  # type: ignore[no-untyped-def]
+def _switch_to_english(client) -> None:
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
 @pytest.mark.django_db
-def test_public_pages_are_english_after_switching_language(client) -> None:  # type: ignore[no-untyped-def]
+def test_public_pages_are_english_after_switching_language(client) -> None:
     ServiceFactory(name="Wohnsitzanmeldung", name_en="Residence registration")
     _switch_to_english(client)
 
@@ -190,7 +192,7 @@ def test_public_pages_are_english_after_switching_language(client) -> None:  # t
 
 
 @pytest.mark.django_db
-def test_signed_in_navigation_is_english(client) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_navigation_is_english(client) -> None:
     client.force_login(StaffFactory())
     _switch_to_english(client)
 
@@ -202,7 +204,7 @@ def test_signed_in_navigation_is_english(client) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.django_db
-def test_service_names_follow_the_language_on_order_pages(client) -> None:  # type: ignore[no-untyped-def]
+def test_service_names_follow_the_language_on_order_pages(client) -> None:
     service = ServiceFactory(name="Wohnsitzanmeldung", name_en="Residence registration")
     order = OrderFactory(service=service)
     client.force_login(order.placed_by)
@@ -217,7 +219,7 @@ def test_service_names_follow_the_language_on_order_pages(client) -> None:  # ty
 
 
 @pytest.mark.django_db
-def test_german_stays_the_default(client) -> None:  # type: ignore[no-untyped-def]
+def test_german_stays_the_default(client) -> None:
     texts = _texts(client.get(reverse("portal:home")))
 
     assert "Leistungen" in texts
@@ -226,7 +228,7 @@ def test_german_stays_the_default(client) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.django_db
-def test_stage_and_item_names_follow_the_language(client) -> None:  # type: ignore[no-untyped-def]
+def test_stage_and_item_names_follow_the_language(client) -> None:
     from rollin.services import rollin_start
 
     order = OrderFactory()

@@ -27,7 +27,7 @@ def _collection(features: list[dict[str, Any]]) -> str:
 
 def write_boundaries(folder: Path) -> Path:
     """Write the district and municipality files for the current database into `folder`."""
-    districts = [
+    districts: list[dict[str, Any]] = [
         {
             "type": "Feature",
             "properties": {"ags": d.ags, "name": d.name, "state_ags": d.ags[:2]},
@@ -45,7 +45,7 @@ def write_boundaries(folder: Path) -> Path:
         }
         for n, ags in enumerate(["09998", "09999"])
     ]
-    municipalities = [
+    municipalities: list[dict[str, Any]] = [
         {
             "type": "Feature",
             "properties": {"ags": m.ags, "name": m.name, "district_ags": m.district.ags},

@@ -11,7 +11,7 @@ from tests.reports.boundaries import clear_map_caches, write_boundaries
 
 
 @pytest.fixture
-def boundaries(tmp_path, settings) -> Iterator[Callable[[], Path]]:  # type: ignore[no-untyped-def]
+def boundaries(tmp_path, settings) -> Iterator[Callable[[], Path]]:
     """Point the maps at boundary files written for the areas of the test database."""
 
     def write() -> Path:
@@ -23,12 +23,12 @@ def boundaries(tmp_path, settings) -> Iterator[Callable[[], Path]]:  # type: ign
 
 
 @pytest.fixture
-def world(db, boundaries) -> ReportWorld:  # type: ignore[no-untyped-def]
+def world(db, boundaries) -> ReportWorld:
     built = build_world()
     boundaries()
     return built
 
 
 @pytest.fixture
-def bavaria_viewer(world):  # type: ignore[no-untyped-def]
+def bavaria_viewer(world):
     return factories.ViewerFactory(email="ministerium@stmd.example", states=[world.state])

@@ -58,7 +58,7 @@ def _active_on(order: Order, moment: datetime.datetime | None) -> bool:
 
 def expected(
     state: State,
-    service,  # type: ignore[no-untyped-def]
+    service,
     *,
     district_ags: str | None = None,
     region_ags: str | None = None,
@@ -103,13 +103,15 @@ def expected(
     }
 
 
-def live_count_at(state: State, service, moment: datetime.datetime) -> int:  # type: ignore[no-untyped-def]
-    return int(expected(state, service, moment=moment)["live"])  # type: ignore[call-overload]
+def live_count_at(state: State, service, moment: datetime.datetime) -> int:
+    live = expected(state, service, moment=moment)["live"]
+    assert isinstance(live, int)
+    return live
 
 
 def projection_label(
     state: State,
-    service,  # type: ignore[no-untyped-def]
+    service,
     *,
     today: datetime.date,
     window_start: datetime.datetime,
@@ -117,7 +119,8 @@ def projection_label(
 ) -> tuple[str, bool]:
     """(label, target reachable) by linear extrapolation of the window, computed by hand."""
     now = expected(state, service)
-    responsible, live = int(now["responsible"]), int(now["live"])  # type: ignore[call-overload]
+    responsible, live = now["responsible"], now["live"]
+    assert isinstance(responsible, int) and isinstance(live, int)
     if responsible and live == responsible:
         return "flächendeckend erreicht", True
     gained = live - live_count_at(state, service, window_start)
@@ -137,7 +140,7 @@ STATUS = {
 }
 
 
-def authority_status(authority: Authority, service) -> str:  # type: ignore[no-untyped-def]
+def authority_status(authority: Authority, service) -> str:
     """What the district drill-down must show for the authority and service."""
     serves = (
         authority.is_municipal_level
@@ -162,7 +165,7 @@ def authority_status(authority: Authority, service) -> str:  # type: ignore[no-u
     return f"{STATUS[key]} ({rollin.stage.label})"
 
 
-def municipality_status(municipality: Municipality, service) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def municipality_status(municipality: Municipality, service) -> tuple[str, str]:
     """(responsible authority's name, its status) for one municipality."""
     authority = (
         municipality.municipal_authority

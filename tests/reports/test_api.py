@@ -3,6 +3,8 @@ catalog. (That its figures equal the independent count is in test_every_figure.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import yaml
 from django.conf import settings
@@ -34,7 +36,7 @@ def _urls() -> list[str]:
     ]
 
 
-def test_read_only(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_read_only(client, world) -> None:
     for url in _urls():
         assert client.get(url).status_code == 200, url
         for method in (client.post, client.put, client.patch, client.delete):
@@ -42,7 +44,7 @@ def test_read_only(client, world) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_throttling_is_configured() -> None:
-    rest = settings.REST_FRAMEWORK
+    rest: dict[str, Any] = settings.REST_FRAMEWORK
     assert rest["DEFAULT_THROTTLE_CLASSES"] == ["rest_framework.throttling.AnonRateThrottle"]
     number, period = rest["DEFAULT_THROTTLE_RATES"]["anon"].split("/")
     assert int(number) > 0 and period in {"second", "minute", "hour", "day"}
@@ -52,7 +54,7 @@ def test_throttling_is_configured() -> None:
         assert [type(t) for t in view().get_throttles()] == [AnonRateThrottle], view
 
 
-def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> None:
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     cache.clear()
     try:
@@ -67,8 +69,10 @@ def test_throttling_answers_429_beyond_the_rate(client, world, monkeypatch) -> N
         cache.clear()
 
 
-def test_paginated_with_limit_and_offset(client, world) -> None:  # type: ignore[no-untyped-def]
-    assert settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"].endswith("LimitOffsetPagination")
+def test_paginated_with_limit_and_offset(client, world) -> None:
+    rest: dict[str, Any] = settings.REST_FRAMEWORK
+    pagination: str = rest["DEFAULT_PAGINATION_CLASS"]
+    assert pagination.endswith("LimitOffsetPagination")
     for view in COVERAGE_VIEWS:
         assert view.pagination_class is not None
         assert issubclass(view.pagination_class, LimitOffsetPagination)
@@ -84,7 +88,7 @@ def test_paginated_with_limit_and_offset(client, world) -> None:  # type: ignore
     assert first["results"] + second["results"] == everything["results"]
 
 
-def test_schema_at_the_documented_url(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_schema_at_the_documented_url(client, world) -> None:
     # The public summary names the URL of the schema.
     summary = client.get(reverse("reports:public_summary")).content.decode()
     assert f'href="{reverse("api_schema")}"' in summary
@@ -109,7 +113,7 @@ def test_schema_at_the_documented_url(client, world) -> None:  # type: ignore[no
     assert {"is_full", "share_population", "population_live", "service_url"} <= set(row)
 
 
-def test_rows_link_to_the_catalog(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_rows_link_to_the_catalog(client, world) -> None:
     row = client.get(reverse("api-coverage-state-detail", args=["09"])).json()["results"][0]
     service = client.get(row["service_url"]).json()
     assert service["slug"] == row["service"]

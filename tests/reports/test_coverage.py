@@ -14,14 +14,14 @@ from tests.reports.expected import expected
 pytestmark = pytest.mark.django_db
 
 
-def test_state_totals_match_independent_computation(world) -> None:  # type: ignore[no-untyped-def]
+def test_state_totals_match_independent_computation(world) -> None:
     coverage = cov.coverage_for_state(world.state)
     assert [s.slug for s in coverage.services] == ["fuehrerschein", "ewohnsitz"]
     for service in coverage.services:
         assert coverage.total(service).as_dict() == expected(world.state, service)
 
 
-def test_known_figures_of_the_demo_world(world) -> None:  # type: ignore[no-untyped-def]
+def test_known_figures_of_the_demo_world(world) -> None:
     coverage = cov.coverage_for_state(world.state)
     ew = coverage.total(world.municipal_service)
     # München, Kelheim, VG Mainburg live of six; Ergolding cancelled, Abensberg in progress.
@@ -34,7 +34,7 @@ def test_known_figures_of_the_demo_world(world) -> None:  # type: ignore[no-unty
     assert fs.share_live == Decimal("100.0")
 
 
-def test_region_and_district_figures_match(world) -> None:  # type: ignore[no-untyped-def]
+def test_region_and_district_figures_match(world) -> None:
     coverage = cov.coverage_for_state(world.state)
     for service in coverage.services:
         for region in coverage.regions:
@@ -48,14 +48,14 @@ def test_region_and_district_figures_match(world) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.parametrize("weeks", [0.5, 1.5, 4, 11, 13, 25, 35])
-def test_coverage_on_a_past_date_follows_the_history(world, weeks) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_on_a_past_date_follows_the_history(world, weeks) -> None:
     moment = world.weeks_ago(weeks)
     coverage = cov.coverage_for_state(world.state, as_of=moment)
     for service in coverage.services:
         assert coverage.total(service).as_dict() == expected(world.state, service, moment=moment)
 
 
-def test_cancelled_after_live_counts_only_before_cancellation(world) -> None:  # type: ignore[no-untyped-def]
+def test_cancelled_after_live_counts_only_before_cancellation(world) -> None:
     ew = world.municipal_service
     before = cov.coverage_for_state(world.state, as_of=world.weeks_ago(1.5)).total(ew)
     after = cov.coverage_for_state(world.state, as_of=world.weeks_ago(0.5)).total(ew)
@@ -63,7 +63,7 @@ def test_cancelled_after_live_counts_only_before_cancellation(world) -> None:  #
     assert after.live == 3
 
 
-def test_trend_for_a_past_date_equals_coverage_from_history(world) -> None:  # type: ignore[no-untyped-def]
+def test_trend_for_a_past_date_equals_coverage_from_history(world) -> None:
     today = timezone.localdate()
     dates = cov.weekly_dates(today, 40)
     for service in (world.municipal_service, world.district_service):
@@ -77,7 +77,7 @@ def test_trend_for_a_past_date_equals_coverage_from_history(world) -> None:  # t
             assert point.live == exp["live"]
 
 
-def test_trend_today_equals_current_coverage(world) -> None:  # type: ignore[no-untyped-def]
+def test_trend_today_equals_current_coverage(world) -> None:
     today = timezone.localdate()
     coverage = cov.coverage_for_state(world.state)
     for service in coverage.services:
@@ -97,7 +97,7 @@ def test_not_full_at_99_percent() -> None:
     assert not cov.Figures().is_full
 
 
-def test_wrong_level_orders_do_not_count(world) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_level_orders_do_not_count(world) -> None:
     from tests.factories_reports import order_with_history
 
     # A Gemeinde cannot run a district-level service; such an order is not coverage.

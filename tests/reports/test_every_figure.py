@@ -53,11 +53,11 @@ def _map_title(name: str, exp: dict[str, object]) -> str:
     return f"{name}: {display(exp['share_population'], 'pct')}"
 
 
-def _services(world):  # type: ignore[no-untyped-def]
+def _services(world):
     return [world.district_service, world.municipal_service]
 
 
-def check_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def check_state_overview(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
     rows = html.table(page, "leistungen")
@@ -79,7 +79,7 @@ def check_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore
     assert f"{full} von 5 Leistungen sind flächendeckend verfügbar" in page
 
 
-def check_service_report(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+def check_service_report(client, world, bavaria_viewer, which) -> None:
     service = getattr(world, which)
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:service_report", args=["09", service.slug])).content.decode()
@@ -136,7 +136,7 @@ def check_service_report(client, world, bavaria_viewer, which) -> None:  # type:
         assert cells["share_population"] == display(exp["share_population"], "pct"), date_text
 
 
-def check_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+def check_map_page(client, world, bavaria_viewer, which) -> None:
     service = getattr(world, which)
     client.force_login(bavaria_viewer)
     url = reverse("reports:map_report", args=["09"]) + f"?service={service.slug}"
@@ -159,7 +159,7 @@ def check_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignor
     assert sum(1 for t in titles.values() if t.endswith("keine zuständige Behörde")) == without
 
 
-def check_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # type: ignore[no-untyped-def]
+def check_district_drill_down(client, world, bavaria_viewer, ags) -> None:
     client.force_login(bavaria_viewer)
     for service in _services(world):
         url = reverse("reports:district_report", args=[ags]) + f"?service={service.slug}"
@@ -182,9 +182,9 @@ def check_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # ty
                 )
         municipalities = html.table(page, "gemeinden")
         titles = html.map_titles(page)
-        in_district = Municipality.objects.filter(district__ags=ags)
-        assert set(municipalities) == {m.name for m in in_district}
-        for municipality in in_district:
+        municipalities_in_district = Municipality.objects.filter(district__ags=ags)
+        assert set(municipalities) == {m.name for m in municipalities_in_district}
+        for municipality in municipalities_in_district:
             name, status = municipality_status(municipality, service)
             cells = municipalities[municipality.name]
             assert (cells["ags"], cells["authority"], cells["status"]) == (
@@ -197,7 +197,7 @@ def check_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # ty
             assert titles[municipality.ags] == f"{municipality.name}: {status.split(' (')[0]}"
 
 
-def check_public_summary(client, world, which) -> None:  # type: ignore[no-untyped-def]
+def check_public_summary(client, world, which) -> None:
     service = getattr(world, which)
     for state in (world.state, world.other_state):
         url = reverse("reports:public_summary") + f"?land={state.ags}&service={service.slug}"
@@ -227,7 +227,7 @@ def _api_row_equals(row: dict, exp: dict[str, object], where: str) -> None:
             assert got == value, (where, key)
 
 
-def check_api_every_endpoint(client, world) -> None:  # type: ignore[no-untyped-def]
+def check_api_every_endpoint(client, world) -> None:
     states = (world.other_state, world.state)
     rows = client.get(reverse("api-coverage-state-list")).json()["results"]
     assert len(rows) == 4
@@ -264,14 +264,14 @@ def check_api_every_endpoint(client, world) -> None:  # type: ignore[no-untyped-
     assert {r["service"] for r in filtered.json()["results"]} == {"ewohnsitz"}
 
 
-def _csv(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _csv(response) -> list[dict[str, str]]:
     assert response["Content-Type"].startswith("text/csv")
     reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
     header, *rows = list(reader)
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
-def _xlsx(response) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _xlsx(response) -> list[dict[str, object]]:
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, *rows = list(sheet.iter_rows(values_only=True))
     # The attribution under an empty row is not data.
@@ -296,11 +296,11 @@ def _xlsx_value(value: object, kind: str) -> object:
     return value
 
 
-def check_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # type: ignore[no-untyped-def]
+def check_every_table_export(client, world, bavaria_viewer, fmt) -> None:
     client.force_login(bavaria_viewer)
     read, value = (_csv, _csv_value) if fmt == "csv" else (_xlsx, _xlsx_value)
 
-    def check(rows, key_column, expected_by_key) -> None:  # type: ignore[no-untyped-def]
+    def check(rows, key_column, expected_by_key) -> None:
         by_key = {str(row[key_column]): row for row in rows}
         assert set(by_key) == set(expected_by_key)
         for key, exp in expected_by_key.items():
@@ -380,40 +380,40 @@ def check_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # typ
 # --- The tests: the hand-made world per page, and the roll-in demo through all pages at once ----
 
 
-def test_state_overview(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_state_overview(client, world, bavaria_viewer) -> None:
     check_state_overview(client, world, bavaria_viewer)
 
 
 @pytest.mark.parametrize("which", ["municipal_service", "district_service"])
-def test_service_report(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+def test_service_report(client, world, bavaria_viewer, which) -> None:
     check_service_report(client, world, bavaria_viewer, which)
 
 
 @pytest.mark.parametrize("which", ["municipal_service", "district_service"])
-def test_map_page(client, world, bavaria_viewer, which) -> None:  # type: ignore[no-untyped-def]
+def test_map_page(client, world, bavaria_viewer, which) -> None:
     check_map_page(client, world, bavaria_viewer, which)
 
 
 @pytest.mark.parametrize("ags", ["09162", "09273", "09274"])
-def test_district_drill_down(client, world, bavaria_viewer, ags) -> None:  # type: ignore[no-untyped-def]
+def test_district_drill_down(client, world, bavaria_viewer, ags) -> None:
     check_district_drill_down(client, world, bavaria_viewer, ags)
 
 
 @pytest.mark.parametrize("which", ["municipal_service", "district_service"])
-def test_public_summary(client, world, which) -> None:  # type: ignore[no-untyped-def]
+def test_public_summary(client, world, which) -> None:
     check_public_summary(client, world, which)
 
 
-def test_api_every_endpoint(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_api_every_endpoint(client, world) -> None:
     check_api_every_endpoint(client, world)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_every_table_export(client, world, bavaria_viewer, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_every_table_export(client, world, bavaria_viewer, fmt) -> None:
     check_every_table_export(client, world, bavaria_viewer, fmt)
 
 
-def test_the_roll_in_demo_data(client, db, boundaries) -> None:  # type: ignore[no-untyped-def]
+def test_the_roll_in_demo_data(client, db, boundaries) -> None:
     """The demo of `make run` (`manage.py demo_rollin`): orders placed through the real
     services and walked through the roll-in on a simulated clock — histories this module did
     not choose — and every page, export and API figure still equals the count by hand."""

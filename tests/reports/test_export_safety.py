@@ -13,6 +13,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from portal.spreadsheet import FORMULA_STARTS
 from reports.exports import table_csv, table_xlsx
@@ -54,6 +55,7 @@ def test_xlsx_cells_are_never_formulas_and_numbers_stay_numbers(
 ) -> None:
     response = table_xlsx(_table(name, share, count), "probe")
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
     name_cell, share_cell, count_cell = sheet[2]
     assert name_cell.data_type != "f"
     assert not str(name_cell.value or "").startswith(FORMULA_STARTS)
@@ -67,5 +69,7 @@ def test_the_issue_examples_arrive_as_text() -> None:
     dde = "-2+3+cmd|' /C calc'!A0"
     for name in (hyperlink, dde):
         sheet = load_workbook(io.BytesIO(table_xlsx(_table(name, Decimal(1), 1), "p").content))
-        assert sheet.active["A2"].value == "'" + name
-        assert sheet.active["A2"].data_type == "s"
+        active = sheet.active
+        assert isinstance(active, Worksheet)
+        assert active["A2"].value == "'" + name
+        assert active["A2"].data_type == "s"

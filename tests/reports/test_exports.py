@@ -14,6 +14,7 @@ import zlib
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.reports.expected import expected
 
@@ -36,7 +37,7 @@ GERMAN_HEADER = [
 ]
 
 
-def test_csv_is_german(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_csv_is_german(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     response = client.get(reverse("reports:state_report", args=["09"]) + "?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -55,7 +56,7 @@ def test_csv_is_german(client, world, bavaria_viewer) -> None:  # type: ignore[n
     assert ew["Einwohner im Zuständigkeitsbereich"] == str(exp["population"])  # no grouping
 
 
-def test_xlsx_is_a_workbook_with_numbers(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_is_a_workbook_with_numbers(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", "ewohnsitz"]) + "?format=xlsx&table=kreise"
     response = client.get(url)
@@ -65,6 +66,7 @@ def test_xlsx_is_a_workbook_with_numbers(client, world, bavaria_viewer) -> None:
     assert 'filename="versorgung-09-ewohnsitz-kreise.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     assert sheet.title == "kreise"
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["Kreis", "Schlüssel", "Regierungsbezirk"]
@@ -87,7 +89,7 @@ def _pdf_text(pdf: bytes) -> str:
     return "\n".join(text)
 
 
-def test_pdf_for_the_minister_has_pages_and_the_figures(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_for_the_minister_has_pages_and_the_figures(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     response = client.get(reverse("reports:state_report_pdf", args=["09"]))
     assert response.status_code == 200
@@ -108,7 +110,7 @@ def test_pdf_for_the_minister_has_pages_and_the_figures(client, world, bavaria_v
     assert "Seite 1" in text
 
 
-def test_unknown_export_is_a_404_and_changes_nothing(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_export_is_a_404_and_changes_nothing(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", "ewohnsitz"])
     assert client.get(url + "?format=ods").status_code == 404
@@ -116,15 +118,17 @@ def test_unknown_export_is_a_404_and_changes_nothing(client, world, bavaria_view
     assert client.get(reverse("reports:public_summary") + "?format=exe").status_code == 404
 
 
-def test_xlsx_carries_real_dates_and_percentages(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_carries_real_dates_and_percentages(client, world, bavaria_viewer) -> None:
     """Issue 12, item 2: dates were text and shares plain numbers (50.0 instead of 50 %)."""
     import datetime
 
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", "ewohnsitz"])
     sheet = load_workbook(io.BytesIO(client.get(url + "?format=xlsx&table=verlauf").content))
-    rows = list(sheet.active.iter_rows(min_row=2, max_row=28))
-    header = [cell.value for cell in sheet.active[1]]
+    active = sheet.active
+    assert isinstance(active, Worksheet)
+    rows = list(active.iter_rows(min_row=2, max_row=28))
+    header = [cell.value for cell in active[1]]
     date_col, share_col = header.index("Stichtag"), header.index("Anteil Behörden live")
     live_col = header.index("Behörden live")
     assert all(isinstance(row[date_col].value, datetime.datetime) for row in rows)
@@ -134,7 +138,7 @@ def test_xlsx_carries_real_dates_and_percentages(client, world, bavaria_viewer) 
     assert {row[live_col].number_format for row in rows} == {"#,##0"}
 
 
-def test_csv_and_xlsx_figures_do_not_depend_on_the_language(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_csv_and_xlsx_figures_do_not_depend_on_the_language(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", "ewohnsitz"]) + "?table=verlauf&format="
     files = {

@@ -14,7 +14,7 @@ from rollin.models import Rollin
 from tests.reports.expected import expected
 
 
-def _map(client, service, **params):  # type: ignore[no-untyped-def]
+def _map(client, service, **params):
     url = reverse("reports:map_report", args=["09"])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, {"service": service.slug, **params})
@@ -25,13 +25,13 @@ def _map(client, service, **params):  # type: ignore[no-untyped-def]
     return fragment, aggregated
 
 
-def _totals(world, service) -> str:  # type: ignore[no-untyped-def]
+def _totals(world, service) -> str:
     total = expected(world.state, service)
     return f"{total['live']} von {total['responsible']} zuständigen Behörden sind live."
 
 
 @pytest.mark.django_db
-def test_the_map_is_rendered_once_per_data_version(client, world, bavaria_viewer, cached) -> None:  # type: ignore[no-untyped-def]
+def test_the_map_is_rendered_once_per_data_version(client, world, bavaria_viewer, cached) -> None:
     service = world.municipal_service
     client.force_login(bavaria_viewer)
 
@@ -64,7 +64,7 @@ def test_the_map_is_rendered_once_per_data_version(client, world, bavaria_viewer
 
 
 @pytest.mark.django_db
-def test_sorts_and_languages_get_their_own_fragment(client, world, bavaria_viewer, cached) -> None:  # type: ignore[no-untyped-def]
+def test_sorts_and_languages_get_their_own_fragment(client, world, bavaria_viewer, cached) -> None:
     service = world.municipal_service
     client.force_login(bavaria_viewer)
     german, _ = _map(client, service)

@@ -19,7 +19,7 @@ SHIPPED = PROJECT_DATA_DIR
 
 def test_service_report_map_has_one_linked_path_per_district(
     client, world, bavaria_viewer, settings, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # A tiny boundary file with the test world's three districts.
     geojson = {
         "type": "FeatureCollection",
@@ -63,7 +63,7 @@ def test_class_boundaries() -> None:
     assert [maps.class_index(Decimal(v)) for v in (0, 19.9, 20, 59, 80, 100)] == [0, 0, 1, 2, 4, 4]
 
 
-def test_geometry_is_parsed_once(settings) -> None:  # type: ignore[no-untyped-def]
+def test_geometry_is_parsed_once(settings) -> None:
     settings.DIGITALMARKT_DATA_DIR = SHIPPED
     maps.district_map.cache_clear()
     first = maps.district_map("09")
@@ -72,7 +72,7 @@ def test_geometry_is_parsed_once(settings) -> None:  # type: ignore[no-untyped-d
     maps.district_map.cache_clear()
 
 
-def test_real_bavarian_map_renders_96_districts(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_real_bavarian_map_renders_96_districts(client, settings) -> None:
     import json
 
     settings.DIGITALMARKT_DATA_DIR = SHIPPED
@@ -82,7 +82,7 @@ def test_real_bavarian_map_renders_96_districts(client, settings) -> None:  # ty
     from tests.factories_orders import ServiceFactory
 
     state = factories.StateFactory(ags="09", name="Bayern")
-    regions = {}
+    regions: dict[str, Region] = {}
     for feature in features:
         p = feature["properties"]
         region = regions.get(p["region_ags"]) or Region.objects.create(

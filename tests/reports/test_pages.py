@@ -22,7 +22,7 @@ def _row_cells(html: str, first_cell: str) -> dict[str, str]:
     raise AssertionError(f"no row {first_cell!r}")
 
 
-def test_service_report_sorts_districts(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_service_report_sorts_districts(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", world.municipal_service.slug])
     html = client.get(url + "?sort=-share_population").content.decode()
@@ -35,7 +35,7 @@ def test_service_report_sorts_districts(client, world, bavaria_viewer) -> None: 
     assert 'aria-sort="ascending"' in html
 
 
-def test_district_report_lists_authorities_and_status(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_district_report_lists_authorities_and_status(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     html = client.get(reverse("reports:district_report", args=["09273"])).content.decode()
     ew, fs = world.municipal_service, world.district_service
@@ -46,7 +46,7 @@ def test_district_report_lists_authorities_and_status(client, world, bavaria_vie
     assert _row_cells(html, "Landratsamt Kelheim")[f"service_{fs.pk}"] == "live"
 
 
-def test_public_summary_needs_no_login(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_public_summary_needs_no_login(client, world) -> None:
     response = client.get(reverse("reports:public_summary"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -55,14 +55,14 @@ def test_public_summary_needs_no_login(client, world) -> None:  # type: ignore[n
     assert client.get(reverse("reports:public_summary") + "?land=99").status_code == 404
 
 
-def test_staff_get_403(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_staff_get_403(client, world) -> None:
     staff = factories.UserFactory(email="sachbearbeitung@kelheim.example")
     client.force_login(staff)
     assert client.get(reverse("reports:state_report", args=["09"])).status_code == 403
     assert client.get(reverse("reports:state_overview")).status_code == 403
 
 
-def test_viewer_of_another_state_gets_404(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_viewer_of_another_state_gets_404(client, world) -> None:
     viewer = factories.ViewerFactory(email="ministerium@bw.example", states=[world.other_state])
     client.force_login(viewer)
     ew = world.municipal_service.slug
@@ -78,12 +78,12 @@ def test_viewer_of_another_state_gets_404(client, world) -> None:  # type: ignor
     assert response.url == reverse("reports:state_report", args=["08"])
 
 
-def test_anonymous_is_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(client, world) -> None:
     response = client.get(reverse("reports:state_report", args=["09"]))
     assert response.status_code == 302 and "/konto/login/" in response.url
 
 
-def test_coordinator_and_admin_read_reports(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_and_admin_read_reports(client, world) -> None:
     coordinator = factories.CoordinatorFactory(email="akdb@example.org", states=[world.state])
     client.force_login(coordinator)
     assert client.get(reverse("reports:state_report", args=["09"])).status_code == 200
@@ -94,7 +94,7 @@ def test_coordinator_and_admin_read_reports(client, world) -> None:  # type: ign
     assert chooser.status_code == 200 and "Baden-Württemberg" in chooser.content.decode()
 
 
-def test_trend_chart_draws_the_weeks_and_the_target_line(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_trend_chart_draws_the_weeks_and_the_target_line(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", world.municipal_service.slug])
     html = client.get(url).content.decode()
@@ -125,7 +125,7 @@ def test_chart_of_a_later_year_keeps_the_target_line_inside() -> None:
 
 
 @pytest.mark.parametrize("name", ["reports:map_report", "reports:district_report"])
-def test_unknown_service_is_explained(client, world, bavaria_viewer, name) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_service_is_explained(client, world, bavaria_viewer, name) -> None:
     client.force_login(bavaria_viewer)
     args = ["09"] if name == "reports:map_report" else ["09273"]
     response = client.get(reverse(name, args=args) + "?service=gibt-es-nicht")
@@ -135,7 +135,7 @@ def test_unknown_service_is_explained(client, world, bavaria_viewer, name) -> No
     assert '<option value="fuehrerschein" selected>' in html
 
 
-def test_region_table_and_map_table_sort_by_links(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_region_table_and_map_table_sort_by_links(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     url = reverse("reports:service_report", args=["09", world.municipal_service.slug])
     html = client.get(url + "?rsort=-responsible").content.decode()

@@ -15,7 +15,7 @@ from tests.reports.test_exports import _pdf_text
 pytestmark = pytest.mark.django_db
 
 
-def test_map_drawing_fills_every_district_by_its_share(world) -> None:  # type: ignore[no-untyped-def]
+def test_map_drawing_fills_every_district_by_its_share(world) -> None:
     from reportlab.graphics.shapes import Polygon, String
 
     overview = selectors.state_overview(world.state)
@@ -36,7 +36,7 @@ def test_map_drawing_fills_every_district_by_its_share(world) -> None:  # type: 
     assert {entry["label"] for entry in maps.legend()} <= labels
 
 
-def test_trend_drawing_has_every_week_the_target_and_the_projection(world) -> None:  # type: ignore[no-untyped-def]
+def test_trend_drawing_has_every_week_the_target_and_the_projection(world) -> None:
     from reportlab.graphics.shapes import Line, PolyLine
 
     overview = selectors.state_overview(world.state)
@@ -51,7 +51,7 @@ def test_trend_drawing_has_every_week_the_target_and_the_projection(world) -> No
         assert len(dashed) >= (2 if chart.projection is None else 3) - 1
 
 
-def test_pdf_contains_a_map_and_a_trend_page_per_service(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_contains_a_map_and_a_trend_page_per_service(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     pdf = client.get(reverse("reports:state_report_pdf", args=["09"])).content
     overview = selectors.state_overview(world.state)

@@ -23,7 +23,7 @@ STAFF_FIRST, STAFF_LAST = "Waltraud", "Sachbearbeiterin-Geheim"
 COORDINATOR_EMAIL = "koordinatorin.geheim@akdb.example"
 
 
-def _people_everywhere(world) -> list[str]:  # type: ignore[no-untyped-def]
+def _people_everywhere(world) -> list[str]:
     """Give the placing staff a name and every roll-in an assignee and actor with one."""
     User.objects.filter(pk=world.placer.pk).update(first_name=STAFF_FIRST, last_name=STAFF_LAST)
     coordinator = User.objects.create(
@@ -47,7 +47,7 @@ def _people_everywhere(world) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _body(response) -> str:  # type: ignore[no-untyped-def]
+def _body(response) -> str:
     content = response.content
     if response["Content-Type"].startswith("application/vnd.openxml"):
         sheet = load_workbook(io.BytesIO(content)).active
@@ -100,7 +100,7 @@ def _public_urls() -> list[str]:
     ]
 
 
-def test_ministry_viewer_sees_no_personal_data(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_ministry_viewer_sees_no_personal_data(client, world, bavaria_viewer) -> None:
     secrets = _people_everywhere(world)
     client.force_login(bavaria_viewer)
     for url in _viewer_urls():
@@ -111,7 +111,7 @@ def test_ministry_viewer_sees_no_personal_data(client, world, bavaria_viewer) ->
             assert secret not in body, (url, secret)
 
 
-def test_public_summary_and_api_show_no_people_and_no_order_details(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_public_summary_and_api_show_no_people_and_no_order_details(client, world) -> None:
     secrets = _people_everywhere(world)
     numbers = list(Order.objects.values_list("number", flat=True))
     stages = ["Anbindung", "Konfiguration", "Kick-off", "Vertrag"]

@@ -103,7 +103,7 @@ def test_method_names_the_window() -> None:
 # --- On the pages ---------------------------------------------------------------------------
 
 
-def _stall_ewohnsitz(world) -> None:  # type: ignore[no-untyped-def]
+def _stall_ewohnsitz(world) -> None:
     """Only München (live for 20 weeks) keeps its eWohnsitz order: no progress in the window."""
     Order.objects.filter(service=world.municipal_service, authority__state=world.state).exclude(
         authority=world.authorities["muenchen"]
@@ -111,7 +111,7 @@ def _stall_ewohnsitz(world) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_zero_pace_says_not_at_the_current_pace(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_zero_pace_says_not_at_the_current_pace(client, world, bavaria_viewer) -> None:
     _stall_ewohnsitz(world)
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
@@ -134,7 +134,7 @@ def test_zero_pace_says_not_at_the_current_pace(client, world, bavaria_viewer) -
 
 
 @pytest.mark.django_db
-def test_projected_date_is_compared_with_the_target_date(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_projected_date_is_compared_with_the_target_date(client, world, bavaria_viewer) -> None:
     from django.utils import timezone
 
     client.force_login(bavaria_viewer)
@@ -156,7 +156,7 @@ def test_projected_date_is_compared_with_the_target_date(client, world, bavaria_
 
 
 @pytest.mark.django_db
-def test_target_status_counts_flaechendeckend_services(client, world, bavaria_viewer) -> None:  # type: ignore[no-untyped-def]
+def test_target_status_counts_flaechendeckend_services(client, world, bavaria_viewer) -> None:
     client.force_login(bavaria_viewer)
     page = client.get(reverse("reports:state_report", args=["09"])).content.decode()
     assert "1 von 5 Leistungen sind flächendeckend verfügbar (Ziel: 5 bis 31.12.2026)" in page
@@ -178,17 +178,19 @@ def test_projection_line_ends_at_full_coverage_within_the_chart() -> None:
         is_full=False, pace_per_week=1.0, date=datetime.date(2026, 9, 1), target_date=today
     )
     end = datetime.date(2026, 12, 31)
-    assert projected_share(soon, last=(today, Decimal(50)), until=end) == (soon.date, 100)
+    assert projected_share(soon, last=(today, Decimal(50)), until=end) == (soon.date, Decimal(100))
     # Beyond the chart's end: the share reached at the edge on the straight line.
     late = Projection(
         is_full=False, pace_per_week=1.0, date=datetime.date(2027, 6, 1), target_date=today
     )
-    day, share = projected_share(late, last=(today, Decimal(50)), until=end)
+    projected = projected_share(late, last=(today, Decimal(50)), until=end)
+    assert projected is not None
+    day, share = projected
     assert day == end and Decimal(50) < share < Decimal(100)
     assert share == (50 + 50 * Decimal(213) / Decimal(365)).quantize(Decimal("0.1"))
     # No pace: the share stays; already full: nothing to draw.
     stalled = Projection(is_full=False, pace_per_week=0.0, date=None, target_date=today)
-    assert projected_share(stalled, last=(today, Decimal(50)), until=end) == (end, 50)
+    assert projected_share(stalled, last=(today, Decimal(50)), until=end) == (end, Decimal(50))
     full = Projection(is_full=True, pace_per_week=0.0, date=None, target_date=today)
     assert projected_share(full, last=(today, Decimal(100)), until=end) is None
 
@@ -218,5 +220,6 @@ def test_trend_chart_draws_the_projection_with_its_words() -> None:
     line = chart.projection
     assert (line.x1, line.y1) == tuple(chart.line.split()[-1].split(","))
     assert line.y2 == chart.target_y  # 100 % …
+    assert line.x1 is not None and line.x2 is not None and chart.target_x is not None
     assert float(line.x1) < float(line.x2) < float(chart.target_x)  # … before the target date
     assert "01.10.2026" in line.text and "100 %" in line.text

@@ -51,14 +51,14 @@ PUBLIC_PAGES = {
 
 
 @pytest.fixture(params=[0, 60], ids=["small", "larger"])
-def sized_world(request, db):  # type: ignore[no-untyped-def]
+def sized_world(request, db):
     return build_world(extra_municipal_authorities=request.param)
 
 
 @pytest.mark.parametrize("page", list(VIEWER_PAGES))
 def test_report_pages_run_a_fixed_number_of_queries(
     client, sized_world, page, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url, maximum = VIEWER_PAGES[page]
     viewer = factories.ViewerFactory(email="ministerium@stmd.example", states=[sized_world.state])
     client.force_login(viewer)
@@ -69,7 +69,7 @@ def test_report_pages_run_a_fixed_number_of_queries(
 @pytest.mark.parametrize("page", list(PUBLIC_PAGES))
 def test_public_pages_and_api_run_a_fixed_number_of_queries(
     client, sized_world, page, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url, maximum = PUBLIC_PAGES[page]
     with django_assert_max_num_queries(maximum):
         assert client.get(url()).status_code == 200

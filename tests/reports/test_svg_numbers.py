@@ -75,7 +75,7 @@ def _svg_attributes(html: str) -> list[tuple[str, str, str]]:
     return parser.found
 
 
-def _pages(world, bavaria_viewer, client) -> list[tuple[object, str, int]]:  # type: ignore[no-untyped-def]
+def _pages(world, bavaria_viewer, client) -> list[tuple[object, str, int]]:
     """(user, url, minimum number of numeric SVG attributes expected) of every SVG page."""
     coordinator = factories.CoordinatorFactory(email="k@example.org", states=[world.state])
     service = world.municipal_service.slug
@@ -90,7 +90,7 @@ def _pages(world, bavaria_viewer, client) -> list[tuple[object, str, int]]:  # t
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_every_svg_number_parses_as_a_number(client, world, bavaria_viewer, language) -> None:  # type: ignore[no-untyped-def]
+def test_every_svg_number_parses_as_a_number(client, world, bavaria_viewer, language) -> None:
     for user, url, minimum in _pages(world, bavaria_viewer, client):
         client.logout()
         if user is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -19,9 +20,10 @@ def test_figures_read_as_number_format_writes_them(language: str) -> None:
     with translation.override(language):
         for value in INTS:
             assert display(value, "int") == number_format(value, force_grouping=True, use_l10n=True)
-        for value in [*SHARES, Decimal("12.345"), 12.5]:  # the last two: number_format's path
-            expected = f"{number_format(value, decimal_pos=1, use_l10n=True)} %"
-            assert display(value, "pct") == expected
+        shares: list[Decimal | float] = [*SHARES, Decimal("12.345"), 12.5]
+        for share in shares:  # the last two: number_format's path
+            expected = f"{number_format(share, decimal_pos=1, use_l10n=True)} %"
+            assert display(share, "pct") == expected
 
 
 def test_german_and_english_separators() -> None:
@@ -39,7 +41,7 @@ def test_table_rows_escape_every_value_and_link() -> None:
     from reports.templatetags.report_tags import table_rows
 
     columns = [Column("area", "Kreis"), Column("live", "Live", "int")]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"area": '<script>alert("x")</script>', "area_url": '/k/?a=1&b="2"', "live": 1200},
         {"area": "Kelheim", "live": None},
     ]

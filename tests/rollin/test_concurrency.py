@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _no_broker(monkeypatch) -> None:
     from rollin import tasks
 
     monkeypatch.setattr(tasks.advance, "delay", lambda order_id: None)
@@ -44,7 +44,7 @@ class BlockingConnector:
         return self.inner.run(item=item)
 
 
-def to_anbindung(order) -> None:  # type: ignore[no-untyped-def]
+def to_anbindung(order) -> None:
     coordinator = coordinator_for(order)
     for _ in range(10):
         rollin_advance(order_id=order.pk, connector=InProcessConnector())
@@ -59,7 +59,7 @@ def to_anbindung(order) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError("never reached Kick-off")
 
 
-def test_two_workers_on_one_order_advance_it_once(require_postgres) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_on_one_order_advance_it_once(require_postgres) -> None:
     order = order_with_rollin()
     to_anbindung(order)
     connector = BlockingConnector()
@@ -117,7 +117,7 @@ def test_two_workers_on_one_order_advance_it_once(require_postgres) -> None:  # 
     ]
 
 
-def test_two_workers_racing_on_a_stage_move_move_it_once(require_postgres) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_racing_on_a_stage_move_move_it_once(require_postgres) -> None:
     order = order_with_rollin()
     to_anbindung(order)
     barrier = threading.Barrier(2)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 test"
 
 
-def walk_to(order, coordinator, stage_code: str) -> Rollin:  # type: ignore[no-untyped-def]
+def walk_to(order, coordinator, stage_code: str) -> Rollin:
     rollin = order.rollin
     for _ in range(20):
         rollin_advance(order_id=order.pk, connector=InProcessConnector())
@@ -46,6 +46,7 @@ def test_staff_of_another_authority_and_foreign_coordinators_may_do_nothing() ->
     stranger = StaffFactory()
     foreign = CoordinatorFactory(states=[StateFactory(ags="08", name="Baden-Württemberg")])
     item = open_manual_item(rollin)
+    assert item is not None
     for user in (stranger, foreign):
         assert not transitions.can_cancel(rollin, user)
         assert not transitions.can_hold(rollin, user)
@@ -55,6 +56,7 @@ def test_staff_of_another_authority_and_foreign_coordinators_may_do_nothing() ->
 def test_coordinator_items_need_a_coordinator_of_the_state_or_an_admin() -> None:
     order = order_with_rollin()
     item = open_manual_item(order.rollin)
+    assert item is not None
     assert item.definition.code == "freigabe"
     assert not transitions.can_complete_item(item, order.placed_by)
     assert transitions.can_complete_item(item, coordinator_for(order))
@@ -80,6 +82,7 @@ def test_reject_only_done_staff_items_by_coordinators() -> None:
     coordinator = coordinator_for(order)
     rollin = walk_to(order, coordinator, "vertrag")
     upload = open_manual_item(rollin)
+    assert upload is not None
     assert not transitions.can_reject_item(upload, coordinator)  # still open
     rollin_item_complete(
         item_id=upload.pk, actor=order.placed_by, document=ContentFile(PDF, name="v.pdf")
@@ -98,6 +101,7 @@ def test_on_hold_blocks_items_and_only_coordinators_hold_and_resume() -> None:
     assert transitions.can_hold(rollin, coordinator)
     rollin = rollin_hold(rollin_id=rollin.pk, actor=coordinator, reason="Rückfrage")
     item = open_manual_item(rollin)
+    assert item is not None
     assert not transitions.can_complete_item(item, coordinator, rollin)
     assert transitions.can_resume(rollin, coordinator)
     assert not transitions.can_resume(rollin, order.placed_by)

@@ -44,7 +44,7 @@ class FailingConnector:
         return ConnectorResult(ok=False, error="HTTP 503: down")
 
 
-def complete_until(order, coordinator, stage_code: str) -> Rollin:  # type: ignore[no-untyped-def]
+def complete_until(order, coordinator, stage_code: str) -> Rollin:
     rollin = order.rollin
     for _ in range(20):
         rollin_advance(order_id=order.pk, connector=InProcessConnector())
@@ -58,7 +58,7 @@ def complete_until(order, coordinator, stage_code: str) -> Rollin:  # type: igno
     raise AssertionError(stage_code)
 
 
-def to_anbindung(order, coordinator) -> Rollin:  # type: ignore[no-untyped-def]
+def to_anbindung(order, coordinator) -> Rollin:
     """Complete everything up to Kick-off without letting a connector run afterwards."""
     rollin = complete_until(order, coordinator, "kickoff")
     item = open_manual_item(rollin)
@@ -76,6 +76,7 @@ def test_start_is_idempotent_and_records_placed_once() -> None:
     assert again.pk == order.rollin.pk
     assert list(again.history.values_list("action", flat=True)) == ["placed"]
     assert again.items.filter(stage=again.stage).count() == 1
+    assert again.due_at is not None and again.stage_entered_at is not None
     assert again.due_at > again.stage_entered_at
 
 
@@ -158,7 +159,7 @@ def test_rejected_contract_goes_back_to_staff_and_they_are_told_again() -> None:
     assert_gap_free(rollin)
 
 
-def test_failed_automatic_item_backs_off_then_flags_failing_with_the_error(settings) -> None:  # type: ignore[no-untyped-def]
+def test_failed_automatic_item_backs_off_then_flags_failing_with_the_error(settings) -> None:
     settings.ROLLIN_MAX_ATTEMPTS = 3
     settings.ROLLIN_RETRY_BASE_SECONDS = 0
     order = order_with_rollin()
@@ -183,7 +184,7 @@ def test_failed_automatic_item_backs_off_then_flags_failing_with_the_error(setti
     assert_gap_free(rollin)
 
 
-def test_backoff_waits_before_the_next_attempt(settings) -> None:  # type: ignore[no-untyped-def]
+def test_backoff_waits_before_the_next_attempt(settings) -> None:
     settings.ROLLIN_RETRY_BASE_SECONDS = 60
     order = order_with_rollin()
     to_anbindung(order, coordinator_for(order))
@@ -192,6 +193,7 @@ def test_backoff_waits_before_the_next_attempt(settings) -> None:  # type: ignor
     rollin_advance(order_id=order.pk, connector=connector)
     assert connector.calls == 1
     rollin = Rollin.objects.get(order=order)
+    assert rollin.next_attempt_at is not None
     wait = (rollin.next_attempt_at - timezone.now()).total_seconds()
     assert 25 < wait <= 90  # 60 s · jitter 0.5–1.5
 
@@ -210,6 +212,7 @@ def test_advancing_twice_changes_nothing_the_second_time() -> None:
 def test_sweep_flags_overdue_once_and_reminds() -> None:
     order = order_with_rollin()
     rollin = order.rollin
+    assert rollin.due_at is not None
     later = rollin.due_at + datetime.timedelta(days=1)
     rollin_sweep(now=later)
     rollin_sweep(now=later)
@@ -219,7 +222,7 @@ def test_sweep_flags_overdue_once_and_reminds() -> None:
     assert_gap_free(rollin)
 
 
-def test_sweep_reenqueues_expired_claims(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sweep_reenqueues_expired_claims(monkeypatch) -> None:
     from rollin import tasks
 
     enqueued: list[int] = []

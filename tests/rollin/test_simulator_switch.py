@@ -11,14 +11,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_simulator_answers_where_it_is_switched_on(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_simulator_answers_where_it_is_switched_on(client, settings) -> None:
     settings.ROLLIN_SIMULATOR_HTTP = True
     authority = factories.LandratsamtFactory()
     response = client.get(reverse("rollin:sim_probe", args=[authority.code]))
     assert response.status_code == 200
 
 
-def test_simulator_is_not_found_where_it_is_switched_off(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_simulator_is_not_found_where_it_is_switched_off(client, settings) -> None:
     settings.ROLLIN_SIMULATOR_HTTP = False
     authority = factories.LandratsamtFactory()
     probe = client.get(reverse("rollin:sim_probe", args=[authority.code]))

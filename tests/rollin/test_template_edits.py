@@ -19,7 +19,7 @@ from tests.factories_rollin import (
 pytestmark = pytest.mark.django_db
 
 
-def form_data(form) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def form_data(form) -> dict[str, object]:
     """What the browser would post for an unchanged form."""
     data: dict[str, object] = {}
     for name in form.fields:
@@ -30,7 +30,7 @@ def form_data(form) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return data
 
 
-def admin_edit_vertrag(client) -> None:  # type: ignore[no-untyped-def]
+def admin_edit_vertrag(client) -> None:
     """As an operator: Vertrag gets 25 working days and a new staff item before countersigning."""
     vertrag = StageDefinition.objects.get(template__service__isnull=True, code="vertrag")
     url = reverse("admin:rollin_stagedefinition_change", args=[vertrag.pk])
@@ -69,7 +69,7 @@ def item_codes(rollin: Rollin, stage_code: str) -> list[str]:
     )
 
 
-def test_template_edits_apply_to_orders_that_have_not_reached_the_stage(client) -> None:  # type: ignore[no-untyped-def]
+def test_template_edits_apply_to_orders_that_have_not_reached_the_stage(client) -> None:
     past = order_with_rollin()
     coordinator = coordinator_for(past)
     walk_to(past, "ansprechpersonen", coordinator)  # Vertrag is behind it

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+def enqueued(monkeypatch) -> list[int]:
     """The worker runs queued after commit (the real worker is tests/rollin/test_worker's)."""
     from rollin import tasks
 
@@ -30,20 +30,20 @@ def enqueued(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def order():  # type: ignore[no-untyped-def]
+def order():
     return order_with_rollin()
 
 
 @pytest.fixture
-def coordinator(order):  # type: ignore[no-untyped-def]
+def coordinator(order):
     return coordinator_for(order)
 
 
-def page_url(order) -> str:  # type: ignore[no-untyped-def]
+def page_url(order) -> str:
     return reverse("orders:order_detail", args=[order.number])
 
 
-def post_as(client, user, url: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
+def post_as(client, user, url: str, data: dict | None = None, **kwargs):
     client.force_login(user)
     return client.post(url, data or {}, **kwargs)
 
@@ -52,17 +52,17 @@ def complete_url(item: RollinItem) -> str:
     return reverse("rollin:item_complete", args=[item.pk])
 
 
-def unchanged(order, history_count: int) -> bool:  # type: ignore[no-untyped-def]
+def unchanged(order, history_count: int) -> bool:
     return HistoryEntry.objects.filter(rollin__order=order).count() == history_count
 
 
-def told(user, fragment: str) -> bool:  # type: ignore[no-untyped-def]
+def told(user, fragment: str) -> bool:
     in_portal = Notification.objects.filter(user=user, text__contains=fragment).exists()
     by_mail = any(user.email in m.to and fragment in m.body for m in mail.outbox)
     return in_portal and by_mail
 
 
-def test_staff_upload_the_signed_contract_and_the_coordinator_is_told(  # type: ignore[no-untyped-def]
+def test_staff_upload_the_signed_contract_and_the_coordinator_is_told(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     item = walk_to(order, "vertrag_hochladen", coordinator)
@@ -92,7 +92,7 @@ def test_staff_upload_the_signed_contract_and_the_coordinator_is_told(  # type: 
         (SimpleUploadedFile("vertrag.pdf", b"just text", "application/pdf"), "PDF-Datei hoch"),
     ],
 )
-def test_contract_without_a_pdf_is_refused_and_nothing_changes(  # type: ignore[no-untyped-def]
+def test_contract_without_a_pdf_is_refused_and_nothing_changes(
     client, order, coordinator, enqueued, upload, message
 ) -> None:
     item = walk_to(order, "vertrag_hochladen", coordinator)
@@ -107,7 +107,7 @@ def test_contract_without_a_pdf_is_refused_and_nothing_changes(  # type: ignore[
     assert unchanged(order, history) and enqueued == []
 
 
-def test_coordinator_countersigns_and_the_worker_is_enqueued(  # type: ignore[no-untyped-def]
+def test_coordinator_countersigns_and_the_worker_is_enqueued(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     item = walk_to(order, "gegenzeichnen", coordinator)
@@ -125,7 +125,7 @@ def test_coordinator_countersigns_and_the_worker_is_enqueued(  # type: ignore[no
     assert told(order.placed_by, "Ansprechpersonen benennen")
 
 
-def test_staff_cannot_countersign(client, order, coordinator, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_staff_cannot_countersign(client, order, coordinator, enqueued) -> None:
     item = walk_to(order, "gegenzeichnen", coordinator)
     history = HistoryEntry.objects.filter(rollin__order=order).count()
     response = post_as(client, order.placed_by, complete_url(item))
@@ -144,7 +144,7 @@ def contacts(item: RollinItem, email: str = "it@kelheim.example") -> dict[str, s
     return data
 
 
-def test_staff_name_the_kickoff_contacts(  # type: ignore[no-untyped-def]
+def test_staff_name_the_kickoff_contacts(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     item = walk_to(order, "ansprechpersonen", coordinator)
@@ -161,7 +161,7 @@ def test_staff_name_the_kickoff_contacts(  # type: ignore[no-untyped-def]
     assert enqueued == [order.pk]
 
 
-def test_bad_contact_email_keeps_everything_typed(client, order, coordinator, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_bad_contact_email_keeps_everything_typed(client, order, coordinator, enqueued) -> None:
     item = walk_to(order, "ansprechpersonen", coordinator)
     history = HistoryEntry.objects.filter(rollin__order=order).count()
     response = post_as(
@@ -179,7 +179,7 @@ def test_bad_contact_email_keeps_everything_typed(client, order, coordinator, en
 @pytest.mark.parametrize(
     "code", ["eingang_bestaetigen", "schulung_bestaetigen", "wirkbetrieb_freigeben"]
 )
-def test_staff_confirm_receipt_training_and_go_live(  # type: ignore[no-untyped-def]
+def test_staff_confirm_receipt_training_and_go_live(
     client, order, coordinator, enqueued, code, django_capture_on_commit_callbacks
 ) -> None:
     item = walk_to(order, code, coordinator)
@@ -194,7 +194,7 @@ def test_staff_confirm_receipt_training_and_go_live(  # type: ignore[no-untyped-
     assert enqueued == [order.pk]
 
 
-def test_go_live_approval_brings_the_order_live_with_its_timeline(  # type: ignore[no-untyped-def]
+def test_go_live_approval_brings_the_order_live_with_its_timeline(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     from rollin.connectors import InProcessConnector
@@ -212,7 +212,7 @@ def test_go_live_approval_brings_the_order_live_with_its_timeline(  # type: igno
     assert "Bestellung prüfen und freigeben" in page  # the timeline goes back to the start
 
 
-def test_coordinator_rejects_the_contract_with_a_reason(  # type: ignore[no-untyped-def]
+def test_coordinator_rejects_the_contract_with_a_reason(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     from django.core.files.base import ContentFile
@@ -239,7 +239,7 @@ def test_coordinator_rejects_the_contract_with_a_reason(  # type: ignore[no-unty
     assert told(order.placed_by, "Unterschrift fehlt")
 
 
-def test_coordinator_holds_and_resumes(  # type: ignore[no-untyped-def]
+def test_coordinator_holds_and_resumes(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     rollin = order.rollin
@@ -264,7 +264,7 @@ def test_coordinator_holds_and_resumes(  # type: ignore[no-untyped-def]
     assert told(order.placed_by, "wird fortgesetzt")
 
 
-def test_staff_cannot_hold_and_keep_what_they_typed(client, order, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_staff_cannot_hold_and_keep_what_they_typed(client, order, enqueued) -> None:
     history = HistoryEntry.objects.filter(rollin__order=order).count()
     response = post_as(
         client,
@@ -278,7 +278,7 @@ def test_staff_cannot_hold_and_keep_what_they_typed(client, order, enqueued) -> 
     assert unchanged(order, history)
 
 
-def test_coordinator_cancels_and_the_staff_are_told(  # type: ignore[no-untyped-def]
+def test_coordinator_cancels_and_the_staff_are_told(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     walk_to(order, "ansprechpersonen", coordinator)
@@ -294,7 +294,7 @@ def test_coordinator_cancels_and_the_staff_are_told(  # type: ignore[no-untyped-
     assert told(order.placed_by, "Behörde verzichtet")
 
 
-def test_staff_cannot_cancel_after_the_contract(client, order, coordinator, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_staff_cannot_cancel_after_the_contract(client, order, coordinator, enqueued) -> None:
     walk_to(order, "ansprechpersonen", coordinator)
     response = post_as(
         client,
@@ -307,7 +307,7 @@ def test_staff_cannot_cancel_after_the_contract(client, order, coordinator, enqu
     assert Rollin.objects.get(order=order).status == Rollin.Status.WAITING
 
 
-def outsiders(order) -> list:  # type: ignore[no-untyped-def]
+def outsiders(order) -> list:
     other_state = StateFactory(ags="05", name="Nordrhein-Westfalen")
     return [
         StaffFactory(),  # staff of another authority
@@ -316,7 +316,7 @@ def outsiders(order) -> list:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_outsiders_get_404_and_change_nothing(client, order, coordinator, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_outsiders_get_404_and_change_nothing(client, order, coordinator, enqueued) -> None:
     from django.core.files.base import ContentFile
 
     from rollin.services import rollin_item_complete
@@ -349,7 +349,7 @@ def test_outsiders_get_404_and_change_nothing(client, order, coordinator, enqueu
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_staff_download_their_contract(client, order, coordinator, enqueued) -> None:  # type: ignore[no-untyped-def]
+def test_staff_download_their_contract(client, order, coordinator, enqueued) -> None:
     from django.core.files.base import ContentFile
 
     from rollin.services import rollin_item_complete

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%test\n"
 
 
-def complete_next(order, coordinator) -> str:  # type: ignore[no-untyped-def]
+def complete_next(order, coordinator) -> str:
     item = open_manual_item(order.rollin)
     assert item is not None
     actor = (

@@ -48,7 +48,7 @@ AUTOMATIC = [
 PDF = b"%PDF-1.4 signed"
 
 
-def complete_manual_items_until(  # type: ignore[no-untyped-def]
+def complete_manual_items_until(
     order, coordinator, *, stop_before: str | None = None, stop_after: str | None = None, tick=None
 ) -> None:
     """Act as the people: complete each manual item as soon as the worker hands it over."""
@@ -94,7 +94,7 @@ def assert_clean_history(rollin: Rollin) -> None:
     assert done == AUTOMATIC
 
 
-def test_worker_walks_an_order_to_live(workers, worker_env) -> None:  # type: ignore[no-untyped-def]
+def test_worker_walks_an_order_to_live(workers, worker_env) -> None:
     workers.append(start_worker(celery_app.conf.broker_url, name="walk", extra_env=worker_env))
     order = order_with_rollin()
     coordinator = coordinator_for(order)
@@ -104,7 +104,7 @@ def test_worker_walks_an_order_to_live(workers, worker_env) -> None:  # type: ig
     assert_clean_history(rollin)
 
 
-def test_killed_worker_loses_nothing(workers, worker_env) -> None:  # type: ignore[no-untyped-def]
+def test_killed_worker_loses_nothing(workers, worker_env) -> None:
     broker = celery_app.conf.broker_url
     workers.append(start_worker(broker, name="victim", extra_env=worker_env))
     order = order_with_rollin()
@@ -131,7 +131,7 @@ def test_killed_worker_loses_nothing(workers, worker_env) -> None:  # type: igno
     assert_clean_history(rollin)
 
 
-def test_two_workers_on_the_same_orders(workers, worker_env) -> None:  # type: ignore[no-untyped-def]
+def test_two_workers_on_the_same_orders(workers, worker_env) -> None:
     broker = celery_app.conf.broker_url
     workers.append(start_worker(broker, name="one", extra_env=worker_env))
     workers.append(start_worker(broker, name="two", extra_env=worker_env))

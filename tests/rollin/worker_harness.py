@@ -118,7 +118,7 @@ def wait_until(
 
 
 @pytest.fixture
-def worker_env(require_postgres, require_redis, live_server, settings) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
+def worker_env(require_postgres, require_redis, live_server, settings) -> Iterator[dict[str, str]]:
     """Settings for worker subprocesses: the Redis broker, HTTP to the live server's simulator.
 
     Claims and retries are short so that a killed worker's claim expires within a test.
@@ -126,7 +126,8 @@ def worker_env(require_postgres, require_redis, live_server, settings) -> Iterat
     from digitalmarkt.celery import app as celery_app
 
     settings.CELERY_BROKER_URL = require_redis
-    celery_app.conf.broker_url = require_redis
+    # celery-types declare broker_url read-only; Celery's conf accepts assignment.
+    celery_app.conf.broker_url = require_redis  # type: ignore[misc]
     celery_app.control.purge()
     settings.ROLLIN_CLAIM_SECONDS = 3
     settings.ROLLIN_STUCK_SECONDS = 5
@@ -141,7 +142,7 @@ def worker_env(require_postgres, require_redis, live_server, settings) -> Iterat
 
 
 @pytest.fixture
-def workers(worker_env) -> Iterator[list[subprocess.Popen[bytes]]]:  # type: ignore[no-untyped-def]
+def workers(worker_env) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Workers the test starts; each is stopped afterwards, whatever happened."""
     started: list[subprocess.Popen[bytes]] = []
     yield started

@@ -18,18 +18,20 @@ def _reset_pool() -> None:
     # connection, so closing only the app's pool would hand the same closed pool back later
     # ("Acquire on closed pool"); pools.reset() closes and forgets them all.
     kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    # Private pools the stubs do not declare; resetting them is the only way to drop them.
+    celery_app._pool = None  # type: ignore[attr-defined]
+    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
 def broker_at(url: str) -> Iterator[None]:
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_write_url, conf.broker_read_url)
-    conf.broker_url = conf.broker_write_url = conf.broker_read_url = url
+    # celery-types declare these settings read-only; Celery's conf accepts assignment.
+    conf.broker_url = conf.broker_write_url = conf.broker_read_url = url  # type: ignore[misc]
     _reset_pool()
     try:
         yield
     finally:
-        conf.broker_url, conf.broker_write_url, conf.broker_read_url = saved
+        conf.broker_url, conf.broker_write_url, conf.broker_read_url = saved  # type: ignore[misc]
         _reset_pool()

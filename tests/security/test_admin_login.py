@@ -175,7 +175,7 @@ LOGIN_FORMS = {
 }
 
 
-def sign_in(client: Client, form: str, email: str, password: str):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, form: str, email: str, password: str):
     url, field = LOGIN_FORMS[form]
     return client.post(url(), {field: email, "password": password})
 

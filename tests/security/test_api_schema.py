@@ -29,7 +29,7 @@ CHECKS = [not_a_server_error, content_type_conformance, response_schema_conforma
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield w.build_world()
         transaction.set_rollback(True)
@@ -40,7 +40,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
 @pytest.fixture(autouse=True)
-def _data_and_no_throttle(db, world, settings):  # type: ignore[no-untyped-def]
+def _data_and_no_throttle(db, world, settings):
     # The anonymous API rate (600/hour) would answer 429 within one run.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     cache.clear()
@@ -59,11 +59,11 @@ def _data_and_no_throttle(db, world, settings):  # type: ignore[no-untyped-def]
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_every_api_operation(case) -> None:  # type: ignore[no-untyped-def]
+def test_every_api_operation(case) -> None:
     case.call_and_validate(checks=CHECKS)
 
 
-def test_the_schema_lists_the_open_data_operations(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_lists_the_open_data_operations(client, db) -> None:
     paths = set(client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"])
     assert paths == {
         "/api/v1/services/",

@@ -71,14 +71,14 @@ HYPOTHESIS_PER_PAGE = settings(HYPOTHESIS, max_examples=6)
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield w.build_world()
         transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings) -> None:  # type: ignore[no-untyped-def]
+def _no_second_factor(settings) -> None:
     settings.DIGITALMARKT_REQUIRE_MFA_ROLES = []
 
 
@@ -90,12 +90,12 @@ def rolled_back() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-def as_role(client, world: w.World, role: str):  # type: ignore[no-untyped-def]
+def as_role(client, world: w.World, role: str):
     client.force_login(world.users[role])
     return client
 
 
-def refused_for_nul(response, values, before) -> bool:  # type: ignore[no-untyped-def]
+def refused_for_nul(response, values, before) -> bool:
     """A NUL anywhere is refused by portal.security.RejectNulBytesMiddleware, in German."""
     flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
     if not any("\x00" in str(x) for x in flat):
@@ -106,12 +106,12 @@ def refused_for_nul(response, values, before) -> bool:  # type: ignore[no-untype
     return True
 
 
-def german_errors(form: forms.Form) -> list[str]:
+def german_errors(form: forms.BaseForm) -> list[str]:
     with translation.override("de"):
         return [html.escape(str(e)) for errors in form.errors.values() for e in errors]
 
 
-def assert_shown(response, messages: list[str]) -> None:  # type: ignore[no-untyped-def]
+def assert_shown(response, messages: list[str]) -> None:
     page = response.content.decode()
     for message in messages:
         assert message in page or message.replace("&#x27;", "'") in page, message
@@ -432,7 +432,7 @@ GET_PAGES = [
 )
 @HYPOTHESIS_PER_PAGE
 @given(data=st.data())
-def test_query_parameters(client, world, role, name, kwargs, params, data):  # type: ignore[no-untyped-def]
+def test_query_parameters(client, world, role, name, kwargs, params, data):
     with rolled_back():
         if role != "anon":
             client = as_role(client, world, role)
@@ -460,7 +460,7 @@ PATH_PARAMS = [
 @pytest.mark.parametrize(("role", "name", "param"), PATH_PARAMS, ids=[p[1] for p in PATH_PARAMS])
 @HYPOTHESIS_PER_PAGE
 @given(value=nasty.filter(lambda v: v.strip()))
-def test_path_parameters(client, world, role, name, param, value):  # type: ignore[no-untyped-def]
+def test_path_parameters(client, world, role, name, param, value):
     with rolled_back():
         if role != "anon":
             client = as_role(client, world, role)
@@ -474,7 +474,7 @@ def test_path_parameters(client, world, role, name, param, value):  # type: igno
 
 
 @pytest.fixture
-def simulator_caller(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def simulator_caller(settings) -> dict[str, str]:
     """The connector's credentials: bad input is tested past the simulator's secret."""
     settings.ROLLIN_SIMULATOR_SECRET = "geheimnis-des-connectors-fuer-die-tests-0123"
     return {"HTTP_AUTHORIZATION": f"Bearer {settings.ROLLIN_SIMULATOR_SECRET}"}

@@ -34,7 +34,7 @@ LATER = datetime.timedelta(hours=2)  # past every claim and "stuck" threshold
 
 
 @pytest.fixture
-def broker(require_postgres, require_redis, settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def broker(require_postgres, require_redis, settings) -> Iterator[str]:
     settings.ROLLIN_CONNECTOR = "inprocess"
     with broker_at(require_redis):
         redis.Redis.from_url(require_redis).flushdb()
@@ -66,7 +66,7 @@ def run_queued(broker_url: str) -> list[int]:
     walked = []
     for name, args in queued_tasks(broker_url):
         if name == "rollin.tasks.advance":
-            celery_app.tasks[name].apply(args=args, throw=True)
+            celery_app.tasks[name].apply(args=tuple(args), throw=True)
             walked.append(args[0])
     return walked
 
@@ -176,7 +176,7 @@ def test_database_connection_lost_mid_task_retries_and_stays_consistent(broker) 
         ),
         pytest.raises(OperationalError),
     ):
-        celery_app.tasks["rollin.tasks.advance"].apply(args=[order.pk], throw=True)
+        celery_app.tasks["rollin.tasks.advance"].apply(args=(order.pk,), throw=True)
 
     rollin.refresh_from_db()
     assert rollin.stage_id == stage_before
@@ -186,7 +186,7 @@ def test_database_connection_lost_mid_task_retries_and_stays_consistent(broker) 
     # Retry: once the claim has expired the sweep re-enqueues, the repeat call (same
     # idempotency key) completes the item exactly once.
     rollin_sweep(now=timezone.now() + LATER)
-    with mock.patch.object(services.timezone, "now", return_value=timezone.now() + LATER):
+    with mock.patch("rollin.services.timezone.now", return_value=timezone.now() + LATER):
         assert order.pk in run_queued(broker)
     rollin.refresh_from_db()
     assert rollin.history.count() > history_before

@@ -100,7 +100,7 @@ STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle=", re.I)
 EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+=", re.I)
 
 
-def assert_strict_csp(response) -> None:  # type: ignore[no-untyped-def]
+def assert_strict_csp(response) -> None:
     policy = response["Content-Security-Policy"]
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
@@ -248,7 +248,7 @@ def test_activity_within_the_refresh_interval_writes_no_session(client, settings
 
 
 @pytest.mark.django_db
-def test_anonymous_visitors_get_no_session(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_visitors_get_no_session(client, settings) -> None:
     response = client.get(reverse("portal:imprint"))
 
     assert response.status_code == 200
@@ -271,11 +271,11 @@ def test_signed_in_pages_are_never_stored_and_public_ones_may_be(client) -> None
 
 
 @pytest.fixture
-def mfa_required(settings) -> None:  # type: ignore[no-untyped-def]
+def mfa_required(settings) -> None:
     settings.DIGITALMARKT_REQUIRE_MFA_ROLES = ["coordinator", "admin"]
 
 
-def add_totp(user) -> None:  # type: ignore[no-untyped-def]
+def add_totp(user) -> None:
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
 
 
@@ -349,7 +349,7 @@ def test_a_page_that_uses_the_nonce_gets_it_in_its_policy(rf) -> None:
 
     template = engines["django"].from_string("<script nonce='{{ request.csp_nonce }}'></script>")
 
-    def view(request):  # type: ignore[no-untyped-def]
+    def view(request):
         return HttpResponse(template.render({}, request))
 
     request = rf.get("/")
@@ -358,4 +358,5 @@ def test_a_page_that_uses_the_nonce_gets_it_in_its_policy(rf) -> None:
     response = middleware.process_response(request, view(request))
     nonce = request.csp_nonce
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    assert isinstance(response, HttpResponse)
     assert f"nonce='{nonce}'" in response.content.decode()

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def redis_cache(require_redis, settings):  # type: ignore[no-untyped-def]
+def redis_cache(require_redis, settings):
     # The worker is another process: the heartbeat must travel through a shared cache.
     settings.CACHES = {
         "default": {
@@ -41,7 +41,7 @@ def redis_cache(require_redis, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def broker(require_redis):  # type: ignore[no-untyped-def]
+def broker(require_redis):
     with broker_at(require_redis):
         yield require_redis
 

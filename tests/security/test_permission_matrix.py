@@ -55,6 +55,11 @@ STAFF = ("staff_a", "staff_b")
 Expect = Callable[[str, str], Any]
 
 
+def _for_staff(code: Any) -> dict[str, Any]:
+    """`per_role` of rule() for both staff roles."""
+    return dict.fromkeys(STAFF, code)
+
+
 def rule(
     *,
     seen: Any = OK,
@@ -95,7 +100,7 @@ def reports(seen: Any = OK) -> Expect:
 
 def ordering(seen: Any = OK) -> Expect:
     """Basket and checkout: staff of an authority; others are sent to "Meine Behörde"."""
-    return rule(seen=REDIRECT, **dict.fromkeys(STAFF, seen))
+    return rule(seen=REDIRECT, **_for_staff(seen))
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,7 @@ EXPECTATIONS: dict[str, Row] = {
     # --- roll-in (people's side) --------------------------------------------------------------
     # A staff item: only the authority's own staff completes it; others see why not (400).
     "rollin:item_complete": Row(
-        rule(seen=REFUSED, **dict.fromkeys(STAFF, REDIRECT)),
+        rule(seen=REFUSED, **_for_staff(REDIRECT)),
         method="post",
         owners=ALL,
         kwargs=staff_item,
@@ -232,7 +237,7 @@ EXPECTATIONS: dict[str, Row] = {
     ),
     # Only coordinators send a done staff item back; the authority's own staff is refused.
     "rollin:item_reject": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=doc_item,
@@ -241,7 +246,7 @@ EXPECTATIONS: dict[str, Row] = {
     # Uploaded documents reach people only through this access-checked view.
     "rollin:item_document": Row(rule(), owners=ALL, kwargs=doc_item),
     "rollin:hold": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=order_number,
@@ -257,13 +262,13 @@ EXPECTATIONS: dict[str, Row] = {
         data=reason("cancel"),
     ),
     "rollin:assign": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=order_number,
     ),
     "rollin:remind": Row(
-        rule(seen=REDIRECT, **dict.fromkeys(STAFF, REFUSED)),
+        rule(seen=REDIRECT, **_for_staff(REFUSED)),
         method="post",
         owners=ALL,
         kwargs=order_number,
@@ -351,7 +356,7 @@ EXCLUDED = {
 }
 
 
-def _walk(resolver: URLResolver, namespace: str = "") -> list[tuple[str, Any, str]]:
+def _walk(resolver: URLResolver, namespace: str = "") -> list[tuple[str | None, Any, str]]:
     found = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -425,7 +430,7 @@ def test_matrix_size_is_documented() -> None:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker):
     """Built once; each test runs in a savepoint inside this block and is rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
         yield w.build_world()
@@ -433,13 +438,13 @@ def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings) -> None:  # type: ignore[no-untyped-def]
+def _no_second_factor(settings) -> None:
     # MFA has its own tests (test_hardening); here a signed-in role is past it.
     settings.DIGITALMARKT_REQUIRE_MFA_ROLES = []
 
 
 @pytest.fixture
-def documents(settings, world) -> None:  # type: ignore[no-untyped-def]
+def documents(settings, world) -> None:
     """The uploaded contracts, in this test's MEDIA_ROOT."""
     for owner in w.OWNERS:
         path = settings.MEDIA_ROOT / w.DOCUMENT_NAME.format(owner=owner)
@@ -447,7 +452,7 @@ def documents(settings, world) -> None:  # type: ignore[no-untyped-def]
         path.write_bytes(w.PDF)
 
 
-def request_as(client, world: w.World, name: str, role: str, owner: str):  # type: ignore[no-untyped-def]
+def request_as(client, world: w.World, name: str, role: str, owner: str):
     row = EXPECTATIONS[name]
     if role != "anon":
         client.force_login(world.users[role])
@@ -458,7 +463,7 @@ def request_as(client, world: w.World, name: str, role: str, owner: str):  # typ
     return getattr(client, row.method)(url, data)
 
 
-def assert_answer(response, expected: Any, label: str) -> None:  # type: ignore[no-untyped-def]
+def assert_answer(response, expected: Any, label: str) -> None:
     login = reverse("account_login")
     if expected == LOGIN:
         assert response.status_code == 302, label
@@ -574,7 +579,7 @@ def test_viewer_exports_carry_no_personal_data(client, world, name: str, query: 
     assert_no_personal_data(response.content, f"{name} {query}")
 
 
-def test_the_pii_markers_do_show_where_they_belong(client, world, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_pii_markers_do_show_where_they_belong(client, world, db) -> None:
     """Guards the test above: the same markers are visible to the order's own staff."""
     client.force_login(world.users["staff_a"])
     response = client.get(reverse("orders:order_detail", kwargs=order_number(world, "A")))

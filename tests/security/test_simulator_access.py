@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _simulator(settings) -> None:  # type: ignore[no-untyped-def]
+def _simulator(settings) -> None:
     settings.ROLLIN_SIMULATOR_HTTP = True
     settings.ROLLIN_SIMULATOR_SECRET = SECRET
 
 
 @pytest.fixture
-def authority():  # type: ignore[no-untyped-def]
+def authority():
     return factories.LandratsamtFactory()
 
 
@@ -44,12 +44,12 @@ def bearer(secret: str = SECRET) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
-def submit(client, code: str, body: bytes, **headers: str):  # type: ignore[no-untyped-def]
+def submit(client, code: str, body: bytes, **headers: str):
     url = reverse("rollin:sim_submissions", args=[code])
     return client.generic("POST", url, body, content_type="application/json", **headers)
 
 
-def ack(client, code: str, key: str, **headers: str):  # type: ignore[no-untyped-def]
+def ack(client, code: str, key: str, **headers: str):
     return client.get(reverse("rollin:sim_ack", args=[code, key]), **headers)
 
 
@@ -122,7 +122,7 @@ def test_the_probe_stays_open_and_writes_nothing(client, authority) -> None:
 # --- the connector sends the secret, to the simulator only ------------------------------------
 
 
-def headers_sent(connector: HttpConnector, order) -> httpx.Headers:  # type: ignore[no-untyped-def]
+def headers_sent(connector: HttpConnector, order) -> httpx.Headers:
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -137,7 +137,9 @@ def headers_sent(connector: HttpConnector, order) -> httpx.Headers:  # type: ign
 def test_the_connector_sends_the_secret_to_the_simulator() -> None:
     order = order_with_rollin()
 
-    headers = headers_sent(connector_for(order), order)  # type: ignore[arg-type]
+    connector = connector_for(order)
+    assert isinstance(connector, HttpConnector)
+    headers = headers_sent(connector, order)
 
     assert headers["Authorization"] == f"Bearer {SECRET}"
 
@@ -146,7 +148,9 @@ def test_the_connector_never_sends_it_to_an_authoritys_own_endpoint() -> None:
     order = order_with_rollin()
     ConnectorEndpoint.objects.create(authority=order.authority, base_url="https://fv.example/x")
 
-    headers = headers_sent(connector_for(order), order)  # type: ignore[arg-type]
+    connector = connector_for(order)
+    assert isinstance(connector, HttpConnector)
+    headers = headers_sent(connector, order)
 
     assert "Authorization" not in headers
 

@@ -52,7 +52,7 @@ def test_other_content_is_rejected_whatever_its_name_and_claimed_type(content: b
     assert error.value.code == "file_not_pdf"
 
 
-def test_empty_and_too_large_files_are_rejected(settings) -> None:  # type: ignore[no-untyped-def]
+def test_empty_and_too_large_files_are_rejected(settings) -> None:
     settings.DIGITALMARKT_MAX_UPLOAD_BYTES = 1024
     with pytest.raises(ValidationError) as empty:
         validate_pdf_upload(upload(b""))
@@ -81,7 +81,7 @@ def test_the_validator_leaves_the_file_position_where_it_was() -> None:
 
 
 @pytest.mark.django_db
-def test_files_under_media_root_are_not_served(settings) -> None:  # type: ignore[no-untyped-def]
+def test_files_under_media_root_are_not_served(settings) -> None:
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     (settings.MEDIA_ROOT / "vertrag.pdf").write_bytes(PDF)
 
@@ -105,24 +105,24 @@ def test_media_root_is_outside_the_static_web_root() -> None:
 
 
 @pytest.fixture
-def upload_item(db):  # type: ignore[no-untyped-def]
+def upload_item(db):
     order = order_with_rollin()
     return walk_to(order, "vertrag_hochladen", coordinator_for(order))
 
 
-def post_document(client, item: RollinItem, document: SimpleUploadedFile):  # type: ignore[no-untyped-def]
+def post_document(client, item: RollinItem, document: SimpleUploadedFile):
     client.force_login(item.rollin.order.placed_by)
     url = reverse("rollin:item_complete", args=[item.pk])
     return client.post(url, {f"item{item.pk}-document": document})
 
 
-def download_name(client, item: RollinItem) -> str:  # type: ignore[no-untyped-def]
+def download_name(client, item: RollinItem) -> str:
     response = client.get(reverse("rollin:item_document", args=[item.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    return re.search(r'filename="([^"]*)"', disposition).group(1)  # type: ignore[union-attr]
+    return re.search(r'filename="([^"]*)"', disposition).group(1)
 
 
 @pytest.mark.django_db

@@ -213,7 +213,7 @@ def owned_data() -> list[Any]:
     from rollin.models import HistoryEntry, Rollin, RollinItem
 
     models = [Order, Rollin, RollinItem, HistoryEntry, Comment, Membership, Invitation]
-    rows: list[Any] = [list(m.objects.order_by("pk").values()) for m in models]
+    rows: list[Any] = [list(m._default_manager.order_by("pk").values()) for m in models]
     rows.append(list(User.objects.order_by("pk").values("pk", "role", "authority_id")))
     rows.append(list(BasketItem.objects.order_by("pk").values("pk", "user_id", "service_id")))
     return rows

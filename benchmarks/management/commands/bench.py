@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -33,6 +33,9 @@ from benchmarks.pages import Context, PageSpec
 from catalog.models import Service
 from geo.models import Authority, State
 from orders.models import Order
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TARGET_RATIO = 3.0
 TARGET_QUERIES = 15
@@ -138,7 +141,7 @@ class Command(BaseCommand):
         report["meta"]["seconds"] = round(time.monotonic() - started, 1)
         return report
 
-    def _overview_cold(self, user: Any) -> dict[str, Any]:
+    def _overview_cold(self, user: User) -> dict[str, Any]:
         """The overview's aggregates without its cache: what the first request after a change
         (or after the cache expired) pays, next to the cached p50 of the table."""
         from dashboard.selectors import _overview_uncached
@@ -252,7 +255,7 @@ class Command(BaseCommand):
             )
         ratio = page["rps"] / hello["rps"] if hello.get("rps") else 0.0
         floor_ratio = floor["rps"] / hello["rps"] if hello.get("rps") else 0.0
-        result = {
+        result: dict[str, Any] = {
             "hello": hello,
             "overview": page,
             "signed_in_imprint": floor,
