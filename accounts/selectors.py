@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Invitation, Membership
-from geo.models import Authority, Municipality
+from accounts.models import Invitation, Membership, Role, User
+from geo.models import Authority, Municipality, State
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -86,3 +87,9 @@ def authorities_invitable_by(user: User) -> QuerySet[Authority]:
     if user.is_coordinator:
         return Authority.objects.filter(state__in=user.states.all())
     return Authority.objects.none()
+
+
+def coordinators_of_states(states: Iterable[int] | QuerySet[State]) -> QuerySet[User]:
+    """The active coordinators of any of these states: who is told of, and may act on, what
+    happens there. One definition for notifications, comments, the demo and the filters."""
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True, states__in=states)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Invitation, Membership, Role, User
+from accounts.selectors import coordinators_of_states
 from geo.models import Authority
 from portal.services import email_send, notification_text, notify
 
@@ -32,9 +33,7 @@ def membership_request(*, user: User, authority: Authority, message: str = "") -
         raise ValidationError(
             _("Sie haben bereits einen offenen Antrag. Bitte warten Sie auf die Entscheidung.")
         ) from error
-    coordinators = User.objects.filter(
-        role=Role.COORDINATOR, is_active=True, states=authority.state_id
-    )
+    coordinators = coordinators_of_states([authority.state_id])
     url = reverse("accounts:membership_queue")
     transaction.on_commit(
         lambda: notify(

@@ -11,7 +11,8 @@ from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import coordinators_of_states
 from catalog.models import Service
 from dashboard.selectors import overdue_q, stages_for_filters, waiting_for
 from geo.models import District, Region, State
@@ -182,11 +183,7 @@ def _areas_within(
 
 
 def _coordinators_of(states: QuerySet[State]) -> list[User]:
-    return list(
-        User.objects.filter(role=Role.COORDINATOR, is_active=True, states__in=states)
-        .distinct()
-        .order_by("last_name", "email")
-    )
+    return list(coordinators_of_states(states).distinct().order_by("last_name", "email"))
 
 
 def order_filter_for(user: User, data: QueryDict, queryset: QuerySet[Order]) -> OrderFilter:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from accounts.selectors import coordinators_of_states
 from catalog.models import Fachverfahren, Service
 from catalog.rules import service_order_blocker
 from geo.models import Authority
@@ -275,9 +276,7 @@ def comment_add(*, order: Order, author: User, text: str) -> Comment:
 
 def _comment_recipients(order: Order, author: User) -> list[User]:
     if author.role == Role.STAFF:
-        coordinators = User.objects.filter(
-            role=Role.COORDINATOR, is_active=True, states=order.authority.state_id
-        )
+        coordinators = coordinators_of_states([order.authority.state_id])
         return [user for user in coordinators if user.pk != author.pk]
     staff = User.objects.filter(role=Role.STAFF, is_active=True, authority_id=order.authority_id)
     return [user for user in staff if user.pk != author.pk]

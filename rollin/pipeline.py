@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from accounts.selectors import coordinators_of_states
 from portal.services import Message, email_send, notification_text, notify
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.workdays import add_working_days
@@ -126,9 +127,7 @@ def staff_of(rollin: Rollin) -> list[User]:
 
 
 def coordinators_of(rollin: Rollin) -> list[User]:
-    users = User.objects.filter(
-        role=Role.COORDINATOR, states=rollin.order.authority.state_id, is_active=True
-    )
+    users = coordinators_of_states([rollin.order.authority.state_id])
     if rollin.assignee_id:
         users = users.filter(pk=rollin.assignee_id)
     return list(users)

@@ -121,3 +121,11 @@ def cached(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def stage_template(db) -> None:
+    """The default stage template: the migration's rows, re-created after a flush."""
+    from tests.factories_rollin import default_template
+
+    default_template()

@@ -2,13 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories_rollin import default_template
-
-
-@pytest.fixture
-def stage_template(db) -> None:
-    default_template()
-
 
 @pytest.fixture
 def enqueued(monkeypatch) -> list[int]:

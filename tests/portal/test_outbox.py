@@ -29,13 +29,6 @@ CONFIRMATION = "ist eingegangen"  # "Ihre Bestellung DM-… ist eingegangen"
 
 
 @pytest.fixture
-def stage_template(db) -> None:
-    from tests.factories_rollin import default_template
-
-    default_template()
-
-
-@pytest.fixture
 def enqueued(monkeypatch) -> list[int]:
     """The roll-in's and the sweep's tasks, recorded instead of queued."""
     from portal import tasks as portal_tasks

@@ -27,6 +27,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.selectors import coordinators_of_states
 from catalog.models import Service
 from geo.models import Authority, Level
 from orders.models import Order
@@ -278,7 +279,7 @@ _COORDINATORS: dict[int, User] = {}
 def _demo_coordinator(authority: Authority) -> User:
     if authority.state_id not in _COORDINATORS:
         user = (
-            User.objects.filter(role=Role.COORDINATOR, is_active=True, states=authority.state_id)
+            coordinators_of_states([authority.state_id])
             .filter(~Q(email__endswith=f"@{DEMO_DOMAIN}"))
             .order_by("pk")
             .first()
