@@ -387,6 +387,9 @@ ROLLIN_RETRY_MAX_SECONDS = float(env_str("ROLLIN_RETRY_MAX_SECONDS", "3600"))
 ROLLIN_MAX_ATTEMPTS = env_int("ROLLIN_MAX_ATTEMPTS", 6)
 ROLLIN_STUCK_SECONDS = env_int("ROLLIN_STUCK_SECONDS", 600)
 ROLLIN_REMIND_EVERY_DAYS = env_int("ROLLIN_REMIND_EVERY_DAYS", 5)
+# A transition that leaves automatic work queues the worker after commit. Only the demo turns
+# this off (it walks every order itself); the sweep still finds anything left due.
+ROLLIN_WAKE_WORKER = True
 # Figures rendered once per roll-in data version (coordinator overview, map) are kept this
 # long: the version makes them exact, the expiry bounds a transaction that commits after a
 # newer one and date-based figures. Off under pytest, where tests that need it turn it on.

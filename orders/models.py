@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Fachverfahren, FundingProgramme, Service
@@ -38,7 +39,7 @@ class Order(models.Model):
     # One checkout submission = one key; a resubmitted form finds its orders instead of
     # creating new ones.
     checkout_key = models.UUIDField(db_index=True)
-    created_at = models.DateTimeField(_("Bestellt am"), auto_now_add=True)
+    created_at = models.DateTimeField(_("Bestellt am"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("Storniert am"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

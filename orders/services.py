@@ -113,11 +113,14 @@ def orders_create(
     lines: Sequence[OrderLine],
     checkout_key: uuid.UUID,
     terms_accepted: bool,
+    now: datetime.datetime | None = None,
 ) -> list[Order]:
     """Create one order per line, or none. A repeated `checkout_key` returns its orders.
 
     Without their roll-ins: callers place orders through rollin.ordering.order_place.
+    `now` is the moment of ordering (the demo places orders in the past); default: now.
     """
+    now = now or timezone.now()
     existing = order_list_of_checkout(user, checkout_key)
     if existing:
         return existing
@@ -131,17 +134,17 @@ def orders_create(
                 }
             }
         )
-    errors = _checkout_errors(user, lines, terms_accepted)
+    errors = _checkout_errors(user, lines, terms_accepted, today=timezone.localdate(now))
     if errors:
         raise CheckoutError(errors)
     with transaction.atomic():
-        year = timezone.localdate().year
+        year = timezone.localdate(now).year
         sequence = _sequence_locked(year)
         # The lock serialises checkouts: a double submit that waited for it finds its orders.
         existing = order_list_of_checkout(user, checkout_key)
         if existing:
             return existing
-        orders = [_order_create(user, line, checkout_key, sequence) for line in lines]
+        orders = [_order_create(user, line, checkout_key, sequence, now) for line in lines]
         sequence.save(update_fields=["last_value"])
         BasketItem.objects.filter(user=user, service__in=[line.service for line in lines]).delete()
         # In the transaction: the outbox row commits with the orders, and is sent after commit.
@@ -150,7 +153,7 @@ def orders_create(
 
 
 def _checkout_errors(
-    user: User, lines: Sequence[OrderLine], terms_accepted: bool
+    user: User, lines: Sequence[OrderLine], terms_accepted: bool, *, today: datetime.date
 ) -> dict[str, dict[str, list[str]]]:
     errors: dict[str, dict[str, list[str]]] = {}
     if not lines:
@@ -159,7 +162,6 @@ def _checkout_errors(
         errors[NON_FIELD] = {
             "terms_accepted": [_("Bitte akzeptieren Sie die Nutzungsbedingungen.")]
         }
-    today = timezone.localdate()
     for line in lines:
         line_errors = order_line_errors(user=user, line=line, today=today)
         if line_errors:
@@ -173,10 +175,13 @@ def _sequence_locked(year: int) -> OrderNumberSequence:
 
 
 def _order_create(
-    user: User, line: OrderLine, checkout_key: uuid.UUID, sequence: OrderNumberSequence
+    user: User,
+    line: OrderLine,
+    checkout_key: uuid.UUID,
+    sequence: OrderNumberSequence,
+    now: datetime.datetime,
 ) -> Order:
     sequence.last_value += 1
-    now = timezone.now()
     order = Order(
         number=f"DM-{sequence.year}-{sequence.last_value:06d}",
         authority=user.authority,
@@ -192,6 +197,7 @@ def _order_create(
         terms_accepted_by=user,
         terms_accepted_at=now,
         checkout_key=checkout_key,
+        created_at=now,
     )
     try:
         # Savepoint, so the constraint violation surfaces here with the service it concerns;

@@ -8,6 +8,7 @@ with every roll-in, or nothing.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Sequence
 
@@ -27,6 +28,7 @@ def order_place(
     lines: Sequence[OrderLine],
     checkout_key: uuid.UUID,
     terms_accepted: bool,
+    now: datetime.datetime | None = None,
 ) -> list[Order]:
     """Create one order per line with its roll-in, or none (orders.services.CheckoutError).
 
@@ -35,10 +37,14 @@ def order_place(
     """
     with transaction.atomic():
         orders = orders_create(
-            user=user, lines=lines, checkout_key=checkout_key, terms_accepted=terms_accepted
+            user=user,
+            lines=lines,
+            checkout_key=checkout_key,
+            terms_accepted=terms_accepted,
+            now=now,
         )
         for order in orders:
-            rollin_start(order=order)
+            rollin_start(order=order, now=now)
     return orders
 
 

@@ -3,8 +3,7 @@ assign, remind.
 
 Each one is an action of the transition table with its guard and a mutation of everything but
 the status; rollin.state.rollin_transition locks, checks, applies the target, writes the
-history and saves. The worker's protocol lives in rollin.worker (re-exported here for callers
-that think of it as one more service).
+history and saves. The worker's protocol (claim, call, record, sweep) lives in rollin.worker.
 """
 
 from __future__ import annotations
@@ -32,15 +31,12 @@ from rollin.pipeline import (
 )
 from rollin.state import Change, TransitionError, rollin_transition
 from rollin.transitions import Action
-from rollin.worker import retry_delay, rollin_advance, rollin_sweep
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 __all__ = [
     "TransitionError",
-    "retry_delay",
-    "rollin_advance",
     "rollin_assign",
     "rollin_cancel",
     "rollin_hold",
@@ -49,7 +45,6 @@ __all__ = [
     "rollin_remind",
     "rollin_resume",
     "rollin_start",
-    "rollin_sweep",
 ]
 
 Status = Rollin.Status
@@ -75,7 +70,7 @@ def template_for(order: Order) -> StageTemplate:
 
 
 @transaction.atomic
-def rollin_start(*, order: Order) -> Rollin:
+def rollin_start(*, order: Order, now: datetime.datetime | None = None) -> Rollin:
     """Create the roll-in of a new order at its first stage; a second call returns it."""
     existing = Rollin.objects.filter(order=order).first()
     if existing is not None:
@@ -84,7 +79,7 @@ def rollin_start(*, order: Order) -> Rollin:
     first = template.stages.order_by("position").first()
     if first is None:
         raise TransitionError(_("Die Stufenvorlage hat keine Stufen."))
-    now = timezone.now()
+    now = now or timezone.now()
     # Created in the model's default status; the START transition derives the first one.
     created = Rollin.objects.create(
         order=order, template=template, stage=first, stage_entered_at=now, last_progress_at=now
@@ -115,6 +110,7 @@ def rollin_item_complete(
     actor: User,
     document: File | None = None,
     data: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
 ) -> RollinItem:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
@@ -143,6 +139,7 @@ def rollin_item_complete(
         guard=guard,
         refusal=_("Dieser Punkt kann von Ihnen derzeit nicht erledigt werden."),
         apply=apply,
+        now=now,
     )
     return RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
 
@@ -195,7 +192,9 @@ def _tell_rejected(rollin: Rollin, item: RollinItem) -> None:
 # --- the order as a whole -------------------------------------------------------------------
 
 
-def rollin_hold(*, rollin_id: int, actor: User, reason: str) -> Rollin:
+def rollin_hold(
+    *, rollin_id: int, actor: User, reason: str, now: datetime.datetime | None = None
+) -> Rollin:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         rollin.hold_reason = _reason(reason)
         change = Change(history=HistoryEntry.Action.HELD, reason=rollin.hold_reason)
@@ -209,6 +208,7 @@ def rollin_hold(*, rollin_id: int, actor: User, reason: str) -> Rollin:
         guard=lambda rollin, item: transitions.can_hold(rollin, actor),
         refusal=_("Die Bestellung kann nicht zurückgestellt werden."),
         apply=apply,
+        now=now,
     )
 
 

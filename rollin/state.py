@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -155,6 +156,8 @@ def _keep_invariants(rollin: Rollin, from_status: str, now: datetime.datetime) -
 
 def enqueue_advance(order_id: int) -> None:
     """Hand the order to the worker once the surrounding transaction commits."""
+    if not settings.ROLLIN_WAKE_WORKER:
+        return  # the caller walks the order itself (the demo); the sweep covers the rest
     transaction.on_commit(functools.partial(_publish_advance, order_id))
 
 

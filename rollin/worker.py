@@ -51,20 +51,28 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=seconds * random.uniform(0.5, 1.5))
 
 
-def rollin_advance(*, order_id: int, connector: Any = None) -> Rollin | None:
-    """Walk the order as far as it can go now; safe to run twice or in two workers at once."""
+def rollin_advance(
+    *, order_id: int, connector: Any = None, now: datetime.datetime | None = None
+) -> Rollin | None:
+    """Walk the order as far as it can go now; safe to run twice or in two workers at once.
+
+    `now` fixes the moment of every step (the demo walks orders in the past); default: the
+    clock at each step.
+    """
     from rollin.connectors import connector_for
 
     rollin: Rollin | None = None
     for _step in range(100):  # every stage has few items; the bound only guards bugs
-        rollin, claimed = _claim_step(order_id)
+        rollin, claimed = _claim_step(order_id, now or timezone.now())
         if claimed is None:
             break
         assert rollin is not None  # a claimed item comes with its locked roll-in
         item = RollinItem.objects.select_related("definition", "stage").get(pk=claimed)
         item.rollin = rollin  # the claimed state, for the key
         result = (connector or connector_for(rollin.order)).run(item=item)
-        rollin, go_on = _record_step(order_id, rollin.claim_token, claimed, result)
+        rollin, go_on = _record_step(
+            order_id, rollin.claim_token, claimed, result, now or timezone.now()
+        )
         if not go_on:
             break
     return rollin
@@ -74,13 +82,12 @@ def rollin_advance(*, order_id: int, connector: Any = None) -> Rollin | None:
 
 
 @transaction.atomic
-def _claim_step(order_id: int) -> tuple[Rollin | None, int | None]:
+def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, int | None]:
     """Under the lock: move stages while nothing is open; claim the next automatic item."""
     try:
         rollin = lock_rollin(order_id=order_id)
     except Rollin.DoesNotExist:
         return None, None
-    now = timezone.now()
     while True:
         if not transitions.allowed(rollin.status, Action.ADVANCE):
             return rollin, None
@@ -137,7 +144,9 @@ def _tell_live(rollin: Rollin) -> None:
 
 
 @transaction.atomic
-def _record_step(order_id: int, token: str, item_id: int, result: Any) -> tuple[Rollin, bool]:
+def _record_step(
+    order_id: int, token: str, item_id: int, result: Any, now: datetime.datetime
+) -> tuple[Rollin, bool]:
     """Under the lock again: record the connector's answer if our claim still holds.
 
     Returns the rollin and whether the worker should go on with the next step.
@@ -155,16 +164,24 @@ def _record_step(order_id: int, token: str, item_id: int, result: Any) -> tuple[
     rollin.save(update_fields=["claim_token", "claimed_until"])
     if result.ok:
         rollin = rollin_transition(
-            action=Action.ADVANCE, order_id=order_id, item_id=item_id, apply=_succeeded(result)
+            action=Action.ADVANCE,
+            order_id=order_id,
+            item_id=item_id,
+            apply=_succeeded(result),
+            now=now,
         )
         return rollin, True
     if item.attempts + 1 >= settings.ROLLIN_MAX_ATTEMPTS:
         rollin = rollin_transition(
-            action=Action.FAIL, order_id=order_id, item_id=item_id, apply=_gave_up(result)
+            action=Action.FAIL, order_id=order_id, item_id=item_id, apply=_gave_up(result), now=now
         )
         return rollin, False
     rollin = rollin_transition(
-        action=Action.ADVANCE, order_id=order_id, item_id=item_id, apply=_will_retry(result)
+        action=Action.ADVANCE,
+        order_id=order_id,
+        item_id=item_id,
+        apply=_will_retry(result),
+        now=now,
     )
     return rollin, False
 

@@ -229,7 +229,7 @@ def walk_to(order: Order, item_code: str, coordinator: Any) -> RollinItem:
     it are completed by the order's staff or `coordinator`, as the item says.
     """
     from rollin.connectors import InProcessConnector
-    from rollin.services import rollin_advance, rollin_item_complete
+    from rollin.worker import rollin_advance
 
     rollin = Rollin.objects.get(order=order)
     for _step in range(20):
@@ -238,16 +238,44 @@ def walk_to(order: Order, item_code: str, coordinator: Any) -> RollinItem:
         assert item is not None, f"{order.number} has no open manual item ({rollin.status})"
         if item.definition.code == item_code:
             return item
-        actor = (
-            coordinator
-            if item.definition.actor == ItemDefinition.Actor.COORDINATOR
-            else order.placed_by
-        )
-        document = (
-            ContentFile(PDF, name="vertrag.pdf") if item.definition.requires_document else None
-        )
-        rollin_item_complete(item_id=item.pk, actor=actor, document=document)
+        complete_as_its_person(order, item, coordinator)
     raise AssertionError(f"{order.number} never reached {item_code}")
+
+
+def walk_to_stage(order: Order, stage_code: str, coordinator: Any) -> Rollin:
+    """Walk the order with the real services until its roll-in has entered `stage_code`."""
+    from rollin.connectors import InProcessConnector
+    from rollin.worker import rollin_advance
+
+    rollin = Rollin.objects.get(order=order)
+    for _step in range(20):
+        rollin_advance(order_id=order.pk, connector=InProcessConnector())
+        rollin.refresh_from_db()
+        if rollin.stage.code == stage_code:
+            return rollin
+        item = open_manual_item(rollin)
+        assert item is not None, f"{order.number} has no open manual item ({rollin.status})"
+        complete_as_its_person(order, item, coordinator)
+    raise AssertionError(f"{order.number} never reached stage {stage_code}")
+
+
+def complete_as_its_person(order: Order, item: RollinItem | None, coordinator: Any) -> str:
+    """Complete `item` as the person it names: the order's staff or `coordinator`.
+
+    Items that need a document get a small PDF. Returns the item's code. `item` may come
+    straight from open_manual_item; None (nothing open for a person) fails the test.
+    """
+    from rollin.services import rollin_item_complete
+
+    assert item is not None, f"{order.number} has no item open for a person"
+    actor = (
+        coordinator
+        if item.definition.actor == ItemDefinition.Actor.COORDINATOR
+        else order.placed_by
+    )
+    document = ContentFile(PDF, name="vertrag.pdf") if item.definition.requires_document else None
+    rollin_item_complete(item_id=item.pk, actor=actor, document=document)
+    return item.definition.code
 
 
 def assert_clean_stage_walk(rollin: Rollin) -> list[str]:

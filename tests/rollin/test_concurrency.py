@@ -9,7 +9,8 @@ from django.db import connection
 
 from rollin.connectors import ConnectorResult, InProcessConnector
 from rollin.models import HistoryEntry, Rollin, RollinItem
-from rollin.services import rollin_advance, rollin_item_complete
+from rollin.services import rollin_item_complete
+from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     assert_clean_stage_walk,
     coordinator_for,

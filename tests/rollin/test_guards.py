@@ -6,36 +6,25 @@ import pytest
 from django.core.files.base import ContentFile
 
 from rollin import transitions
-from rollin.connectors import InProcessConnector
-from rollin.models import Rollin
-from rollin.services import rollin_advance, rollin_hold, rollin_item_complete
+from rollin.services import rollin_hold, rollin_item_complete
 from tests.factories import AdminFactory, CoordinatorFactory, StaffFactory, StateFactory
-from tests.factories_rollin import coordinator_for, open_manual_item, order_with_rollin
+from tests.factories_rollin import (
+    coordinator_for,
+    open_manual_item,
+    order_with_rollin,
+    walk_to_stage,
+)
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 test"
 
 
-def walk_to(order, coordinator, stage_code: str) -> Rollin:
-    rollin = order.rollin
-    for _ in range(20):
-        rollin_advance(order_id=order.pk, connector=InProcessConnector())
-        rollin.refresh_from_db()
-        if rollin.stage.code == stage_code:
-            return rollin
-        item = open_manual_item(rollin)
-        actor = coordinator if item.definition.actor == "coordinator" else order.placed_by
-        doc = ContentFile(PDF, name="v.pdf") if item.definition.requires_document else None
-        rollin_item_complete(item_id=item.pk, actor=actor, document=doc)
-    raise AssertionError(f"never reached {stage_code}")
-
-
 def test_staff_may_cancel_until_the_contract_is_complete() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    rollin = walk_to(order, coordinator, "vertrag")
+    rollin = walk_to_stage(order, "vertrag", coordinator)
     assert transitions.can_cancel(rollin, order.placed_by)
-    rollin = walk_to(order, coordinator, "kickoff")
+    rollin = walk_to_stage(order, "kickoff", coordinator)
     assert not transitions.can_cancel(rollin, order.placed_by)
     assert transitions.can_cancel(rollin, coordinator)
 
@@ -66,7 +55,7 @@ def test_coordinator_items_need_a_coordinator_of_the_state_or_an_admin() -> None
 def test_staff_items_only_by_staff_of_that_authority_and_in_order() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    rollin = walk_to(order, coordinator, "vertrag")
+    rollin = walk_to_stage(order, "vertrag", coordinator)
     upload, countersign = list(
         rollin.items.filter(stage=rollin.stage).order_by("definition__position")
     )
@@ -80,7 +69,7 @@ def test_staff_items_only_by_staff_of_that_authority_and_in_order() -> None:
 def test_reject_only_done_staff_items_by_coordinators() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    rollin = walk_to(order, coordinator, "vertrag")
+    rollin = walk_to_stage(order, "vertrag", coordinator)
     upload = open_manual_item(rollin)
     assert upload is not None
     assert not transitions.can_reject_item(upload, coordinator)  # still open

@@ -14,7 +14,6 @@ from rollin.connectors import ConnectorResult, HttpConnector, InProcessConnector
 from rollin.models import ConnectorLog, HistoryEntry, Rollin, RollinItem
 from rollin.services import (
     TransitionError,
-    rollin_advance,
     rollin_assign,
     rollin_cancel,
     rollin_hold,
@@ -22,13 +21,14 @@ from rollin.services import (
     rollin_item_reject,
     rollin_resume,
     rollin_start,
-    rollin_sweep,
 )
+from rollin.worker import rollin_advance, rollin_sweep
 from tests.factories_rollin import (
     assert_clean_stage_walk,
     coordinator_for,
     open_manual_item,
     order_with_rollin,
+    walk_to_stage,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,23 +44,9 @@ class FailingConnector:
         return ConnectorResult(ok=False, error="HTTP 503: down")
 
 
-def complete_until(order, coordinator, stage_code: str) -> Rollin:
-    rollin = order.rollin
-    for _ in range(20):
-        rollin_advance(order_id=order.pk, connector=InProcessConnector())
-        rollin.refresh_from_db()
-        if rollin.stage.code == stage_code:
-            return rollin
-        item = open_manual_item(rollin)
-        actor = coordinator if item.definition.actor == "coordinator" else order.placed_by
-        doc = ContentFile(PDF, name="v.pdf") if item.definition.requires_document else None
-        rollin_item_complete(item_id=item.pk, actor=actor, document=doc)
-    raise AssertionError(stage_code)
-
-
 def to_anbindung(order, coordinator) -> Rollin:
     """Complete everything up to Kick-off without letting a connector run afterwards."""
-    rollin = complete_until(order, coordinator, "kickoff")
+    rollin = walk_to_stage(order, "kickoff", coordinator)
     item = open_manual_item(rollin)
     rollin_item_complete(item_id=item.pk, actor=order.placed_by)
     return rollin
@@ -112,7 +98,7 @@ def test_hold_and_resume_restore_the_status() -> None:
 def test_staff_cannot_cancel_after_the_contract_but_coordinator_can() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    rollin = complete_until(order, coordinator, "kickoff")
+    rollin = walk_to_stage(order, "kickoff", coordinator)
     with pytest.raises(TransitionError):
         rollin_cancel(rollin_id=rollin.pk, actor=order.placed_by, reason="zu spät")
     rollin_cancel(rollin_id=rollin.pk, actor=coordinator, reason="Behörde verzichtet")
@@ -141,7 +127,7 @@ def test_cancel_needs_a_reason() -> None:
 def test_rejected_contract_goes_back_to_staff_and_they_are_told_again() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    rollin = complete_until(order, coordinator, "vertrag")
+    rollin = walk_to_stage(order, "vertrag", coordinator)
     upload = open_manual_item(rollin)
     rollin_item_complete(
         item_id=upload.pk, actor=order.placed_by, document=ContentFile(PDF, name="v.pdf")
@@ -201,7 +187,7 @@ def test_backoff_waits_before_the_next_attempt(settings) -> None:
 def test_advancing_twice_changes_nothing_the_second_time() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    rollin = complete_until(order, coordinator, "test")
+    rollin = walk_to_stage(order, "test", coordinator)
     before = rollin.history.count()
     logs = ConnectorLog.objects.count()
     rollin_advance(order_id=order.pk, connector=InProcessConnector())
@@ -271,7 +257,7 @@ def test_http_connector_logs_requests_and_errors() -> None:
 def test_notifications_are_not_repeated_when_the_worker_runs_again() -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
-    complete_until(order, coordinator, "test")
+    walk_to_stage(order, "test", coordinator)
     count = Notification.objects.count()
     rollin_advance(order_id=order.pk, connector=InProcessConnector())
     assert Notification.objects.count() == count

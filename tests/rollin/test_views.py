@@ -198,7 +198,7 @@ def test_go_live_approval_brings_the_order_live_with_its_timeline(
     client, order, coordinator, enqueued, django_capture_on_commit_callbacks
 ) -> None:
     from rollin.connectors import InProcessConnector
-    from rollin.services import rollin_advance
+    from rollin.worker import rollin_advance
 
     item = walk_to(order, "wirkbetrieb_freigeben", coordinator)
     post_as(client, order.placed_by, complete_url(item))

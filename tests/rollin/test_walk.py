@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 
 from rollin.connectors import InProcessConnector
-from rollin.models import HistoryEntry, ItemDefinition, Rollin
-from rollin.services import rollin_advance, rollin_item_complete
+from rollin.models import HistoryEntry, Rollin
+from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     assert_clean_stage_walk,
     assert_continuous_history,
+    complete_as_its_person,
     coordinator_for,
     open_manual_item,
     order_with_rollin,
@@ -19,19 +19,6 @@ from tests.factories_rollin import (
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%test\n"
-
-
-def complete_next(order, coordinator) -> str:
-    item = open_manual_item(order.rollin)
-    assert item is not None
-    actor = (
-        coordinator
-        if item.definition.actor == ItemDefinition.Actor.COORDINATOR
-        else order.placed_by
-    )
-    document = ContentFile(PDF, name="vertrag.pdf") if item.definition.requires_document else None
-    rollin_item_complete(item_id=item.pk, actor=actor, document=document)
-    return item.definition.code
 
 
 def test_order_walks_to_live_with_people_completing_their_items(
@@ -52,7 +39,7 @@ def test_order_walks_to_live_with_people_completing_their_items(
             stages_seen.append(rollin.stage.code)
         if rollin.status == Rollin.Status.LIVE:
             break
-        done.append(complete_next(order, coordinator))
+        done.append(complete_as_its_person(order, open_manual_item(order.rollin), coordinator))
     assert rollin.status == Rollin.Status.LIVE
     assert rollin.live_at is not None
     assert done == [

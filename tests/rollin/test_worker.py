@@ -7,14 +7,14 @@ Beat is stood in for by calling rollin_sweep() between polls, as beat would ever
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 
 from digitalmarkt.celery import app as celery_app
-from rollin.models import ItemDefinition, Rollin, SimulatorProfile
-from rollin.services import rollin_item_complete, rollin_sweep
+from rollin.models import Rollin, SimulatorProfile
+from rollin.worker import rollin_sweep
 from tests.factories_rollin import (
     assert_clean_stage_walk,
     assert_continuous_history,
+    complete_as_its_person,
     coordinator_for,
     open_manual_item,
     order_with_rollin,
@@ -65,13 +65,7 @@ def complete_manual_items_until(
         item = open_manual_item(rollin)
         if stop_before is not None and item.definition.code == stop_before:
             return
-        actor = (
-            coordinator
-            if item.definition.actor == ItemDefinition.Actor.COORDINATOR
-            else order.placed_by
-        )
-        doc = ContentFile(PDF, name="vertrag.pdf") if item.definition.requires_document else None
-        rollin_item_complete(item_id=item.pk, actor=actor, document=doc)
+        complete_as_its_person(order, item, coordinator)
         if item.definition.code == stop_after:
             return
 

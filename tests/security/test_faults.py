@@ -21,11 +21,15 @@ from django.utils import timezone
 
 from digitalmarkt.celery import app as celery_app
 from orders.models import Order
-from rollin import services, worker
+from rollin import worker
 from rollin.models import HistoryEntry, Rollin, RollinItem
-from rollin.services import rollin_sweep
-from tests.factories_rollin import coordinator_for, order_with_rollin
-from tests.rollin.test_walk import complete_next
+from rollin.worker import rollin_sweep
+from tests.factories_rollin import (
+    complete_as_its_person,
+    coordinator_for,
+    open_manual_item,
+    order_with_rollin,
+)
 from tests.security.broker import CLOSED_PORT_BROKER, broker_at
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -89,11 +93,11 @@ def to_first_automatic_stage(order: Order) -> Rollin:
         rollin = Rollin.objects.get(order=order)
         if rollin.status == Rollin.Status.WAITING:
             order.rollin = rollin
-            complete_next(order, coordinator)
+            complete_as_its_person(order, open_manual_item(order.rollin), coordinator)
             continue
         try:
             with override_settings(ROLLIN_CLAIM_SECONDS=0):
-                services.rollin_advance(order_id=order.pk, connector=_HaltingConnector())
+                worker.rollin_advance(order_id=order.pk, connector=_HaltingConnector())
         except _Halt:
             rollin.refresh_from_db()
             assert rollin.stage.code == "anbindung"

@@ -13,10 +13,7 @@ import datetime
 import random
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from unittest import mock
 
 from auditlog.context import disable_auditlog
 from django.core.files.base import ContentFile
@@ -35,10 +32,10 @@ from rollin.connectors import InProcessConnector
 from rollin.models import ItemDefinition, Rollin, RollinItem, SimulatorProfile
 from rollin.services import (
     TransitionError,
-    rollin_advance,
     rollin_hold,
     rollin_item_complete,
 )
+from rollin.worker import rollin_advance
 
 DEMO_DOMAIN = "demo.digitalmarkt.example"
 PILOTS = [
@@ -64,13 +61,10 @@ PDF = b"%PDF-1.4\n% Demo: unterschriebener Nachnutzungsvertrag\n%%EOF\n"
 
 
 class Clock:
-    """The simulated now; django.utils.timezone.now is patched to read it."""
+    """The demo's simulated now, handed to the services as their `now`."""
 
     def __init__(self, start: datetime.datetime) -> None:
         self.now = start
-
-    def __call__(self) -> datetime.datetime:
-        return self.now
 
     def days(self, rng: random.Random, low: int, high: int) -> bool:
         """Move on by a random number of days; False when that would pass the real today."""
@@ -82,12 +76,6 @@ class Clock:
 
 
 REAL_NOW: list[datetime.datetime] = [timezone.now()]
-
-
-@contextmanager
-def simulated_clock(clock: Clock) -> Iterator[None]:
-    with mock.patch("django.utils.timezone.now", clock):
-        yield
 
 
 class Command(BaseCommand):
@@ -115,15 +103,17 @@ class Command(BaseCommand):
         # (tests, or a re-created database) must not act as users of an earlier database.
         _COORDINATORS.clear()
         rng = random.Random(options["seed"])
-        # Emails go nowhere and the worker is not queued: the demo walks every order itself.
+        # E-mails go nowhere and the worker is not woken: the demo walks every order itself.
         # The audit trail records what people really did, stamped with the real time; the
         # demo's invented past would fill it with thousands of entries dated today (and cost
         # a fifth of the run), so it is not audited.
         # One transaction for the whole demo: all of it or nothing, and no commit per step.
-        # (atomic innermost: its on-commit e-mails still see the patched settings)
+        # (atomic innermost: its on-commit e-mails still see the overridden settings)
         with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-            mock.patch("rollin.tasks.advance.delay"),
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                ROLLIN_WAKE_WORKER=False,
+            ),
             disable_auditlog(),
             transaction.atomic(),
         ):
@@ -181,25 +171,28 @@ class Command(BaseCommand):
         if not level_ok:
             return 0
         clock = Clock(REAL_NOW[0] - datetime.timedelta(days=days_ago))
-        with simulated_clock(clock):
-            staff = _demo_staff(authority)
-            line = OrderLine(
-                service=service,
-                fachverfahren=next(iter(service.fachverfahren.all()), None),
-                fachverfahren_other="" if service.fachverfahren.all() else "Eigenentwicklung",
-                contact_name=f"{staff.first_name} {staff.last_name}",
-                contact_email=staff.email,
-                contact_phone="089 123456",
-                desired_golive=clock.now.date() + datetime.timedelta(days=180),
-                funding_requested=False,
+        staff = _demo_staff(authority)
+        line = OrderLine(
+            service=service,
+            fachverfahren=next(iter(service.fachverfahren.all()), None),
+            fachverfahren_other="" if service.fachverfahren.all() else "Eigenentwicklung",
+            contact_name=f"{staff.first_name} {staff.last_name}",
+            contact_email=staff.email,
+            contact_phone="089 123456",
+            desired_golive=clock.now.date() + datetime.timedelta(days=180),
+            funding_requested=False,
+        )
+        try:
+            [order] = order_place(
+                user=staff,
+                lines=[line],
+                checkout_key=uuid.uuid4(),
+                terms_accepted=True,
+                now=clock.now,
             )
-            try:
-                [order] = order_place(
-                    user=staff, lines=[line], checkout_key=uuid.uuid4(), terms_accepted=True
-                )
-            except CheckoutError:
-                return 0
-            _walk(rng, clock, order, staff, _demo_coordinator(authority), target)
+        except CheckoutError:
+            return 0
+        _walk(rng, clock, order, staff, _demo_coordinator(authority), target)
         return 1
 
 
@@ -208,7 +201,7 @@ def _walk(
 ) -> None:
     connector = InProcessConnector()
     for _step in range(30):
-        rollin = rollin_advance(order_id=order.pk, connector=connector)
+        rollin = rollin_advance(order_id=order.pk, connector=connector, now=clock.now)
         if rollin is None or rollin.status in (Rollin.Status.LIVE, Rollin.Status.FAILING):
             return
         if rollin.status == Rollin.Status.IN_PROGRESS and rollin.next_attempt_at:
@@ -229,6 +222,7 @@ def _walk(
                     rollin_id=rollin.pk,
                     actor=coordinator,
                     reason="Rückfrage der Behörde zur Finanzierung",
+                    now=clock.now,
                 )
             return
         actor = coordinator if item.definition.actor == ItemDefinition.Actor.COORDINATOR else staff
@@ -242,6 +236,7 @@ def _walk(
                 data=_demo_contacts(staff)
                 if item.definition.role == ItemDefinition.Role.CONTACTS
                 else None,
+                now=clock.now,
             )
         except TransitionError:
             return
