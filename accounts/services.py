@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -174,3 +175,10 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
         reason=_("Durch Einladung zu einer anderen Behörde erledigt."),
     )
     return invitation
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language a person chose: their e-mails and digests follow it."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
