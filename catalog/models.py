@@ -65,14 +65,14 @@ class Fachverfahren(TranslatedFieldsMixin, models.Model):
         verbose_name = _("Fachverfahren")
         verbose_name_plural = _("Fachverfahren")
 
-    @property
-    def display_name(self) -> str:
-        return self.localized("product")
-
     def __str__(self) -> str:
         # In the reader's language: order pages, forms and e-mails show it as is.
         label = f"{self.vendor} {self.localized('product')}".strip()
         return f"{label} ({self.localized('interface_standard')})"
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("product")
 
 
 class FundingProgramme(TranslatedFieldsMixin, models.Model):

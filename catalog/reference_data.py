@@ -108,7 +108,7 @@ FACHVERFAHREN: list[dict[str, str]] = [
         "interface_standard": "XMeld",
         "min_version": "",
         "note": "Empfang der Anmeldenachricht über OSCI/XTA; Version nach DVDV-Dienst.",
-        "note_en": "Receives the registration message via OSCI/XTA; version according to the DVDV service.",
+        "note_en": "Receives the registration message via OSCI/XTA; version as per DVDV service.",
     },
     {
         "key": "fahrerlaubnis",
@@ -119,7 +119,7 @@ FACHVERFAHREN: list[dict[str, str]] = [
         "interface_standard": "FIM-Datenschema über FIT-Connect oder OSCI/XTA",
         "min_version": "",
         "note": "Übernahme des Antragsdatensatzes samt Anlagen in das Fahrerlaubnisverfahren.",
-        "note_en": "Takes the application record and its attachments over into the driving-licence system.",
+        "note_en": "Takes the application record and attachments into the driving-licence system.",
     },
     {
         "key": "xauslaender",
@@ -152,7 +152,7 @@ FACHVERFAHREN: list[dict[str, str]] = [
         "interface_standard": "XBau",
         "min_version": "",
         "note": "Empfang von Bauantrag und Bauvorlagen als XBau-Nachricht über OSCI/XTA.",
-        "note_en": "Receives the building application and its documents as an XBau message via OSCI/XTA.",
+        "note_en": "Receives the building application and documents as XBau messages via OSCI/XTA.",
     },
 ]
 
