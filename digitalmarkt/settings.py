@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "rollin-sweep": {"task": "rollin.tasks.sweep", "schedule": env_int("ROLLIN_SWEEP_SECONDS", 60)},
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 30},
+    # Reminders go out as one digest per person and day (portal.digests); the task only
+    # sends what is due, so running it often costs one query when there is nothing.
+    "digests": {
+        "task": "portal.tasks.send_digests",
+        "schedule": env_int("DIGEST_SWEEP_SECONDS", 300),
+    },
     "email-sweep": {
         "task": "portal.tasks.sweep_emails",
         "schedule": env_int("EMAIL_OUTBOX_SWEEP_SECONDS", 60),
@@ -387,6 +393,8 @@ ROLLIN_RETRY_MAX_SECONDS = float(env_str("ROLLIN_RETRY_MAX_SECONDS", "3600"))
 ROLLIN_MAX_ATTEMPTS = env_int("ROLLIN_MAX_ATTEMPTS", 6)
 ROLLIN_STUCK_SECONDS = env_int("ROLLIN_STUCK_SECONDS", 600)
 ROLLIN_REMIND_EVERY_DAYS = env_int("ROLLIN_REMIND_EVERY_DAYS", 5)
+# Local hour from which the day's reminder digest is sent (portal.digests.digests_send).
+DIGEST_SEND_HOUR = env_int("DIGEST_SEND_HOUR", 7)
 # Figures rendered once per roll-in data version (coordinator overview, map) are kept this
 # long: the version makes them exact, the expiry bounds a transaction that commits after a
 # newer one and date-based figures. Off under pytest, where tests that need it turn it on.
