@@ -110,6 +110,7 @@ def _membership_decided_send(membership: Membership, outcome: str) -> None:
         to=[membership.user.email],
         template=f"membership_decided_{outcome}",
         context={"membership": membership, "path": reverse("accounts:my_authority")},
+        language=membership.user.language,
     )
 
 

@@ -101,6 +101,21 @@ def email_send(
     return email_queue(message=message, template=template, language=language)
 
 
+def email_send_to_users(
+    *, users: Iterable[Any], template: str, context: dict[str, Any]
+) -> list[OutgoingEmail]:
+    """email_send once per language among `users` (User.language), each in that language: the
+    portal writes to people without a request, so it cannot ask the browser."""
+    by_language: dict[str, list[str]] = {}
+    for user in users:
+        by_language.setdefault(getattr(user, "language", "") or "de", []).append(user.email)
+    emails = [
+        email_send(to=addresses, template=template, context=context, language=language)
+        for language, addresses in sorted(by_language.items())
+    ]
+    return [e for e in emails if e is not None]
+
+
 def render_text(template_name: str, context: dict[str, Any]) -> str:
     """A plain-text template without HTML escaping: a name "Müller & Söhne" must arrive as
     written in a subject or text part, not as "Müller &amp; Söhne" (the HTML part escapes)."""
