@@ -63,7 +63,7 @@ def test_plain_text_part_carries_names_as_written(sent) -> None:
     [mail] = [m for m in mailoutbox if order.placed_by.email in m.to]
     parsed = email.message_from_bytes(mail.message().as_bytes())
     [text] = [p for p in parsed.walk() if p.get_content_type() == "text/plain"]
-    body = text.get_payload(decode=True).decode(text.get_content_charset())
+    body = text.get_payload(decode=True).decode(text.get_content_charset() or "utf-8")
     assert TRICKY_NAME in body and "Frage & Antwort" in body
     assert "&amp;" not in body and "&quot;" not in body and "&#x27;" not in body
     assert TRICKY_NAME in mail.subject
