@@ -24,6 +24,9 @@ GAVE_UP_UNREACHABLE = gettext_noop(
     "Das Fachverfahren war auch nach mehreren Versuchen nicht erreichbar; "
     "die Koordination prüft die Anbindung."
 )
+# Entries written before the retry time was kept (rollin migration 0008).
+UNREACHABLE = gettext_noop("Das Fachverfahren war nicht erreichbar.")
+REFUSED = gettext_noop("Das Fachverfahren hat den Schritt abgelehnt.")
 GAVE_UP_REFUSED = gettext_noop(
     "Das Fachverfahren hat den Schritt mehrmals abgelehnt; die Koordination prüft die Anbindung."
 )
