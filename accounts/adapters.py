@@ -20,6 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Anyone may sign up; ordering needs an approved membership, not just an account.
         return True
 
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new account starts in the language it was created in (its later e-mails too)."""
+        user.language = (translation.get_language() or "de")[:2]
+        return super().save_user(request, user, form, commit=commit)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's own send_mail, but through the outbox: a mail server that is down must not
         fail a sign-up or a password reset, and their mails are retried like every other."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,11 @@ class User(AbstractUser):
         help_text=_("Für Koordination und Ministerium: die Länder, die sie sehen."),
     )
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    # The language of every e-mail and digest to this person: set at sign-up from the active
+    # language and whenever they switch language while signed in (accounts.views.language_set).
+    language = models.CharField(
+        _("Sprache"), max_length=10, choices=settings.LANGUAGES, default="de"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

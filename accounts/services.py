@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -109,6 +110,7 @@ def _membership_decided_send(membership: Membership, outcome: str) -> None:
         to=[membership.user.email],
         template=f"membership_decided_{outcome}",
         context={"membership": membership, "path": reverse("accounts:my_authority")},
+        language=membership.user.language,
     )
 
 
@@ -174,3 +176,10 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
         reason=_("Durch Einladung zu einer anderen Behörde erledigt."),
     )
     return invitation
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language a person chose: their e-mails and digests follow it."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -20,6 +21,7 @@ from accounts.forms import (
     MembershipRejectForm,
     MembershipRequestForm,
 )
+from accounts.models import User
 from geo.models import Authority
 
 if TYPE_CHECKING:
@@ -153,3 +155,13 @@ def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResp
     return render(
         request, "accounts/invitation_accept.html", {"token": token, "error": error_message}
     )
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, and for a signed-in person also their stored language, so the
+    e-mails the portal writes to them later (without a request) are in the language they read."""
+    response = set_language(request)
+    if isinstance(request.user, User):  # signed in
+        services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

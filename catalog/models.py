@@ -41,17 +41,24 @@ class Prerequisite(TranslatedFieldsMixin, models.Model):
         verbose_name_plural = _("Voraussetzungen")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
-class Fachverfahren(models.Model):
+class Fachverfahren(TranslatedFieldsMixin, models.Model):
     """Specialist software an authority runs, or the interface standard it must speak."""
 
     vendor = models.CharField(_("Hersteller"), max_length=150, blank=True)
     product = models.CharField(_("Produkt"), max_length=150)
+    # Where no product can be named, `product` describes the software ("XMeld-fähiges
+    # Einwohnermeldeverfahren"): a description, so it has its English form like every text.
+    product_en = models.CharField(_("Produkt (englisch)"), max_length=150, blank=True)
     interface_standard = models.CharField(_("Schnittstelle / Standard"), max_length=100)
+    interface_standard_en = models.CharField(
+        _("Schnittstelle / Standard (englisch)"), max_length=100, blank=True
+    )
     min_version = models.CharField(_("Mindestversion"), max_length=50, blank=True)
     note = models.TextField(_("Hinweis"), blank=True)
+    note_en = models.TextField(_("Hinweis (englisch)"), blank=True)
 
     class Meta:
         ordering = ["product", "vendor"]
@@ -59,8 +66,13 @@ class Fachverfahren(models.Model):
         verbose_name_plural = _("Fachverfahren")
 
     def __str__(self) -> str:
-        label = f"{self.vendor} {self.product}".strip()
-        return f"{label} ({self.interface_standard})"
+        # In the reader's language: order pages, forms and e-mails show it as is.
+        label = f"{self.vendor} {self.localized('product')}".strip()
+        return f"{label} ({self.localized('interface_standard')})"
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("product")
 
 
 class FundingProgramme(TranslatedFieldsMixin, models.Model):
@@ -95,7 +107,7 @@ class FundingProgramme(TranslatedFieldsMixin, models.Model):
         verbose_name_plural = _("Förderprogramme")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Service(TranslatedFieldsMixin, models.Model):
@@ -151,7 +163,8 @@ class Service(TranslatedFieldsMixin, models.Model):
         verbose_name_plural = _("Leistungen")
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language: selects, breadcrumbs and e-mails print the service as is.
+        return self.display_name
 
 
 class CostItem(TranslatedFieldsMixin, models.Model):
@@ -165,6 +178,7 @@ class CostItem(TranslatedFieldsMixin, models.Model):
     amount = models.DecimalField(_("Betrag (€)"), max_digits=12, decimal_places=2)
     recurrence = models.CharField(_("Turnus"), max_length=10, choices=Recurrence.choices)
     note = models.CharField(_("Hinweis"), max_length=300, blank=True)
+    note_en = models.CharField(_("Hinweis (englisch)"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -173,4 +187,4 @@ class CostItem(TranslatedFieldsMixin, models.Model):
         verbose_name_plural = _("Kostenpositionen")
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.amount} €"
+        return f"{self.localized('label')}: {self.amount} €"

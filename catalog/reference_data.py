@@ -103,41 +103,56 @@ FACHVERFAHREN: list[dict[str, str]] = [
         "key": "xmeld",
         "vendor": "",
         "product": "XMeld-fähiges Einwohnermeldeverfahren",
+        "product_en": "XMeld-capable residence registration system",
+        "interface_standard_en": "XMeld",
         "interface_standard": "XMeld",
         "min_version": "",
         "note": "Empfang der Anmeldenachricht über OSCI/XTA; Version nach DVDV-Dienst.",
+        "note_en": "Receives the registration message via OSCI/XTA; version as per DVDV service.",
     },
     {
         "key": "fahrerlaubnis",
         "vendor": "",
         "product": "Fahrerlaubnisverfahren mit Antragsempfang",
+        "product_en": "Driving-licence system that receives applications",
+        "interface_standard_en": "FIM data schema via FIT-Connect or OSCI/XTA",
         "interface_standard": "FIM-Datenschema über FIT-Connect oder OSCI/XTA",
         "min_version": "",
         "note": "Übernahme des Antragsdatensatzes samt Anlagen in das Fahrerlaubnisverfahren.",
+        "note_en": "Takes the application record and attachments into the driving-licence system.",
     },
     {
         "key": "xauslaender",
         "vendor": "",
         "product": "XAusländer-fähiges Ausländerverfahren",
+        "product_en": "XAusländer-capable foreigners' authority system",
+        "interface_standard_en": "XAusländer",
         "interface_standard": "XAusländer",
         "min_version": "",
         "note": "Empfang über OSCI/XTA mit DVDV-Eintrag der Ausländerbehörde.",
+        "note_en": "Receives via OSCI/XTA with a DVDV entry of the foreigners' authority.",
     },
     {
         "key": "xwaffe",
         "vendor": "",
         "product": "Waffenverwaltungsverfahren mit NWR-Anbindung",
+        "product_en": "Weapons administration system connected to the NWR",
+        "interface_standard_en": "XWaffe",
         "interface_standard": "XWaffe",
         "min_version": "",
         "note": "Das Verfahren ist über XWaffe an das Nationale Waffenregister angebunden.",
+        "note_en": "The system is connected to the National Weapons Register via XWaffe.",
     },
     {
         "key": "xbau",
         "vendor": "",
         "product": "XBau-fähiges Baugenehmigungsverfahren",
+        "product_en": "XBau-capable building permit system",
+        "interface_standard_en": "XBau",
         "interface_standard": "XBau",
         "min_version": "",
         "note": "Empfang von Bauantrag und Bauvorlagen als XBau-Nachricht über OSCI/XTA.",
+        "note_en": "Receives the building application and documents as XBau messages via OSCI/XTA.",
     },
 ]
 
@@ -177,6 +192,7 @@ EPAYBL_COSTS: list[dict[str, Any]] = [
         "amount": Decimal("1239.98"),
         "recurrence": "one_off",
         "note": "Entfällt, wenn die Behörde ePayBL bereits nutzt.",
+        "note_en": "Not charged if the authority already uses ePayBL.",
     },
     {
         "label": "ePayBL: Go-live",
@@ -184,6 +200,7 @@ EPAYBL_COSTS: list[dict[str, Any]] = [
         "amount": Decimal("267.00"),
         "recurrence": "one_off",
         "note": "",
+        "note_en": "",
     },
     {
         "label": "ePayBL: Client-Zertifikat",
@@ -191,6 +208,7 @@ EPAYBL_COSTS: list[dict[str, Any]] = [
         "amount": Decimal("281.85"),
         "recurrence": "yearly",
         "note": "Zertifikat mit begrenzter Laufzeit, daher jährlich angesetzt.",
+        "note_en": "The certificate expires, so it is budgeted yearly.",
     },
 ]
 
@@ -255,6 +273,10 @@ SERVICES: list[dict[str, Any]] = [
                 "note": (
                     "Keine ePayBL-Kosten, da die Anmeldung gebührenfrei ist. Kosten des "
                     "Herstellers für die XMeld-Anbindung nach dessen Angebot eintragen."
+                ),
+                "note_en": (
+                    "No ePayBL costs, as registering a residence is free of charge. Enter the "
+                    "vendor's costs for the XMeld connection according to its quote."
                 ),
             },
         ],

@@ -54,7 +54,7 @@ def catalog_load(
         row["key"]: upsert(
             Fachverfahren,
             {"product": row["product"], "interface_standard": row["interface_standard"]},
-            {"vendor": row["vendor"], "min_version": row["min_version"], "note": row["note"]},
+            {k: v for k, v in row.items() if k not in {"key", "product", "interface_standard"}},
         )[0]
         for row in fachverfahren
     }
@@ -63,11 +63,22 @@ def catalog_load(
         for row in funding_programmes
     }
 
+    for row, obj in [
+        *zip(prerequisites, prerequisite_by_code.values(), strict=True),
+        *zip(fachverfahren, fachverfahren_by_key.values(), strict=True),
+        *zip(funding_programmes, programme_by_slug.values(), strict=True),
+    ]:
+        _fill_missing_translations(obj, row)
     created = updated = unchanged = 0
     for row in services:
         service, was_created = upsert(
             Service, {"slug": row["slug"]}, _service_fields(row, programme_by_slug)
         )
+        _fill_missing_translations(service, row)
+        for cost in service.cost_items.all():
+            reference = next((c for c in row["costs"] if c["label"] == cost.label), None)
+            if reference is not None:
+                _fill_missing_translations(cost, reference)
         if was_created or refresh:
             service.prerequisites.set([prerequisite_by_code[c] for c in row["prerequisites"]])
             service.fachverfahren.set([fachverfahren_by_key[k] for k in row["fachverfahren"]])
@@ -82,6 +93,22 @@ def catalog_load(
     return CatalogLoadResult(
         services_created=created, services_updated=updated, services_unchanged=unchanged
     )
+
+
+def _fill_missing_translations(obj: Any, row: dict[str, Any]) -> None:
+    """Write the reference English texts into rows that have none yet. Existing rows belong to
+    the operators and keep their German texts, but a catalog loaded before the English texts
+    existed would otherwise stay German in English mode; an English text an operator wrote is
+    never overwritten."""
+    missing = {
+        name: value
+        for name, value in row.items()
+        if name.endswith("_en") and value and not getattr(obj, name, "")
+    }
+    if missing:
+        for name, value in missing.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(missing))
 
 
 def _get_or_create(model: type[Any], keys: dict[str, Any], fields: dict[str, Any]) -> Any:

@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "rollin-sweep": {"task": "rollin.tasks.sweep", "schedule": env_int("ROLLIN_SWEEP_SECONDS", 60)},
     "worker-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 30},
+    # Reminders go out as one digest per person and day (portal.digests); the task only
+    # sends what is due, so running it often costs one query when there is nothing.
+    "digests": {
+        "task": "portal.tasks.send_digests",
+        "schedule": env_int("DIGEST_SWEEP_SECONDS", 300),
+    },
     "email-sweep": {
         "task": "portal.tasks.sweep_emails",
         "schedule": env_int("EMAIL_OUTBOX_SWEEP_SECONDS", 60),
@@ -390,6 +396,11 @@ ROLLIN_REMIND_EVERY_DAYS = env_int("ROLLIN_REMIND_EVERY_DAYS", 5)
 # A transition that leaves automatic work queues the worker after commit. Only the demo turns
 # this off (it walks every order itself); the sweep still finds anything left due.
 ROLLIN_WAKE_WORKER = True
+# Local hour from which the day's reminder digest is sent (portal.digests.digests_send).
+DIGEST_SEND_HOUR = env_int("DIGEST_SEND_HOUR", 7)
+# A written e-mail is handed to the worker after commit; only the demo turns this off (it drops
+# the e-mails of its invented past). The outbox sweep still sends any row left pending.
+EMAIL_OUTBOX_PUBLISH = True
 # Figures rendered once per roll-in data version (coordinator overview, map) are kept this
 # long: the version makes them exact, the expiry bounds a transaction that commits after a
 # newer one and date-based figures. Off under pytest, where tests that need it turn it on.

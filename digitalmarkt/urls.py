@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.views import language_set
+
 urlpatterns = [
     path("", include("portal.urls")),
+    # Before Django's own: a signed-in person's choice is stored for their e-mails too.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
     path("konto/behoerde/", include("accounts.urls")),

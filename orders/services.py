@@ -29,7 +29,7 @@ from geo.models import Authority
 from orders import funding, rules
 from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
 from orders.selectors import order_list_of_checkout
-from portal.services import email_send, notification_text, notify
+from portal.services import email_send, email_send_to_users, notification_text, notify
 
 NON_FIELD = "__all__"
 
@@ -223,6 +223,8 @@ def _confirmation_send(orders: list[Order]) -> None:
     recipients = {placed_by.email, *(order.contact_email for order in orders)}
     email_send(
         to=recipients,
+        # The contact person may have no account: the language of the one who ordered.
+        language=placed_by.language,
         template="order_confirmation",
         context={
             "orders": orders,
@@ -298,8 +300,8 @@ def _comment_notify(comment: Comment, recipients: list[User], url: str) -> None:
         url=url,
         dedup_key=f"comment:{comment.pk}",
     )
-    email_send(
-        to=[user.email for user in recipients],
+    email_send_to_users(
+        users=recipients,
         template="comment_added",
         context={"comment": comment, "order": order, "order_path": url},
     )

@@ -103,3 +103,63 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)}"
+
+
+class Digest(models.Model):
+    """The one reminder e-mail a person gets on a day: reminders (overdue stages, steps that
+    wait on them) are collected as DigestEntry rows and sent together, at most once per person
+    and day (the unique constraint makes a second run of the digest task a no-op)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField(_("Tag"))
+    email = models.ForeignKey(
+        OutgoingEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = _("Tägliche Übersicht")
+        verbose_name_plural = _("Tägliche Übersichten")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_one_per_user_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"
+
+
+class DigestEntry(models.Model):
+    """One reminder waiting for the person's next digest (digest empty until it is sent)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_entries"
+    )
+    text = models.CharField(_("Text"), max_length=500)
+    text_en = models.CharField(_("Text (englisch)"), max_length=500, blank=True)
+    url = models.CharField(_("Link"), max_length=300, blank=True)
+    # Keyed so that the sweep run twice, or an order reminded and flagged overdue in one
+    # sweep, is listed once.
+    dedup_key = models.CharField(max_length=200)
+    digest = models.ForeignKey(
+        Digest, on_delete=models.CASCADE, null=True, blank=True, related_name="entries"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedup_key"], name="digest_entry_dedup")
+        ]
+        indexes = [models.Index(fields=["digest", "user"])]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return localized_value(self, "text")

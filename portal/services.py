@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -90,14 +91,36 @@ def email_send(
         return None
     context = {"portal_url": settings.PORTAL_BASE_URL, **context}
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        text_body = render_to_string(f"emails/{template}_body.txt", context)
+        subject = render_text(f"emails/{template}_subject.txt", context).strip()
+        text_body = render_text(f"emails/{template}_body.txt", context)
         html_body = render_to_string(f"emails/{template}_body.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()), body=text_body, to=recipients, reply_to=list(reply_to)
     )
     message.attach_alternative(html_body, "text/html")
     return email_queue(message=message, template=template, language=language)
+
+
+def email_send_to_users(
+    *, users: Iterable[Any], template: str, context: dict[str, Any]
+) -> list[OutgoingEmail]:
+    """email_send once per language among `users` (User.language), each in that language: the
+    portal writes to people without a request, so it cannot ask the browser."""
+    by_language: dict[str, list[str]] = {}
+    for user in users:
+        by_language.setdefault(getattr(user, "language", "") or "de", []).append(user.email)
+    emails = [
+        email_send(to=addresses, template=template, context=context, language=language)
+        for language, addresses in sorted(by_language.items())
+    ]
+    return [e for e in emails if e is not None]
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template without HTML escaping: a name "Müller & Söhne" must arrive as
+    written in a subject or text part, not as "Müller &amp; Söhne" (the HTML part escapes)."""
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    return str(engine.get_template(template_name).render(Context(context, autoescape=False)))
 
 
 def email_queue(*, message: EmailMessage, template: str, language: str) -> OutgoingEmail:
@@ -122,7 +145,8 @@ def email_queue(*, message: EmailMessage, template: str, language: str) -> Outgo
         next_attempt_at=timezone.now()
         + datetime.timedelta(seconds=settings.EMAIL_OUTBOX_SWEEP_GRACE_SECONDS),
     )
-    transaction.on_commit(functools.partial(_email_publish, email.pk))
+    if settings.EMAIL_OUTBOX_PUBLISH:
+        transaction.on_commit(functools.partial(_email_publish, email.pk))
     return email
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from portal.digests import digests_send
 from portal.health import heartbeat_record
 from portal.services import email_deliver, email_sweep
 
@@ -28,3 +29,9 @@ def send_email(self: Task, email_id: int) -> None:
 def sweep_emails() -> None:
     """Beat, every minute: enqueue outbox rows whose task was lost."""
     email_sweep()
+
+
+@shared_task(name="portal.tasks.send_digests", ignore_result=True)
+def send_digests() -> None:
+    """Beat: send the day's reminder digests that are due (at most one per person and day)."""
+    digests_send()

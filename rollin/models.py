@@ -14,7 +14,9 @@ from catalog.models import Service
 from geo.models import Authority
 from orders.models import Order
 from portal.localized import localized_value
+from portal.system_text import system_text
 from portal.uploads import pdf_storage_name
+from rollin.failures import connector_failure
 
 
 class TranslatedLabelMixin:
@@ -219,6 +221,14 @@ class Rollin(models.Model):
     def __str__(self) -> str:
         return f"{self.order.number}: {self.stage} ({self.get_status_display()})"
 
+    @property
+    def failure_text(self) -> str:
+        """Why the roll-in is failing, as a sentence for people (the detail is last_error)."""
+        if not self.last_error:
+            return ""
+        retry_at = None if self.status == RollinStatus.FAILING else self.next_attempt_at
+        return system_text(*connector_failure(self.last_error, retry_at))
+
 
 def _document_path(instance: RollinItem, filename: str) -> str:
     # The sender's file name is ignored (it was "../../evil.html" in Issue 13, finding 4).
@@ -262,6 +272,14 @@ class RollinItem(models.Model):
     def __str__(self) -> str:
         return f"{self.definition} ({self.get_status_display()})"
 
+    @property
+    def failure_text(self) -> str:
+        """The last failed call as a sentence for people; empty when the last call went well."""
+        if not self.last_error:
+            return ""
+        retry_at = None if self.status == self.Status.FAILED else self.next_attempt_at
+        return system_text(*connector_failure(self.last_error, retry_at))
+
 
 class HistoryEntry(models.Model):
     """Append-only log of every change of a roll-in; `seq` makes it gap-free per order."""
@@ -300,7 +318,13 @@ class HistoryEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What a person wrote, as written; a system-written reason is a key and parameters
+    # instead (portal.system_text), put into words in each reader's language.
     reason = models.TextField(blank=True)
+    reason_key = models.CharField(max_length=300, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
+    # Technical detail (a connector's HTTP status and body): for coordinators only.
+    detail = models.TextField(blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -309,6 +333,12 @@ class HistoryEntry(models.Model):
         verbose_name_plural = _("Verlauf")
         constraints = [models.UniqueConstraint(fields=["rollin", "seq"], name="history_seq_unique")]
         indexes = [models.Index(fields=["action", "to_stage", "created_at"])]
+
+    @property
+    def display_reason(self) -> str:
+        if self.reason_key:
+            return system_text(self.reason_key, self.reason_params)
+        return self.reason
 
 
 class ConnectorEndpoint(models.Model):

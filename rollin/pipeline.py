@@ -12,11 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.selectors import coordinators_of_states
+from portal.digests import digest_entry_add
 from portal.services import Message, email_send, notification_text, notify
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.workdays import add_working_days
@@ -42,6 +43,9 @@ def history_append(
     to_status: str = "",
     item: RollinItem | None = None,
     reason: str = "",
+    reason_key: str = "",
+    reason_params: dict[str, Any] | None = None,
+    detail: str = "",
     now: datetime.datetime | None = None,
 ) -> HistoryEntry:
     # The caller saves the rollin (with last_seq) in the same transaction; were it to forget,
@@ -58,6 +62,9 @@ def history_append(
         item=item,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         reason=reason,
+        reason_key=reason_key,
+        reason_params=reason_params or {},
+        detail=detail,
         created_at=now or timezone.now(),
     )
 
@@ -144,30 +151,53 @@ def tell(
     *,
     users: list[User],
     text: Message,
+    event: Any,
     dedup_key: str,
     email_template: str,
     context: dict[str, Any] | None = None,
 ) -> None:
-    """In-portal notification (German and English) plus e-mail (German, as every e-mail of
-    the portal), once per dedup_key (a re-run repeats nothing)."""
+    """In-portal notification (German and English) plus e-mail in each recipient's language
+    (User.language), once per dedup_key (a re-run repeats nothing). `event` names what
+    happened in a few words, for the subject ("zurückgestellt", "im Wirkbetrieb")."""
     url = order_url(rollin)
     recipients = [
         u for u in users if notify(users=[u], text=text, url=url, dedup_key=dedup_key) > 0
     ]
-    if not recipients:
-        return
-    email_context = {
+    by_language: dict[str, list[User]] = {}
+    for user in recipients:
+        by_language.setdefault(user.language or "de", []).append(user)
+    for language, group in sorted(by_language.items()):
+        with translation.override(language):
+            email_context = {
+                **_order_context(rollin, url),
+                "event": str(event),
+                "text": text.render(language),
+                **{name: str(value) for name, value in (context or {}).items()},
+            }
+        # In the caller's transaction: the outbox row commits with the notifications that
+        # deduplicate a re-run, so a re-run that sends nothing has nothing left to send.
+        email_send(
+            to=[u.email for u in group],
+            template=email_template,
+            context=email_context,
+            language=language,
+        )
+
+
+def _order_context(rollin: Rollin, url: str) -> dict[str, str]:
+    """What every roll-in e-mail says about the order, in the active language.
+
+    `turn` (whose turn it is now) and `url` (the link) are the one place the e-mails take
+    them from: the link is the order page; `turn` is empty until the whose-turn sentences
+    (rollin.turn) are wired in here, and the templates leave it out while it is empty."""
+    return {
         "order_number": rollin.order.number,
         "authority": rollin.order.authority.name,
         "service": str(rollin.order.service),
-        "stage": rollin.stage.label,
-        "text": text.render("de"),
+        "stage": rollin.stage.display_label,
+        "turn": "",
         "url": f"{settings.PORTAL_BASE_URL}{url}",
-        **(context or {}),
     }
-    # In the caller's transaction: the outbox row commits with the notifications that
-    # deduplicate a re-run, so a re-run that sends nothing has nothing left to send.
-    email_send(to=[u.email for u in recipients], template=email_template, context=email_context)
 
 
 def tell_todo(rollin: Rollin, item: RollinItem) -> None:
@@ -181,17 +211,35 @@ def tell_todo(rollin: Rollin, item: RollinItem) -> None:
         rollin,
         users=people_for(rollin, item.definition.actor),
         text=text,
+        event=gettext_lazy("ein Schritt ist jetzt bei Ihnen"),
         dedup_key=f"rollin:{rollin.pk}:{rollin.stage.code}:{item.definition.code}:todo:{item.attempts}",
         email_template="rollin_todo",
-        context={"item": item.definition.label},
+        context={"item": item.definition},
     )
 
 
-def tell_status(rollin: Rollin, *, users: list[User], text: Message, key: str) -> None:
+def tell_status(rollin: Rollin, *, users: list[User], text: Message, event: Any, key: str) -> None:
     tell(
         rollin,
         users=users,
         text=text,
+        event=event,
         dedup_key=f"rollin:{rollin.pk}:{key}",
         email_template="rollin_status",
     )
+
+
+def remind_in_digest(rollin: Rollin, *, users: list[User], text: Message, day_key: str) -> None:
+    """A reminder for the people's next daily digest instead of an e-mail of its own; one entry
+    per order, person and day (`day_key`), however many reminders the sweep finds for it."""
+    digest_entry_add(
+        users=users, text=text, url=order_url(rollin), dedup_key=f"rollin:{rollin.pk}:{day_key}"
+    )
+
+
+def waiting_on(rollin: Rollin) -> list[User]:
+    """Whose move it is: the side of the open manual item, else the coordination."""
+    item = next_open_item(rollin)
+    if item is not None and item.definition.kind == ItemDefinition.Kind.MANUAL:
+        return people_for(rollin, item.definition.actor)
+    return coordinators_of(rollin)

@@ -70,6 +70,8 @@ class RollinPanel:
     may_cancel: bool = False
     may_assign: bool = False
     may_remind: bool = False
+    # Connector errors in full (HTTP status, body): the coordination's to read, not staff's.
+    shows_technical_detail: bool = False
     hold_form: Any = None  # the forms are the page's (rollin.actions.panel_forms)
     cancel_form: Any = None
 
@@ -115,6 +117,7 @@ def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
         may_cancel=transitions.can_cancel(rollin, user),
         may_assign=transitions.can_assign(rollin, user) and rollin.assignee_id != user.pk,
         may_remind=transitions.can_remind(rollin, user),
+        shows_technical_detail=bool(getattr(user, "is_coordinator", False)),
     )
 
 

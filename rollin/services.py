@@ -15,16 +15,17 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from orders.models import Order
-from portal.services import notification_text
+from portal.services import Message, notification_text
 from rollin import transitions
 from rollin.models import HistoryEntry, Rollin, RollinItem, StageTemplate
 from rollin.pipeline import (
     coordinators_of,
     next_open_item,
     people_for,
+    remind_in_digest,
     staff_of,
     stage_enter,
     tell_status,
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 Status = Rollin.Status
+UNASSIGNED_REASON = gettext_noop("Zuweisung aufgehoben")
 
 
 def _require(ok: bool, message: str) -> None:
@@ -180,6 +182,7 @@ def _tell_rejected(rollin: Rollin, item: RollinItem) -> None:
         rollin,
         users=people_for(rollin, item.definition.actor),
         key=f"rejected:{rollin.last_seq}",
+        event=gettext_lazy("ein Schritt wurde zurückgewiesen"),
         text=notification_text(
             gettext_lazy("Bestellung %(n)s: „%(i)s“ wurde zurückgewiesen: %(r)s"),
             n=rollin.order.number,
@@ -217,6 +220,7 @@ def _tell_held(rollin: Rollin) -> None:
         rollin,
         users=staff_of(rollin),
         key=f"held:{rollin.last_seq}",
+        event=gettext_lazy("zurückgestellt"),
         text=notification_text(
             gettext_lazy("Bestellung %(n)s wurde zurückgestellt: %(r)s"),
             n=rollin.order.number,
@@ -254,6 +258,7 @@ def _tell_resumed(rollin: Rollin) -> None:
         rollin,
         users=staff_of(rollin),
         key=f"resumed:{rollin.last_seq}",
+        event=gettext_lazy("wird fortgesetzt"),
         text=notification_text(
             gettext_lazy("Bestellung %(n)s wird fortgesetzt."), n=rollin.order.number
         ),
@@ -291,6 +296,7 @@ def _tell_cancelled(rollin: Rollin, users: list[Any], reason: str) -> None:
         rollin,
         users=users,
         key="cancelled",
+        event=gettext_lazy("storniert"),
         text=notification_text(
             gettext_lazy("Bestellung %(n)s wurde storniert: %(r)s"),
             n=rollin.order.number,
@@ -307,10 +313,9 @@ def rollin_assign(*, rollin_id: int, actor: User, assignee: User | None) -> Roll
                 _("Zuweisen lässt sich nur an die Koordination dieses Landes."),
             )
         rollin.assignee = assignee
-        return Change(
-            history=HistoryEntry.Action.ASSIGNED,
-            reason=str(assignee) if assignee is not None else _("Zuweisung aufgehoben"),
-        )
+        if assignee is None:
+            return Change(history=HistoryEntry.Action.ASSIGNED, reason_key=UNASSIGNED_REASON)
+        return Change(history=HistoryEntry.Action.ASSIGNED, reason=str(assignee))
 
     return rollin_transition(
         action=Action.ASSIGN,
@@ -335,7 +340,9 @@ def rollin_remind(
         rollin.reminded_at = at
         waiting_on = next_open_item(rollin)
         change = Change(history=HistoryEntry.Action.REMINDED, item=waiting_on)
-        if waiting_on is not None:
+        if waiting_on is not None and actor is None:  # the sweep: into the daily digest
+            change.notices.append(lambda r: _remind_in_digest(r, waiting_on, at))
+        elif waiting_on is not None:  # a person asked for it: an e-mail now
             change.notices.append(lambda r: _tell_reminder(r, waiting_on))
         return change
 
@@ -350,14 +357,29 @@ def rollin_remind(
     )
 
 
+def _reminder_text(rollin: Rollin, item: RollinItem) -> Message:
+    return notification_text(
+        gettext_lazy("Erinnerung: Bestellung %(n)s (%(a)s) wartet auf „%(i)s“."),
+        n=rollin.order.number,
+        a=rollin.order.authority.name,
+        i=item.definition,
+    )
+
+
 def _tell_reminder(rollin: Rollin, item: RollinItem) -> None:
     tell_status(
         rollin,
         users=people_for(rollin, item.definition.actor),
         key=f"remind:{rollin.last_seq}",
-        text=notification_text(
-            gettext_lazy("Erinnerung: Bestellung %(n)s wartet auf „%(i)s“."),
-            n=rollin.order.number,
-            i=item.definition,
-        ),
+        event=gettext_lazy("Erinnerung"),
+        text=_reminder_text(rollin, item),
+    )
+
+
+def _remind_in_digest(rollin: Rollin, item: RollinItem, at: datetime.datetime) -> None:
+    remind_in_digest(
+        rollin,
+        users=people_for(rollin, item.definition.actor),
+        text=_reminder_text(rollin, item),
+        day_key=f"reminder:{timezone.localdate(at).isoformat()}",
     )

@@ -46,7 +46,11 @@ class Change:
 
     history: str
     item: RollinItem | None = None
-    reason: str = ""
+    reason: str = ""  # what a person wrote
+    # A reason the system writes: a msgid and its parameters (portal.system_text).
+    reason_key: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""  # technical detail for coordinators (a connector's answer)
     # The worker passed the last stage of a template without a live stage: live nonetheless.
     live: bool = False
     notices: list[Callable[[Rollin], None]] = field(default_factory=list)
@@ -102,6 +106,9 @@ def rollin_transition(
         to_status=rollin.status,
         item=change.item,
         reason=change.reason,
+        reason_key=change.reason_key,
+        reason_params=change.reason_params,
+        detail=change.detail,
         now=now,
     )
     rollin.save()

@@ -23,25 +23,29 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from portal.services import notification_text
+from portal.system_text import SystemText, both_languages
 from rollin import transitions
+from rollin.failures import connector_failure
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
 from rollin.pipeline import (
     coordinators_of,
     lock_rollin,
     next_open_item,
     next_stage,
+    remind_in_digest,
     staff_of,
     stage_enter,
     tell_status,
+    waiting_on,
 )
 from rollin.state import Change, TransitionError, history_only, rollin_transition
 from rollin.transitions import Action
 
 Status = Rollin.Status
+OVERDUE_REASON = gettext_noop("Frist der Stufe „%(s)s“ überschritten")
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -134,6 +138,7 @@ def _tell_live(rollin: Rollin) -> None:
         rollin,
         users=staff_of(rollin) + coordinators_of(rollin),
         key="live",
+        event=gettext_lazy("im Wirkbetrieb"),
         text=notification_text(
             gettext_lazy("Bestellung %(n)s ist im Wirkbetrieb."), n=rollin.order.number
         ),
@@ -217,23 +222,32 @@ def _gave_up(result: Any) -> Any:
         item.next_attempt_at = None
         item.save()
         rollin.next_attempt_at = None
-        change = Change(history=HistoryEntry.Action.FAILING, item=item, reason=result.error)
-        change.notices.append(lambda r: _tell_failing(r, item, result.error))
+        key, params = connector_failure(result.error, None)
+        change = Change(
+            history=HistoryEntry.Action.FAILING,
+            item=item,
+            reason_key=key,
+            reason_params=params,
+            detail=result.error,
+        )
+        change.notices.append(lambda r: _tell_failing(r, item))
         return change
 
     return apply
 
 
-def _tell_failing(rollin: Rollin, item: RollinItem, error: str) -> None:
+def _tell_failing(rollin: Rollin, item: RollinItem) -> None:
+    # The sentence, not the HTTP answer: the detail is on the order page, for coordinators.
     tell_status(
         rollin,
         users=coordinators_of(rollin),
         key=f"failing:{rollin.last_seq}",
+        event=gettext_lazy("Fachverfahren nicht erreichbar"),
         text=notification_text(
-            gettext_lazy("Bestellung %(n)s: „%(i)s“ schlägt fehl: %(e)s"),
+            gettext_lazy("Bestellung %(n)s: „%(i)s“ ist fehlgeschlagen. %(sentence)s"),
             n=rollin.order.number,
             i=item.definition,
-            e=error,
+            sentence=SystemText(*connector_failure(item.last_error, None)),
         ),
     )
 
@@ -245,7 +259,14 @@ def _will_retry(result: Any) -> Any:
         item.next_attempt_at = now + retry_delay(item.attempts)
         item.save()
         rollin.next_attempt_at = item.next_attempt_at
-        return Change(history=HistoryEntry.Action.ITEM_FAILED, item=item, reason=result.error)
+        key, params = connector_failure(result.error, item.next_attempt_at)
+        return Change(
+            history=HistoryEntry.Action.ITEM_FAILED,
+            item=item,
+            reason_key=key,
+            reason_params=params,
+            detail=result.error,
+        )
 
     return apply
 
@@ -305,10 +326,13 @@ def _flag_overdue(rollin_id: int, now: datetime.datetime) -> None:
 
     def apply(rollin: Rollin, item: RollinItem | None, at: datetime.datetime) -> Change:
         rollin.overdue_flagged_at = at
-        return Change(
+        change = Change(
             history=HistoryEntry.Action.OVERDUE,
-            reason=_("Frist der Stufe „%(s)s“ überschritten") % {"s": rollin.stage.label},
+            reason_key=OVERDUE_REASON,
+            reason_params={"s": both_languages(rollin.stage, "label")},
         )
+        change.notices.append(lambda r: _remind_overdue(r, at))
+        return change
 
     try:
         rollin_transition(
@@ -320,3 +344,19 @@ def _flag_overdue(rollin_id: int, now: datetime.datetime) -> None:
         )
     except TransitionError:
         return
+
+
+def _remind_overdue(rollin: Rollin, at: datetime.datetime) -> None:
+    """Into the daily digest of whoever's move it is (one entry per order and day, shared
+    with the sweep's reminder of the same order)."""
+    remind_in_digest(
+        rollin,
+        users=waiting_on(rollin),
+        text=notification_text(
+            gettext_lazy("Bestellung %(n)s (%(a)s): Frist der Stufe „%(s)s“ überschritten."),
+            n=rollin.order.number,
+            a=rollin.order.authority.name,
+            s=rollin.stage,
+        ),
+        day_key=f"reminder:{timezone.localdate(at).isoformat()}",
+    )

@@ -215,3 +215,18 @@ def test_the_admin_shows_no_body_where_a_password_link_could_be(client, admin_us
     assert page.status_code == 200
     assert "geheimer-link" not in page.content.decode()
     assert email.subject in page.content.decode()
+
+
+def test_with_publishing_off_the_row_is_written_and_nothing_is_handed_on(
+    settings, django_capture_on_commit_callbacks
+) -> None:
+    # The demo writes its invented past this way and drops those rows before committing.
+    settings.EMAIL_OUTBOX_PUBLISH = False
+    with django_capture_on_commit_callbacks() as held_back:
+        email = outbox_email()
+    assert OutgoingEmail.objects.filter(pk=email.pk).exists()
+    assert held_back == []
+    settings.EMAIL_OUTBOX_PUBLISH = True
+    with django_capture_on_commit_callbacks() as handed_on:
+        outbox_email()
+    assert len(handed_on) == 1

@@ -8,9 +8,10 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
 from geo.models import Authority
 from orders.models import Order
-from portal.models import Notification
+from portal.models import DigestEntry, Notification, OutgoingEmail
 from rollin.models import HistoryEntry, Rollin, RollinItem
 from tests.factories import AuthorityFactory, DistrictFactory, LandratsamtFactory
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
@@ -18,6 +19,7 @@ from tests.factories_rollin import (
     assert_clean_stage_walk,
     assert_continuous_history,
     default_template,
+    open_manual_item,
 )
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,22 @@ def test_demo_walks_pilots_to_live_and_others_to_every_stage_once() -> None:
         assert_continuous_history(rollin)
         placed = rollin.history.get(seq=1)
         assert placed.created_at < rollin.updated_at  # the simulated clock dates the past
+
+    # The invented past arrives as nothing now: no e-mail in the outbox, no reminder waiting
+    # for a digest, and unread for the coordination exactly the orders that wait on it.
+    assert not OutgoingEmail.objects.exists()
+    assert not DigestEntry.objects.filter(digest=None).exists()
+    coordination = User.objects.get(email="koordination@demo.digitalmarkt.example")
+    waiting_on_coordination = [
+        rollin
+        for rollin in Rollin.objects.filter(status__in=["waiting", "failing"])
+        if rollin.status == "failing" or open_manual_item(rollin).definition.actor == "coordinator"
+    ]
+    unread = coordination.notifications.filter(read_at=None)
+    assert unread.count() == len(waiting_on_coordination) > 0
+    assert {n.url.rstrip("/").rsplit("/", 1)[-1] for n in unread} == {
+        r.order.number for r in waiting_on_coordination
+    }
 
     before = counts()
     call_command("demo_rollin", orders=20, seed=11, stdout=out)

@@ -19,7 +19,7 @@ from auditlog.context import disable_auditlog
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -28,6 +28,8 @@ from accounts.selectors import coordinators_of_states
 from catalog.models import Service
 from geo.models import Authority, Level
 from orders.models import Order
+from portal.models import OutgoingEmail
+from rollin.backlog import backlog_settle
 from rollin.connectors import InProcessConnector
 from rollin.models import ItemDefinition, Rollin, RollinItem, SimulatorProfile
 from rollin.services import (
@@ -35,7 +37,7 @@ from rollin.services import (
     rollin_hold,
     rollin_item_complete,
 )
-from rollin.worker import rollin_advance
+from rollin.worker import rollin_advance, rollin_sweep
 
 DEMO_DOMAIN = "demo.digitalmarkt.example"
 PILOTS = [
@@ -108,18 +110,37 @@ class Command(BaseCommand):
         # demo's invented past would fill it with thousands of entries dated today (and cost
         # a fifth of the run), so it is not audited.
         # One transaction for the whole demo: all of it or nothing, and no commit per step.
-        # (atomic innermost: its on-commit e-mails still see the overridden settings)
+        # (atomic innermost: its on-commit callbacks still see the overridden settings)
+        # The e-mails the walk writes report an invented past: they are dropped with the rest
+        # of that backlog at the end (rollin.backlog), so no send task is queued for them.
+        outbox_after_id = OutgoingEmail.objects.aggregate(last=Max("pk"))["last"] or 0
         with (
             override_settings(
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
                 ROLLIN_WAKE_WORKER=False,
+                EMAIL_OUTBOX_PUBLISH=False,
             ),
             disable_auditlog(),
             transaction.atomic(),
         ):
             count = self._run(rng, services, options["orders"])
+            settled = self._settle(outbox_after_id)
         self.stdout.write(
-            f"Roll-in-Demo: {count} Bestellungen in {time.monotonic() - started:.1f} s angelegt."
+            f"Roll-in-Demo: {count} Bestellungen in {time.monotonic() - started:.1f} s angelegt; "
+            f"{settled['unread']} ungelesene Benachrichtigungen zu dem, was jetzt wartet."
+        )
+
+    def _settle(self, outbox_after_id: int) -> dict[str, int]:
+        """Today: flag what the invented past left overdue and remind of it, as the sweep
+        would have done all along; then settle that past (rollin.backlog) so the first start
+        sends nothing about it and people find unread only what waits for them now."""
+        rollin_sweep(now=REAL_NOW[0])
+        demo_users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").values_list(
+            "pk", flat=True
+        )
+        return backlog_settle(
+            user_ids={*demo_users, *(u.pk for u in _COORDINATORS.values())},
+            outbox_after_id=outbox_after_id,
         )
 
     def _run(self, rng: random.Random, services: list[Service], extra: int) -> int:
