@@ -213,6 +213,7 @@ def my_tasks_for(user: User) -> QuerySet[RollinItem]:
         .select_related(
             "definition",
             "stage",
+            "rollin__stage",
             "rollin__assignee",
             "rollin__order__authority",
             "rollin__order__service",

@@ -27,6 +27,7 @@ from catalog.models import Fachverfahren, Service
 from catalog.rules import service_order_blocker
 from geo.models import Authority
 from orders import funding, rules
+from orders.links import order_url_for
 from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
 from orders.selectors import order_list_of_checkout
 from portal.services import email_send, notification_text, notify
@@ -268,9 +269,12 @@ def comment_add(*, order: Order, author: User, text: str) -> Comment:
     # One transaction: the comment, its notifications and its outbox e-mail commit together.
     with transaction.atomic():
         comment = Comment.objects.create(order=order, author=author, text=text.strip())
-        recipients = _comment_recipients(order, author)
-        url = reverse("orders:order_detail", args=[order.number])
-        _comment_notify(comment, recipients, url)
+        # Each side follows the link to the page it works on (coordinators: the coordination's).
+        by_url: dict[str, list[User]] = {}
+        for user in _comment_recipients(order, author):
+            by_url.setdefault(order_url_for(order, user), []).append(user)
+        for url, recipients in by_url.items():
+            _comment_notify(comment, recipients, url)
     return comment
 
 

@@ -11,14 +11,16 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.selectors import coordinators_of_states
+from orders.links import order_url_for
 from portal.services import Message, email_send, notification_text, notify
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
+from rollin.transitions import next_in_line
+from rollin.turn import whose_turn
 from rollin.workdays import add_working_days
 
 
@@ -81,10 +83,7 @@ def current_items(rollin: Rollin, stage: StageDefinition | None = None) -> list[
 
 
 def next_open_item(rollin: Rollin) -> RollinItem | None:
-    for item in current_items(rollin):
-        if item.status != RollinItem.Status.DONE:
-            return item
-    return None
+    return next_in_line(current_items(rollin))
 
 
 def next_stage(rollin: Rollin) -> StageDefinition | None:
@@ -111,13 +110,6 @@ def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) 
 
 
 # --- notifications --------------------------------------------------------------------------
-
-
-def order_url(rollin: Rollin) -> str:
-    try:
-        return reverse("orders:order_detail", args=[rollin.order.number])
-    except NoReverseMatch:
-        return ""
 
 
 def staff_of(rollin: Rollin) -> list[User]:
@@ -149,25 +141,34 @@ def tell(
     context: dict[str, Any] | None = None,
 ) -> None:
     """In-portal notification (German and English) plus e-mail (German, as every e-mail of
-    the portal), once per dedup_key (a re-run repeats nothing)."""
-    url = order_url(rollin)
-    recipients = [
-        u for u in users if notify(users=[u], text=text, url=url, dedup_key=dedup_key) > 0
-    ]
-    if not recipients:
-        return
-    email_context = {
-        "order_number": rollin.order.number,
-        "authority": rollin.order.authority.name,
-        "service": str(rollin.order.service),
-        "stage": rollin.stage.label,
-        "text": text.render("de"),
-        "url": f"{settings.PORTAL_BASE_URL}{url}",
-        **(context or {}),
-    }
-    # In the caller's transaction: the outbox row commits with the notifications that
-    # deduplicate a re-run, so a re-run that sends nothing has nothing left to send.
-    email_send(to=[u.email for u in recipients], template=email_template, context=email_context)
+    the portal), once per dedup_key (a re-run repeats nothing). Each reader's link leads to the
+    page they act on (coordinators: the coordination's order page), and the e-mail says whose
+    turn it is in the reader's words (`turn`)."""
+    by_url: dict[str, list[User]] = {}
+    for user in users:
+        url = order_url_for(rollin.order, user)
+        if notify(users=[user], text=text, url=url, dedup_key=dedup_key) > 0:
+            by_url.setdefault(url, []).append(user)
+    for url, recipients in by_url.items():
+        email_context = {
+            "order_number": rollin.order.number,
+            "authority": rollin.order.authority.name,
+            "service": str(rollin.order.service),
+            "stage": rollin.stage.label,
+            "text": text.render("de"),
+            "url": f"{settings.PORTAL_BASE_URL}{url}",
+            "turn": _turn_sentence_de(rollin, recipients[0]),
+            **(context or {}),
+        }
+        # In the caller's transaction: the outbox row commits with the notifications that
+        # deduplicate a re-run, so a re-run that sends nothing has nothing left to send.
+        email_send(to=[u.email for u in recipients], template=email_template, context=email_context)
+
+
+def _turn_sentence_de(rollin: Rollin, reader: User) -> str:
+    """Whose turn it is, for the e-mail (German, as every e-mail of the portal)."""
+    with translation.override("de"):
+        return whose_turn(rollin, reader).sentence
 
 
 def tell_todo(rollin: Rollin, item: RollinItem) -> None:
