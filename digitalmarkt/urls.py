@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from dashboard.start_views import start_page
+
 urlpatterns = [
     path("", include("portal.urls")),
+    # Where signing in leads (LOGIN_REDIRECT_URL): each role's start page.
+    path("start/", start_page, name="start"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
     path("konto/behoerde/", include("accounts.urls")),

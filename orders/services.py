@@ -232,6 +232,17 @@ def _confirmation_send(orders: list[Order]) -> None:
 
 
 def basket_item_add(*, user: User, service: Service) -> BasketItem:
+    """Into the basket only what can be ordered: a service the authority already ordered (or
+    may not order) is refused with the reason, not put beside a "bereits bestellt" note."""
+    reason = service_order_blocker(user, service)
+    if reason is None and (
+        Order.objects.filter(
+            authority=user.authority, service=service, cancelled_at__isnull=True
+        ).exists()
+    ):
+        reason = rules.already_ordered_message()
+    if reason is not None:
+        raise ValidationError(reason)
     item, _created = BasketItem.objects.get_or_create(user=user, service=service)
     return item
 
