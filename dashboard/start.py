@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from catalog.models import Service
 from catalog.rules import service_order_blocker
-from dashboard.selectors import my_tasks_for, overdue_q, waiting_for
+from dashboard.selectors import my_tasks_for, overdue_q, task_turn, waiting_for
 from orders.selectors import order_visible_to
 from reports.access import state_visible_to
 from reports.coverage import Figures, coverage_for_state
 from rollin.models import ItemDefinition, Rollin, RollinItem
 from rollin.service_states import ServiceState, service_states_for
-from rollin.turn import Turn, turns_for
+from rollin.turn import Turn
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -71,7 +71,6 @@ def coordinator_start(user: User) -> CoordinatorStart:
     """The oldest tasks of the user's queue and the counts that need the coordination."""
     tasks = my_tasks_for(user)
     queue = list(tasks[:QUEUE_LENGTH])
-    turns = turns_for([item.rollin for item in queue], user)
     counts = order_visible_to(user).aggregate(
         waiting=Count("id", filter=Q(waiting_for(ItemDefinition.Actor.COORDINATOR))),
         overdue=Count("id", filter=overdue_q(timezone.now())),
@@ -79,7 +78,7 @@ def coordinator_start(user: User) -> CoordinatorStart:
         on_hold=Count("id", filter=Q(rollin__status=Rollin.Status.ON_HOLD)),
     )
     return CoordinatorStart(
-        queue=[(item, turns[item.rollin_id]) for item in queue],
+        queue=[(item, task_turn(item, user)) for item in queue],
         queue_total=tasks.count(),
         counts=counts,
     )

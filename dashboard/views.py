@@ -26,7 +26,7 @@ from orders.forms import CommentForm
 from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
 from rollin.selectors import rollin_panel
-from rollin.turn import orders_with_turns, turns_for
+from rollin.turn import orders_with_turns
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -204,8 +204,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_tasks_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    turns = turns_for([item.rollin for item in page.object_list], request.user)
-    rows = [(item, turns[item.rollin_id]) for item in page.object_list]
+    rows = [(item, selectors.task_turn(item, request.user)) for item in page.object_list]
     return render(request, "dashboard/task_list.html", {"page": page, "rows": rows})
 
 

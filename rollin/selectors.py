@@ -13,7 +13,7 @@ from orders.models import Order
 from orders.selectors import order_visible_to, service_authorities_count
 from rollin import transitions
 from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
-from rollin.turn import Turn, whose_turn
+from rollin.turn import Turn, turn_from_loaded
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -115,17 +115,22 @@ def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
         .order_by("-seq")
     )
     stages = list(rollin.template.stages.all())
+    # Assigning is allowed in every active status, so it says whether the user coordinates
+    # this order (each guard reads the user's states again).
+    coordinates = transitions.can_assign(rollin, user)
     return RollinPanel(
         rollin=rollin,
         stages=stages,
         items=rows,
         history=history,
-        turn=whose_turn(rollin, user),
+        turn=turn_from_loaded(
+            rollin, user, items=rollin.items.all(), history=history, coordinates=coordinates
+        ),
         steps=rollin_steps(rollin, stages, history),
         may_hold=transitions.can_hold(rollin, user),
         may_resume=transitions.can_resume(rollin, user),
         may_cancel=transitions.can_cancel(rollin, user),
-        may_assign=transitions.can_assign(rollin, user) and rollin.assignee_id != user.pk,
+        may_assign=coordinates and rollin.assignee_id != user.pk,
         may_remind=transitions.can_remind(rollin, user),
     )
 

@@ -60,6 +60,25 @@ def whose_turn(rollin: Rollin, reader: AnyUser | None) -> Turn:
     return turns_for([rollin], reader)[rollin.pk]
 
 
+def turn_from_loaded(
+    rollin: Rollin,
+    reader: AnyUser | None,
+    *,
+    items: Iterable[RollinItem],
+    history: Iterable[HistoryEntry],
+    coordinates: bool,
+) -> Turn:
+    """The turn from what a page has loaded already (the roll-in's items with their
+    definitions, its history with actors, whether the reader coordinates it): no query."""
+    current = [i for i in items if i.stage_id == rollin.stage_id]
+    holds = [e for e in history if e.action == HistoryEntry.Action.HELD]
+    facts = _Facts(
+        next_item=next_in_line(current),
+        hold=max(holds, key=lambda e: e.seq, default=None),
+    )
+    return _turn(rollin, facts, reader, coordinates)
+
+
 def turns_for(rollins: Iterable[Rollin], reader: AnyUser | None) -> dict[int, Turn]:
     """The turn of each roll-in by its id, in two queries whatever the number of roll-ins.
 
@@ -67,7 +86,15 @@ def turns_for(rollins: Iterable[Rollin], reader: AnyUser | None) -> dict[int, Tu
     rollins = list(rollins)
     facts = _facts_for(rollins)
     states = _coordinated_states(reader)
-    return {rollin.pk: _turn(rollin, facts[rollin.pk], reader, states) for rollin in rollins}
+    return {
+        rollin.pk: _turn(
+            rollin,
+            facts[rollin.pk],
+            reader,
+            states is None or rollin.order.authority.state_id in states,
+        )
+        for rollin in rollins
+    }
 
 
 def _coordinated_states(reader: AnyUser | None) -> set[int] | None:
@@ -107,8 +134,7 @@ def _facts_for(rollins: list[Rollin]) -> dict[int, _Facts]:
     }
 
 
-def _turn(rollin: Rollin, facts: _Facts, reader: AnyUser | None, states: set[int] | None) -> Turn:
-    coordinates = states is None or rollin.order.authority.state_id in states
+def _turn(rollin: Rollin, facts: _Facts, reader: AnyUser | None, coordinates: bool) -> Turn:
     if rollin.status == Status.CANCELLED:
         return Turn(Actor.NOBODY, "", _("Storniert – es ist nichts mehr zu tun."))
     if rollin.status == Status.LIVE or rollin.stage.is_live:

@@ -204,10 +204,12 @@ def test_list_runs_a_constant_number_of_queries(
 ) -> None:
     populate(world, count)
     client.force_login(world.coordinator)
-    with django_assert_max_num_queries(15):
+    # 15 for the list, and at most 3 more for whose turn it is (open items, holds, the
+    # reader's states) — for the page, not per row.
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("dashboard:order_list"), {"status": "waiting_staff"})
         assert response.status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(18):
         client.get(reverse("dashboard:order_list"), {"sort": "-due", "assignee": "unassigned"})
 
 
