@@ -35,8 +35,11 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "service": service,
         "own_state": selectors.service_own_states(request.user).get(service.pk),
-        # Nothing to pay, nothing to fund: a 0 € service offers no funding.
-        "free_of_charge": not costs.one_off_total and not costs.yearly_total,
+        # Nothing to pay, nothing to fund: a service whose recorded costs are 0 € offers no
+        # funding (a service without recorded costs says so in its cost section instead).
+        "free_of_charge": bool(costs.one_off or costs.yearly)
+        and not costs.one_off_total
+        and not costs.yearly_total,
         "prerequisite_groups": selectors.prerequisites_by_kind(service),
         "costs": costs,
         "stage_template_name": template_name,
