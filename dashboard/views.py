@@ -65,7 +65,8 @@ def _filtered(request: AuthenticatedHttpRequest, params: QueryDict) -> OrderFilt
 def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request, request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = orders_with_turns(page.object_list, request.user)
+    # Every order of this list is of the coordinator's states (or the operator's).
+    page.object_list = orders_with_turns(page.object_list, request.user, coordinates=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -45,7 +45,7 @@ def service_states_for(user: AnyUser | None) -> dict[int, ServiceState]:
         .order_by("service__position", "service__name")
     )
     states = {}
-    for order in orders_with_turns(orders, user):
+    for order in orders_with_turns(orders, user, coordinates=False):
         rollin = getattr(order, "rollin", None)
         if rollin is not None and rollin.status == Rollin.Status.CANCELLED:
             continue

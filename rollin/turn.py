@@ -56,8 +56,11 @@ class _Facts:
 
 
 def whose_turn(rollin: Rollin, reader: AnyUser | None) -> Turn:
-    """The turn of one roll-in (two small queries); lists use turns_for."""
-    return turns_for([rollin], reader)[rollin.pk]
+    """The turn of one roll-in, naming who put it on hold (a few small queries; e-mails)."""
+    facts = _facts_for([rollin], with_holds=True)[rollin.pk]
+    states = _coordinated_states(reader)
+    coordinates = states is None or rollin.order.authority.state_id in states
+    return _turn(rollin, facts, reader, coordinates)
 
 
 def turn_from_loaded(
@@ -79,19 +82,28 @@ def turn_from_loaded(
     return _turn(rollin, facts, reader, coordinates)
 
 
-def turns_for(rollins: Iterable[Rollin], reader: AnyUser | None) -> dict[int, Turn]:
-    """The turn of each roll-in by its id, in two queries whatever the number of roll-ins.
+def turns_for(
+    rollins: Iterable[Rollin], reader: AnyUser | None, *, coordinates: bool | None = None
+) -> dict[int, Turn]:
+    """The turn of each roll-in by its id, in one query whatever the number of roll-ins (two
+    when `coordinates` is not given: the reader's states are read to find out). A hold is
+    told with its reason; who held it, only where the history is read (whose_turn, the
+    order page), so a list's queries do not depend on how many of its orders are held.
 
-    The roll-ins should come with `order__authority` and `stage` joined (every list does)."""
+    `coordinates`: whether the reader coordinates every one of them, when the caller knows
+    (the coordination's lists hold only orders of the coordinator's states; staff coordinate
+    none). The roll-ins should come with `order__authority` and `stage` joined."""
     rollins = list(rollins)
-    facts = _facts_for(rollins)
-    states = _coordinated_states(reader)
+    facts = _facts_for(rollins, with_holds=False)
+    states = _coordinated_states(reader) if coordinates is None else None
     return {
         rollin.pk: _turn(
             rollin,
             facts[rollin.pk],
             reader,
-            states is None or rollin.order.authority.state_id in states,
+            coordinates
+            if coordinates is not None
+            else states is None or rollin.order.authority.state_id in states,
         )
         for rollin in rollins
     }
@@ -109,25 +121,23 @@ def _coordinated_states(reader: AnyUser | None) -> set[int] | None:
     return {state.pk for state in reader.states.all()}
 
 
-def _facts_for(rollins: list[Rollin]) -> dict[int, _Facts]:
-    active = [r.pk for r in rollins if r.status not in (Status.LIVE, Status.CANCELLED)]
+def _facts_for(rollins: list[Rollin], *, with_holds: bool) -> dict[int, _Facts]:
+    """One query for any non-empty list (two `with_holds`), whatever its roll-ins' statuses:
+    a page runs the same number of queries with more (or other) data."""
+    ids = [r.pk for r in rollins]
     open_items: dict[int, list[RollinItem]] = {}
-    if active:
-        for item in (
-            RollinItem.objects.filter(rollin_id__in=active, stage_id=F("rollin__stage_id"))
-            .exclude(status=RollinItem.Status.DONE)
-            .select_related("definition")
-        ):
-            open_items.setdefault(item.rollin_id, []).append(item)
-    held = [r.pk for r in rollins if r.status == Status.ON_HOLD]
     holds: dict[int, HistoryEntry] = {}
-    if held:
-        for entry in (
-            HistoryEntry.objects.filter(rollin_id__in=held, action=HistoryEntry.Action.HELD)
-            .select_related("actor")
-            .order_by("rollin_id", "seq")
-        ):
-            holds[entry.rollin_id] = entry  # the latest hold wins
+    if not ids:
+        return {}
+    for item in (
+        RollinItem.objects.filter(rollin_id__in=ids, stage_id=F("rollin__stage_id"))
+        .exclude(status=RollinItem.Status.DONE)
+        .select_related("definition")
+    ):
+        open_items.setdefault(item.rollin_id, []).append(item)
+    held = HistoryEntry.objects.filter(rollin_id__in=ids, action=HistoryEntry.Action.HELD)
+    for entry in held.select_related("actor").order_by("rollin_id", "seq") if with_holds else []:
+        holds[entry.rollin_id] = entry  # the latest hold wins
     return {
         r.pk: _Facts(next_item=next_in_line(open_items.get(r.pk, [])), hold=holds.get(r.pk))
         for r in rollins
@@ -219,12 +229,14 @@ def _datetime(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def orders_with_turns(orders: Iterable[Order], reader: AnyUser | None) -> list[Order]:
+def orders_with_turns(
+    orders: Iterable[Order], reader: AnyUser | None, *, coordinates: bool | None = None
+) -> list[Order]:
     """A page of orders (with `rollin`, `rollin__stage` and `authority` joined), each given
-    `turn` (None without a roll-in): for list templates, in two queries for the page."""
+    `turn` (None without a roll-in): for list templates, in one query for the page."""
     orders = list(orders)
     rollins = [r for r in (getattr(o, "rollin", None) for o in orders) if r is not None]
-    turns = turns_for(rollins, reader)
+    turns = turns_for(rollins, reader, coordinates=coordinates)
     for order in orders:
         rollin = getattr(order, "rollin", None)
         order.turn = turns.get(rollin.pk) if rollin is not None else None  # type: ignore[attr-defined]

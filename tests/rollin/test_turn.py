@@ -101,14 +101,18 @@ def test_the_turn_follows_the_items_data_not_the_stage_codes() -> None:
     assert whose_turn(rollin, _staff_of(rollin)).sentence == "Wartet auf Ihre Behörde: Formular B"
 
 
-def test_a_list_reads_its_turns_in_two_queries(django_assert_num_queries) -> None:
+def test_a_list_reads_its_turns_in_a_constant_number_of_queries(
+    django_assert_num_queries,
+) -> None:
     rollins = [RollinFactory(at=at) for at in ("bestellt", "vertrag", "anbindung", "test")]
     rollins.append(RollinFactory(at="vertrag", on_hold=True))
     loaded = list(Rollin.objects.select_related("order__authority", "stage"))
     reader = coordinator_for(rollins[0].order)
     reader.states.all()
-    with django_assert_num_queries(3):  # open items, holds, the reader's states
+    with django_assert_num_queries(2):  # open items, the reader's states
         turns = turns_for(loaded, reader)
+    with django_assert_num_queries(1):  # the list knows the reader coordinates them all
+        turns_for(loaded, reader, coordinates=True)
     assert {turns[r.pk].actor for r in rollins} == {
         Actor.AUTHORITY,
         Actor.COORDINATION,
