@@ -23,6 +23,8 @@ from catalog.models import CostItem, Fachverfahren, Prerequisite, Service
 _counts: dict[str, Callable[[], Any]] = {}
 _stage_outline: Callable[[Service], tuple[str | None, list[Any]]] | None = None
 _stage_related: tuple[str, ...] = ()
+# For signed-in staff: what their authority has of each service (rollin.service_states).
+_own_states: Callable[[Any], dict[int, Any]] | None = None
 
 
 def service_count_register(name: str, expression: Callable[[], Any]) -> None:
@@ -38,6 +40,18 @@ def service_stages_register(
     """The stages a service's page shows, and the relations its detail query should join."""
     global _stage_outline, _stage_related
     _stage_outline, _stage_related = outline, select_related
+
+
+def service_own_states_register(states: Callable[[Any], dict[int, Any]]) -> None:
+    """What the user's authority has ordered or runs, by service id (a layer above)."""
+    global _own_states
+    _own_states = states
+
+
+def service_own_states(user: Any) -> dict[int, Any]:
+    """By service id: the user's authority's order of it, with stage and whose turn; empty for
+    anyone but staff of an authority, or while nothing is registered."""
+    return _own_states(user) if _own_states is not None else {}
 
 
 if TYPE_CHECKING:

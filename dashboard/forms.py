@@ -29,7 +29,7 @@ class BulkActionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Grund (für Zurückstellen)"),
+        label=_("Grund (für Zurückstellen und Fortsetzen)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -69,6 +69,8 @@ class BulkActionForm(forms.Form):
         action = data.get("action")
         if action == BulkJob.Action.HOLD and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Bitte geben Sie einen Grund für die Zurückstellung an."))
+        if action == BulkJob.Action.RESUME and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Bitte geben Sie einen Grund für die Fortsetzung an."))
         if action == BulkJob.Action.ASSIGN and data.get("assignee") is None:
             self.add_error("assignee", _("Bitte wählen Sie, wem zugewiesen werden soll."))
         if data.get("scope") == self.SCOPE_SELECTED and not data.get("order"):
@@ -78,7 +80,7 @@ class BulkActionForm(forms.Form):
     def params(self) -> dict[str, Any]:
         data = self.cleaned_data
         params: dict[str, Any] = {"query": data.get("query", "")}
-        if data["action"] == BulkJob.Action.HOLD:
+        if data["action"] in (BulkJob.Action.HOLD, BulkJob.Action.RESUME):
             params["reason"] = data["reason"].strip()
         if data["action"] == BulkJob.Action.ASSIGN:
             params["assignee_id"] = data["assignee"].pk

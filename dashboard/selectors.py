@@ -24,6 +24,7 @@ from orders.selectors import order_visible_to
 from rollin import transitions
 from rollin.models import ConnectorLog, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.selectors import rollin_data_version
+from rollin.turn import Turn, turn_from_loaded
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -213,12 +214,19 @@ def my_tasks_for(user: User) -> QuerySet[RollinItem]:
         .select_related(
             "definition",
             "stage",
+            "rollin__stage",
             "rollin__assignee",
             "rollin__order__authority",
             "rollin__order__service",
         )
         .order_by("created_at", "id")
     )
+
+
+def task_turn(item: RollinItem, user: User) -> Turn:
+    """The turn of a task of my_tasks_for, without a query: the task is by its selection the
+    next item in line of an active roll-in the user coordinates."""
+    return turn_from_loaded(item.rollin, user, items=[item], history=[], coordinates=True)
 
 
 def coordinator_items_of(rollin: Rollin) -> list[RollinItem]:

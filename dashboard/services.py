@@ -66,7 +66,8 @@ def _action_for(job: BulkJob, actor: User) -> Callable[[int], Any]:
         reason = params.get("reason", "")
         return lambda rid: rollin_services.rollin_hold(rollin_id=rid, actor=actor, reason=reason)
     if job.action == BulkJob.Action.RESUME:
-        return lambda rid: rollin_services.rollin_resume(rollin_id=rid, actor=actor)
+        reason = params.get("reason", "")
+        return lambda rid: rollin_services.rollin_resume(rollin_id=rid, actor=actor, reason=reason)
     if job.action == BulkJob.Action.COUNTERSIGN:
         return lambda rid: _countersign(rid, actor)
     raise ValueError(job.action)

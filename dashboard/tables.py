@@ -13,7 +13,7 @@ COLUMNS = (
     ("district", _("Kreis")),
     ("service", _("Leistung")),
     ("stage", _("Stufe")),
-    ("status", _("Status")),
+    ("status", _("Wer ist am Zug?")),
     ("assignee", _("Zuständig")),
     ("ordered", _("Bestellt am")),
     ("due", _("Fällig am")),

@@ -14,6 +14,19 @@ urlpatterns = [
     path("sammelaktionen/<int:job_id>/", views.bulk_job, name="bulk_job"),
     path("aufgaben/", views.my_tasks, name="my_tasks"),
     path("auftraege/<str:number>/", views.order_detail, name="order_detail"),
+    # The order's actions from the coordination's page: same table (rollin.actions), own answer.
+    *(
+        path(
+            f"auftraege/<str:number>/{slug}/", views.order_action, {"action": a}, name=f"order_{a}"
+        )
+        for slug, a, name in (
+            ("zurueckstellen", "hold", "order_hold"),
+            ("fortsetzen", "resume", "order_resume"),
+            ("stornieren", "cancel", "order_cancel"),
+            ("zuweisen", "assign", "order_assign"),
+            ("erinnern", "remind", "order_remind"),
+        )
+    ),
     path(
         "auftraege/<str:number>/punkt/<int:item_id>/erledigen/",
         views.item_action,

@@ -3,7 +3,7 @@ dashboard.access (404 outside the coordinator's states); writes go through servi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +26,7 @@ from orders.forms import CommentForm
 from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
 from rollin.selectors import rollin_panel
+from rollin.turn import orders_with_turns
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,6 +65,8 @@ def _filtered(request: AuthenticatedHttpRequest, params: QueryDict) -> OrderFilt
 def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request, request.GET)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every order of this list is of the coordinator's states (or the operator's).
+    page.object_list = orders_with_turns(page.object_list, request.user, coordinates=True)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -124,12 +127,22 @@ def bulk_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
 @coordinator_required
 @require_GET
 def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
-    order = dashboard_order_get(request.user, number)
+    return _detail_page(request, dashboard_order_get(request.user, number))
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest,
+    order: Order,
+    *,
+    status: int = 200,
+    bound: dict[str, Any] | None = None,
+) -> HttpResponse:
     rollin = getattr(order, "rollin", None)
+    panel = rollin_panel(rollin, request.user) if rollin else None
     context = {
         "order": order,
         "rollin": rollin,
-        "panel": panel_forms(rollin_panel(rollin, request.user)) if rollin else None,
+        "panel": panel_forms(panel, bound) if panel else None,
         "coordinator_items": selectors.coordinator_items_of(rollin) if rollin else [],
         "rejectable_items": selectors.rejectable_items_of(rollin) if rollin else [],
         "connector_log": selectors.connector_log_of(rollin) if rollin else [],
@@ -137,7 +150,7 @@ def order_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
         "comment_form": CommentForm(),
         "funding_case": getattr(order, "funding_case", None),
     }
-    return render(request, "dashboard/order_detail.html", context)
+    return render(request, "dashboard/order_detail.html", context, status=status)
 
 
 def _item_of(
@@ -171,12 +184,29 @@ def item_action(
 
 
 @coordinator_required
+@require_POST
+def order_action(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
+    """Hold, resume (or retry), cancel, assign or remind from the coordination's order page:
+    the staff page's actions and error handling (rollin.actions), but the coordinator stays
+    here, with the messages; a form with errors is shown again as typed (400)."""
+    order = dashboard_order_get(request.user, number)
+    rollin = getattr(order, "rollin", None)
+    if rollin is None:
+        raise Http404(_("Kein Roll-in."))
+    outcome = action_run(request, action, rollin=rollin)
+    if outcome.done:
+        return redirect(reverse("dashboard:order_detail", args=[order.number]) + "#rollin")
+    return _detail_page(request, order, status=400, bound=outcome.bound)
+
+
+@coordinator_required
 @require_GET
 def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_tasks_for(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "dashboard/task_list.html", {"page": page})
+    rows = [(item, selectors.task_turn(item, request.user)) for item in page.object_list]
+    return render(request, "dashboard/task_list.html", {"page": page, "rows": rows})
 
 
 @coordinator_required

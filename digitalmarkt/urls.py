@@ -5,9 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.views import language_set
+from dashboard.start_views import start_page
 
 urlpatterns = [
     path("", include("portal.urls")),
+    # Where signing in leads (LOGIN_REDIRECT_URL): each role's start page.
+    path("start/", start_page, name="start"),
     # Before Django's own: a signed-in person's choice is stored for their e-mails too.
     path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),

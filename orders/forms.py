@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
+from orders.funding import funding_error
 from orders.models import Order
 from orders.services import NON_FIELD, OrderLine, order_line_errors
 
@@ -57,11 +58,12 @@ class CheckoutServiceForm(forms.Form):
         cast(forms.ChoiceField, self.fields["fachverfahren"]).choices = [
             (str(fv.pk), str(fv)) for fv in service.fachverfahren.all()
         ] + [(OTHER, _("Anderes Fachverfahren"))]
-        if service.funding_programme is None:
+        # Offered only where it can succeed: no programme, or a grant below its minimum (a
+        # 0 € service), disables it and says why.
+        why_not = funding_error(service.funding_programme, service.cost_items.all())
+        if why_not is not None:
             self.fields["funding_requested"].disabled = True
-            self.fields["funding_requested"].help_text = _(
-                "Für diese Leistung gibt es kein Förderprogramm."
-            )
+            self.fields["funding_requested"].help_text = why_not
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()

@@ -27,6 +27,7 @@ from catalog.models import Fachverfahren, Service
 from catalog.rules import service_order_blocker
 from geo.models import Authority
 from orders import funding, rules
+from orders.links import order_url_for
 from orders.models import BasketItem, Comment, FundingCase, Order, OrderNumberSequence
 from orders.selectors import order_list_of_checkout
 from portal.services import email_send, email_send_to_users, notification_text, notify
@@ -239,6 +240,17 @@ def _confirmation_send(orders: list[Order]) -> None:
 
 
 def basket_item_add(*, user: User, service: Service) -> BasketItem:
+    """Into the basket only what can be ordered: a service the authority already ordered (or
+    may not order) is refused with the reason, not put beside a "bereits bestellt" note."""
+    reason = service_order_blocker(user, service)
+    if reason is None and (
+        Order.objects.filter(
+            authority=user.authority, service=service, cancelled_at__isnull=True
+        ).exists()
+    ):
+        reason = rules.already_ordered_message()
+    if reason is not None:
+        raise ValidationError(reason)
     item, _created = BasketItem.objects.get_or_create(user=user, service=service)
     return item
 
@@ -276,9 +288,12 @@ def comment_add(*, order: Order, author: User, text: str) -> Comment:
     # One transaction: the comment, its notifications and its outbox e-mail commit together.
     with transaction.atomic():
         comment = Comment.objects.create(order=order, author=author, text=text.strip())
-        recipients = _comment_recipients(order, author)
-        url = reverse("orders:order_detail", args=[order.number])
-        _comment_notify(comment, recipients, url)
+        # Each side follows the link to the page it works on (coordinators: the coordination's).
+        by_url: dict[str, list[User]] = {}
+        for user in _comment_recipients(order, author):
+            by_url.setdefault(order_url_for(order, user), []).append(user)
+        for url, recipients in by_url.items():
+            _comment_notify(comment, recipients, url)
     return comment
 
 

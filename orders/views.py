@@ -39,7 +39,12 @@ if TYPE_CHECKING:
 @authority_staff_required
 def basket_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     service = get_object_or_404(Service, slug=request.POST.get("service", ""))
-    services.basket_item_add(user=request.user, service=service)
+    try:
+        services.basket_item_add(user=request.user, service=service)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("catalog:service_detail", slug=service.slug)
     messages.success(
         request, _("„%(service)s“ liegt im Warenkorb.") % {"service": service.localized("name")}
     )

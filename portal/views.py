@@ -23,6 +23,10 @@ def _notifications_of(request: HttpRequest) -> QuerySet[Notification]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The public home; signed-in users get their role's start page (named, not imported:
+    it lives in a layer above the portal)."""
+    if request.user.is_authenticated:
+        return redirect("start")
     return render(request, "portal/home.html")
 
 

@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rollin import services
-from rollin.forms import cancel_form, complete_form, hold_form, reject_form
+from rollin.forms import cancel_form, complete_form, hold_form, reject_form, resume_form
 from rollin.models import Rollin, RollinItem
 from rollin.selectors import RollinPanel
 
@@ -77,8 +77,9 @@ ACTIONS: dict[str, Action] = {
         success=_("Die Bestellung ist storniert."),
     ),
     "resume": Action(
+        form=lambda item, data, files: resume_form(data),
         call=lambda rollin, item, actor, form: services.rollin_resume(
-            rollin_id=rollin.pk, actor=actor
+            rollin_id=rollin.pk, actor=actor, reason=form.cleaned_data["reason"]
         ),
         success=_("Die Bestellung wird fortgesetzt."),
     ),
@@ -135,5 +136,6 @@ def panel_forms(panel: RollinPanel, bound: dict[str, forms.Form] | None = None) 
         if row.may_reject:
             row.reject_form = bound.get(f"reject{row.item.pk}") or reject_form(row.item)
     panel.hold_form = bound.get("hold") or hold_form()
+    panel.resume_form = bound.get("resume") or resume_form()
     panel.cancel_form = bound.get("cancel") or cancel_form()
     return panel

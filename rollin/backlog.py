@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from django.db.models import F
 
+from orders.links import order_url_for
 from portal.models import DigestEntry, Notification, OutgoingEmail
 from rollin.models import Rollin
-from rollin.pipeline import order_url, waiting_on
+from rollin.pipeline import waiting_on
 
 
 def backlog_settle(*, user_ids: Iterable[int], outbox_after_id: int) -> dict[str, int]:
@@ -34,9 +35,8 @@ def backlog_settle(*, user_ids: Iterable[int], outbox_after_id: int) -> dict[str
         status__in=(Rollin.Status.WAITING, Rollin.Status.FAILING)
     ).select_related("order__authority__state", "stage", "template")
     for rollin in waiting:
-        url = order_url(rollin)
         for user in waiting_on(rollin):
-            unread += _keep_newest_unread(user.pk, url)
+            unread += _keep_newest_unread(user.pk, order_url_for(rollin.order, user))
     return {"emails_dropped": emails, "reminders_dropped": reminders, "unread": unread}
 
 

@@ -100,10 +100,16 @@ class ReasonForm(forms.Form):
 HOLD_LABEL = _("Grund der Zurückstellung")
 CANCEL_LABEL = _("Grund der Stornierung")
 REJECT_LABEL = _("Grund der Zurückweisung")
+RESUME_LABEL = _("Grund der Fortsetzung")
 
 
 def hold_form(data: Any = None) -> ReasonForm:
     return ReasonForm(data, prefix="hold", label=HOLD_LABEL)
+
+
+def resume_form(data: Any = None) -> ReasonForm:
+    """Resuming (or retrying) is recorded with its reason, as holding is."""
+    return ReasonForm(data, prefix="resume", label=RESUME_LABEL)
 
 
 def cancel_form(data: Any = None) -> ReasonForm:
@@ -126,4 +132,12 @@ class OrderFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         status = cast(forms.ChoiceField, self.fields["status"])
-        status.choices = [("", _("Alle")), *Rollin.Status.choices]
+        # "Wartet auf Mitwirkung" says nothing about whom: the list's column says whose turn.
+        waiting = _("Wartet auf Ihre Behörde oder die Koordination")
+        status.choices = [
+            ("", _("Alle")),
+            *(
+                (value, waiting if value == Rollin.Status.WAITING else label)
+                for value, label in Rollin.Status.choices
+            ),
+        ]

@@ -38,6 +38,7 @@ from rollin.actions import panel_forms
 from rollin.forms import OrderFilterForm
 from rollin.selectors import rollin_panel
 from rollin.transitions import can_cancel
+from rollin.turn import orders_with_turns
 
 if TYPE_CHECKING:
     from accounts.typing import AuthenticatedHttpRequest
@@ -131,6 +132,9 @@ def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     orders = selectors.order_list_for(request.user, status=status)
     page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    # Staff coordinate nothing; a coordinator reading this list is told by the state check.
+    coordinates = False if request.user.is_authority_staff else None
+    page.object_list = orders_with_turns(page.object_list, request.user, coordinates=coordinates)
     return render(request, "orders/order_list.html", {"page": page, "filters": filters})
 
 

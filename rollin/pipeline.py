@@ -11,15 +11,17 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from accounts.selectors import coordinators_of_states
+from orders.links import order_url_for
 from portal.digests import digest_entry_add
 from portal.services import Message, email_send, notification_text, notify
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
+from rollin.transitions import next_in_line
+from rollin.turn import whose_turn
 from rollin.workdays import add_working_days
 
 
@@ -88,10 +90,7 @@ def current_items(rollin: Rollin, stage: StageDefinition | None = None) -> list[
 
 
 def next_open_item(rollin: Rollin) -> RollinItem | None:
-    for item in current_items(rollin):
-        if item.status != RollinItem.Status.DONE:
-            return item
-    return None
+    return next_in_line(current_items(rollin))
 
 
 def next_stage(rollin: Rollin) -> StageDefinition | None:
@@ -118,13 +117,6 @@ def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) 
 
 
 # --- notifications --------------------------------------------------------------------------
-
-
-def order_url(rollin: Rollin) -> str:
-    try:
-        return reverse("orders:order_detail", args=[rollin.order.number])
-    except NoReverseMatch:
-        return ""
 
 
 def staff_of(rollin: Rollin) -> list[User]:
@@ -157,19 +149,19 @@ def tell(
     context: dict[str, Any] | None = None,
 ) -> None:
     """In-portal notification (German and English) plus e-mail in each recipient's language
-    (User.language), once per dedup_key (a re-run repeats nothing). `event` names what
-    happened in a few words, for the subject ("zurückgestellt", "im Wirkbetrieb")."""
-    url = order_url(rollin)
-    recipients = [
-        u for u in users if notify(users=[u], text=text, url=url, dedup_key=dedup_key) > 0
-    ]
-    by_language: dict[str, list[User]] = {}
-    for user in recipients:
-        by_language.setdefault(user.language or "de", []).append(user)
-    for language, group in sorted(by_language.items()):
+    (User.language), once per dedup_key (a re-run repeats nothing). Each reader's link leads to
+    the page they act on (coordinators: the coordination's order page) and the e-mail says
+    whose turn it is in the reader's words. `event` names what happened in a few words, for
+    the subject ("zurückgestellt", "im Wirkbetrieb")."""
+    groups: dict[tuple[str, str], list[User]] = {}
+    for user in users:
+        url = order_url_for(rollin.order, user)
+        if notify(users=[user], text=text, url=url, dedup_key=dedup_key) > 0:
+            groups.setdefault((user.language or "de", url), []).append(user)
+    for (language, url), group in sorted(groups.items()):
         with translation.override(language):
             email_context = {
-                **_order_context(rollin, url),
+                **_order_context(rollin, url, reader=group[0]),
                 "event": str(event),
                 "text": text.render(language),
                 **{name: str(value) for name, value in (context or {}).items()},
@@ -184,18 +176,15 @@ def tell(
         )
 
 
-def _order_context(rollin: Rollin, url: str) -> dict[str, str]:
-    """What every roll-in e-mail says about the order, in the active language.
-
-    `turn` (whose turn it is now) and `url` (the link) are the one place the e-mails take
-    them from: the link is the order page; `turn` is empty until the whose-turn sentences
-    (rollin.turn) are wired in here, and the templates leave it out while it is empty."""
+def _order_context(rollin: Rollin, url: str, *, reader: User) -> dict[str, str]:
+    """What every roll-in e-mail says about the order, in the active language; `turn` is
+    whose turn it is now, in the words of `reader` (everyone in a group shares role and link)."""
     return {
         "order_number": rollin.order.number,
         "authority": rollin.order.authority.name,
         "service": str(rollin.order.service),
         "stage": rollin.stage.display_label,
-        "turn": "",
+        "turn": str(whose_turn(rollin, reader).sentence),
         "url": f"{settings.PORTAL_BASE_URL}{url}",
     }
 
@@ -232,9 +221,11 @@ def tell_status(rollin: Rollin, *, users: list[User], text: Message, event: Any,
 def remind_in_digest(rollin: Rollin, *, users: list[User], text: Message, day_key: str) -> None:
     """A reminder for the people's next daily digest instead of an e-mail of its own; one entry
     per order, person and day (`day_key`), however many reminders the sweep finds for it."""
-    digest_entry_add(
-        users=users, text=text, url=order_url(rollin), dedup_key=f"rollin:{rollin.pk}:{day_key}"
-    )
+    by_url: dict[str, list[User]] = {}
+    for user in users:
+        by_url.setdefault(order_url_for(rollin.order, user), []).append(user)
+    for url, group in by_url.items():
+        digest_entry_add(users=group, text=text, url=url, dedup_key=f"rollin:{rollin.pk}:{day_key}")
 
 
 def waiting_on(rollin: Rollin) -> list[User]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,8 @@ from catalog.models import Service
 from orders.models import Order
 from orders.selectors import order_visible_to, service_authorities_count
 from rollin import transitions
-from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
+from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
+from rollin.turn import Turn, turn_from_loaded
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -34,20 +36,14 @@ def rollin_visible_to(user: AnyUser | None) -> QuerySet[Rollin]:
 
 
 def order_list_for(user: Any, *, status: str = "") -> QuerySet[Order]:
-    """ "Meine Bestellungen": each order with its roll-in's stage and the user's own open items,
-    in a constant number of queries."""
-    own_open_items = RollinItem.objects.filter(
-        status__in=[RollinItem.Status.OPEN, RollinItem.Status.REJECTED],
-        definition__actor=ItemDefinition.Actor.STAFF,
-    ).select_related("definition")
+    """ "Meine Bestellungen": each order with its roll-in's stage (whose turn it is comes from
+    rollin.turn.orders_with_turns, for the page shown)."""
     orders = order_visible_to(user).select_related(
         "service", "authority", "rollin", "rollin__stage"
     )
     if status:
         orders = orders.filter(rollin__status=status)
-    return orders.prefetch_related(
-        Prefetch("rollin__items", queryset=own_open_items, to_attr="own_open_items")
-    )
+    return orders
 
 
 @dataclass
@@ -59,12 +55,24 @@ class ItemRow:
     reject_form: Form | None = None
 
 
+@dataclass(frozen=True)
+class Step:
+    """One stage of the stepper: done, current or to come, with the dates known of it."""
+
+    stage: StageDefinition
+    state: str  # "done", "current" or "next"
+    entered_at: datetime.datetime | None = None
+    due_at: datetime.datetime | None = None
+
+
 @dataclass
 class RollinPanel:
     rollin: Rollin
     stages: list[StageDefinition]
     items: list[ItemRow]
     history: list[HistoryEntry]
+    turn: Turn
+    steps: list[Step]
     may_hold: bool = False
     may_resume: bool = False
     may_cancel: bool = False
@@ -73,6 +81,7 @@ class RollinPanel:
     # Connector errors in full (HTTP status, body): the coordination's to read, not staff's.
     shows_technical_detail: bool = False
     hold_form: Any = None  # the forms are the page's (rollin.actions.panel_forms)
+    resume_form: Any = None
     cancel_form: Any = None
 
 
@@ -107,18 +116,49 @@ def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
         .select_related("actor", "from_stage", "to_stage", "item__definition")
         .order_by("-seq")
     )
+    stages = list(rollin.template.stages.all())
+    # Assigning is allowed in every active status, so it says whether the user coordinates
+    # this order (each guard reads the user's states again).
+    coordinates = transitions.can_assign(rollin, user)
     return RollinPanel(
         rollin=rollin,
-        stages=list(rollin.template.stages.all()),
+        stages=stages,
         items=rows,
         history=history,
+        turn=turn_from_loaded(
+            rollin, user, items=rollin.items.all(), history=history, coordinates=coordinates
+        ),
+        steps=rollin_steps(rollin, stages, history),
         may_hold=transitions.can_hold(rollin, user),
         may_resume=transitions.can_resume(rollin, user),
         may_cancel=transitions.can_cancel(rollin, user),
-        may_assign=transitions.can_assign(rollin, user) and rollin.assignee_id != user.pk,
+        may_assign=coordinates and rollin.assignee_id != user.pk,
         may_remind=transitions.can_remind(rollin, user),
         shows_technical_detail=bool(getattr(user, "is_coordinator", False)),
     )
+
+
+def rollin_steps(
+    rollin: Rollin, stages: list[StageDefinition], history: list[HistoryEntry]
+) -> list[Step]:
+    """The stages as a stepper: when each was entered (from the history the panel read
+    anyway) and, for the current one, when it is due."""
+    entered: dict[int, datetime.datetime] = {}
+    for entry in history:  # newest first: the oldest entry into a stage wins
+        if entry.to_stage_id is not None and entry.to_stage_id != entry.from_stage_id:
+            entered[entry.to_stage_id] = entry.created_at
+    current = rollin.stage.position
+    steps = []
+    for stage in stages:
+        if stage.position < current:
+            state = "done"
+        elif stage.position == current:
+            state = "current"
+        else:
+            state = "next"
+        due = rollin.due_at if state == "current" else None
+        steps.append(Step(stage=stage, state=state, entered_at=entered.get(stage.pk), due_at=due))
+    return steps
 
 
 # --- what the catalog shows of the roll-in (registered in RollinConfig.ready) ----------------

@@ -229,9 +229,13 @@ def _tell_held(rollin: Rollin) -> None:
     )
 
 
-def rollin_resume(*, rollin_id: int, actor: User) -> Rollin:
+def rollin_resume(*, rollin_id: int, actor: User, reason: str) -> Rollin:
+    """Release a hold, or retry a failing order; the reason is kept in the history."""
+
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
-        change = Change(history=HistoryEntry.Action.RESUMED, wake_worker=True)
+        change = Change(
+            history=HistoryEntry.Action.RESUMED, reason=_reason(reason), wake_worker=True
+        )
         if rollin.status == Status.ON_HOLD:  # the staff were told of the hold, so of its end
             change.notices.append(_tell_resumed)
         else:  # failing: retry the failed automatic item from scratch

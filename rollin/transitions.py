@@ -8,6 +8,7 @@ the user's states.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rollin.models import ItemDefinition, Rollin, RollinItem, StageDefinition
@@ -180,15 +181,18 @@ def can_remind(rollin: Rollin, user: AnyUser | None) -> bool:
     )
 
 
+def next_in_line(items: Iterable[RollinItem]) -> RollinItem | None:
+    """The one rule of "next in line": items of a stage are done in order (by the definition's
+    position, then id), so the next is the first item of the stage that is not done. `items`
+    are one stage's items; the worker, the guards and whose_turn all ask this."""
+    pending = [item for item in items if item.status != RollinItem.Status.DONE]
+    return min(pending, key=lambda item: (item.definition.position, item.pk), default=None)
+
+
 def item_is_next(item: RollinItem, rollin: Rollin) -> bool:
-    """Items of a stage are done in order: every earlier item of the stage must be done."""
-    for other in rollin.items.all():
-        if other.stage_id != item.stage_id or other.pk == item.pk:
-            continue
-        earlier = (other.definition.position, other.pk) < (item.definition.position, item.pk)
-        if earlier and other.status != RollinItem.Status.DONE:
-            return False
-    return True
+    """Whether `item` (not done) is the one its stage waits for."""
+    stage_items = [other for other in rollin.items.all() if other.stage_id == item.stage_id]
+    return next_in_line(stage_items) == item
 
 
 def may_act_as(item: RollinItem, rollin: Rollin, user: AnyUser | None) -> bool:

@@ -23,6 +23,10 @@ def _urls(number: str, item_id: int) -> list[tuple[str, str]]:
         ("post", reverse("dashboard:bulk_action")),
         ("post", reverse("dashboard:item_approve", args=[number, item_id])),
         ("post", reverse("dashboard:item_reject", args=[number, item_id])),
+        *(
+            ("post", reverse(f"dashboard:order_{action}", args=[number]))
+            for action in ("hold", "resume", "cancel", "assign", "remind")
+        ),
     ]
 
 

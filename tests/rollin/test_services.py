@@ -87,7 +87,7 @@ def test_hold_and_resume_restore_the_status() -> None:
     rollin_advance(order_id=order.pk, connector=InProcessConnector())  # worker leaves it alone
     rollin.refresh_from_db()
     assert rollin.status == Rollin.Status.ON_HOLD
-    rollin_resume(rollin_id=rollin.pk, actor=coordinator)
+    rollin_resume(rollin_id=rollin.pk, actor=coordinator, reason="Rückfrage geklärt")
     rollin.refresh_from_db()
     assert rollin.status == Rollin.Status.WAITING
     assert rollin.hold_reason == ""
@@ -108,7 +108,7 @@ def test_staff_cannot_cancel_after_the_contract_but_coordinator_can() -> None:
     assert order.cancelled_at is not None and order.cancelled_by == coordinator
     assert order.cancel_reason == "Behörde verzichtet"
     with pytest.raises(TransitionError):
-        rollin_resume(rollin_id=rollin.pk, actor=coordinator)
+        rollin_resume(rollin_id=rollin.pk, actor=coordinator, reason="Rückfrage geklärt")
 
 
 def test_staff_cancel_before_contract_sets_the_order_fields() -> None:
@@ -162,7 +162,7 @@ def test_failed_automatic_item_backs_off_then_flags_failing_with_the_error(setti
     actions = list(rollin.history.values_list("action", flat=True))
     assert actions[-3:] == ["item_failed", "item_failed", "failing"]
     # The coordinator retries; the automatic items then succeed and the worker goes on.
-    rollin_resume(rollin_id=rollin.pk, actor=coordinator)
+    rollin_resume(rollin_id=rollin.pk, actor=coordinator, reason="Rückfrage geklärt")
     rollin_advance(order_id=order.pk, connector=InProcessConnector())
     rollin.refresh_from_db()
     assert rollin.stage.code == "test"

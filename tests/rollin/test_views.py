@@ -256,7 +256,9 @@ def test_coordinator_holds_and_resumes(
     assert told(order.placed_by, "Rückfrage zur Finanzierung")
     enqueued.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("rollin:resume", args=[order.number]))
+        response = client.post(
+            reverse("rollin:resume", args=[order.number]), {"resume-reason": "Geklärt"}
+        )
     assert response.status_code == 302
     rollin.refresh_from_db()
     assert rollin.status == Rollin.Status.WAITING
@@ -331,7 +333,7 @@ def test_outsiders_get_404_and_change_nothing(client, order, coordinator, enqueu
         (complete_url(countersign), {}),
         (reverse("rollin:item_reject", args=[item.pk]), {f"reject{item.pk}-reason": "x"}),
         (reverse("rollin:hold", args=[order.number]), {"hold-reason": "x"}),
-        (reverse("rollin:resume", args=[order.number]), {}),
+        (reverse("rollin:resume", args=[order.number]), {"resume-reason": "x"}),
         (reverse("rollin:cancel", args=[order.number]), {"cancel-reason": "x"}),
         (reverse("rollin:assign", args=[order.number]), {}),
         (reverse("rollin:remind", args=[order.number]), {}),

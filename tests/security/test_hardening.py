@@ -261,7 +261,7 @@ def test_signed_in_pages_are_never_stored_and_public_ones_may_be(client) -> None
     assert "no-store" not in public.get("Cache-Control", "")
 
     client.force_login(StaffFactory())
-    for url_name in ("portal:home", "portal:imprint", "account_email"):
+    for url_name in ("start", "portal:imprint", "account_email"):
         response = client.get(reverse(url_name))
         assert "no-store" in response["Cache-Control"], url_name
         assert "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
@@ -307,21 +307,21 @@ def test_with_an_activated_totp_they_get_in(client, mfa_required) -> None:
     add_totp(user)
     client.force_login(user)
 
-    assert client.get(reverse("portal:home")).status_code == 200
+    assert client.get(reverse("start")).status_code == 200
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("factory", [StaffFactory, ViewerFactory], ids=["staff", "viewer"])
 def test_staff_and_viewers_do_not_need_a_second_factor(client, mfa_required, factory) -> None:
     client.force_login(factory())
-    assert client.get(reverse("portal:home")).status_code == 200
+    assert client.get(reverse("start")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_mfa_is_not_enforced_when_switched_off(client, settings) -> None:
     settings.DIGITALMARKT_REQUIRE_MFA_ROLES = []
     client.force_login(CoordinatorFactory())
-    assert client.get(reverse("portal:home")).status_code == 200
+    assert client.get(reverse("start")).status_code == 200
 
 
 @pytest.mark.django_db

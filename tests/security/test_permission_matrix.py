@@ -14,8 +14,8 @@ e.g. back to the page with a message), KEPT (302 elsewhere, and nothing changed)
 (LOGIN/403/404/KEPT/REFUSED) must leave the owners' data exactly as it was.
 
 Matrix size (checked by test_matrix_size_is_documented):
-    7 roles × 65 URL names; 36 names without object, 29 with objects of 2–3 owners (79 URL ×
-    object combinations) → 7 × (36 + 79) = 805 cases, plus 21 admin and 20 allauth samples.
+    7 roles × 71 URL names; 37 names without object, 34 with objects of 2–3 owners (94 URL ×
+    object combinations) → 7 × (37 + 94) = 917 cases, plus 21 admin and 20 allauth samples.
 """
 
 from __future__ import annotations
@@ -157,7 +157,9 @@ def item_reason(world: w.World, owner: str) -> dict[str, Any]:
 
 EXPECTATIONS: dict[str, Row] = {
     # --- portal -------------------------------------------------------------------------------
-    "portal:home": Row(everyone()),
+    # Signed-in users are sent on to their start page.
+    "portal:home": Row(rule(anon=OK, seen=REDIRECT, sees=SEES_ALL)),
+    "start": Row(rule()),
     "portal:imprint": Row(everyone()),
     "portal:privacy": Row(everyone()),
     "portal:accessibility": Row(everyone()),
@@ -253,7 +255,9 @@ EXPECTATIONS: dict[str, Row] = {
         data=reason("hold"),
     ),
     # The order is waiting, not on hold: nothing to resume, for anyone.
-    "rollin:resume": Row(rule(seen=REFUSED), method="post", owners=ALL, kwargs=order_number),
+    "rollin:resume": Row(
+        rule(seen=REFUSED), method="post", owners=ALL, kwargs=order_number, data=reason("resume")
+    ),
     "rollin:cancel": Row(
         rule(seen=REDIRECT),
         method="post",
@@ -310,6 +314,35 @@ EXPECTATIONS: dict[str, Row] = {
         kwargs=lambda world, o: {"job_id": world.bulk_jobs[o].pk},
     ),
     "dashboard:order_detail": Row(coordination(), owners=ALL, kwargs=order_number),
+    # The order actions of the coordination's page (the same table as the staff page's).
+    "dashboard:order_hold": Row(
+        coordination(seen=REDIRECT),
+        method="post",
+        owners=ALL,
+        kwargs=order_number,
+        data=reason("hold"),
+    ),
+    # The order is waiting, not on hold: nothing to resume, for anyone.
+    "dashboard:order_resume": Row(
+        coordination(seen=REFUSED),
+        method="post",
+        owners=ALL,
+        kwargs=order_number,
+        data=reason("resume"),
+    ),
+    "dashboard:order_cancel": Row(
+        coordination(seen=REDIRECT),
+        method="post",
+        owners=ALL,
+        kwargs=order_number,
+        data=reason("cancel"),
+    ),
+    "dashboard:order_assign": Row(
+        coordination(seen=REDIRECT), method="post", owners=ALL, kwargs=order_number
+    ),
+    "dashboard:order_remind": Row(
+        coordination(seen=REDIRECT), method="post", owners=ALL, kwargs=order_number
+    ),
     "dashboard:item_approve": Row(
         coordination(seen=REDIRECT),
         method="post",

@@ -1,0 +1,104 @@
+"""The start page of each role, after signing in: what each of them comes for.
+
+Staff: their authority's services, each with its state and whose turn it is, and what is
+theirs to do. Coordinators: their work queue and the counts that need them, each linking to
+the filtered list. Ministry viewers: their states' coverage at a glance. A fixed number of
+queries per page, whatever the number of orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from catalog.models import Service
+from catalog.rules import service_order_blocker
+from dashboard.selectors import my_tasks_for, overdue_q, task_turn, waiting_for
+from orders.selectors import order_visible_to
+from reports.access import state_visible_to
+from reports.coverage import Figures, coverage_for_state
+from rollin.models import ItemDefinition, Rollin, RollinItem
+from rollin.service_states import ServiceState, service_states_for
+from rollin.turn import Turn
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from geo.models import State
+
+QUEUE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    service: Service
+    state: ServiceState | None  # None: not ordered
+    blocker: str | None  # why it cannot be ordered (only when not ordered)
+
+
+@dataclass(frozen=True)
+class StaffStart:
+    rows: list[ServiceRow]
+    tasks: list[ServiceState]  # orders where it is the authority's turn
+
+
+def staff_start(user: User) -> StaffStart:
+    """Every service of the catalog with what the authority has of it (four queries)."""
+    states = service_states_for(user)
+    services = Service.objects.order_by("position", "name")
+    rows = [
+        ServiceRow(
+            service=service,
+            state=states.get(service.pk),
+            blocker=None if service.pk in states else service_order_blocker(user, service),
+        )
+        for service in services
+    ]
+    tasks = [state for state in states.values() if state.turn and state.turn.readers_turn]
+    return StaffStart(rows=rows, tasks=tasks)
+
+
+@dataclass(frozen=True)
+class CoordinatorStart:
+    queue: list[tuple[RollinItem, Turn]]
+    queue_total: int
+    counts: dict[str, int]
+
+
+def coordinator_start(user: User) -> CoordinatorStart:
+    """The oldest tasks of the user's queue and the counts that need the coordination."""
+    tasks = my_tasks_for(user)
+    queue = list(tasks[:QUEUE_LENGTH])
+    counts = order_visible_to(user).aggregate(
+        waiting=Count("id", filter=Q(waiting_for(ItemDefinition.Actor.COORDINATOR))),
+        overdue=Count("id", filter=overdue_q(timezone.now())),
+        failing=Count("id", filter=Q(rollin__status=Rollin.Status.FAILING)),
+        on_hold=Count("id", filter=Q(rollin__status=Rollin.Status.ON_HOLD)),
+    )
+    return CoordinatorStart(
+        queue=[(item, task_turn(item, user)) for item in queue],
+        queue_total=tasks.count(),
+        counts=counts,
+    )
+
+
+@dataclass(frozen=True)
+class StateGlance:
+    state: State
+    services: list[tuple[Service, Figures]]
+
+
+def ministry_start(user: User) -> list[StateGlance]:
+    """Coverage of each state the user reads: the whole state's figures per service."""
+    glances = []
+    for state in state_visible_to(user).order_by("ags"):
+        coverage = coverage_for_state(state)
+        glances.append(
+            StateGlance(
+                state=state,
+                services=[(service, coverage.total(service)) for service in coverage.services],
+            )
+        )
+    return glances
