@@ -174,3 +174,12 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
         reason=_("Durch Einladung zu einer anderen Behörde erledigt."),
     )
     return invitation
+
+
+def profile_update(*, user: User, first_name: str, last_name: str, phone: str) -> User:
+    """A person changes their own name and phone; the audit log records the change."""
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.phone = phone.strip()
+    user.save(update_fields=["first_name", "last_name", "phone"])
+    return user

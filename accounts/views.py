@@ -19,6 +19,7 @@ from accounts.forms import (
     InvitationForm,
     MembershipRejectForm,
     MembershipRequestForm,
+    ProfileForm,
 )
 from geo.models import Authority
 
@@ -29,6 +30,18 @@ if TYPE_CHECKING:
 def _require_coordination(request: AuthenticatedHttpRequest) -> None:
     if not (request.user.is_coordinator or request.user.is_operator):
         raise PermissionDenied
+
+
+@login_required
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own name and phone, with links to allauth's pages for the rest."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Ihre Angaben wurden gespeichert."))
+        return redirect("account_profile")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
 
 
 @login_required

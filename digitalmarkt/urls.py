@@ -4,9 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.views import profile
+
 urlpatterns = [
     path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Named like allauth's account pages, beside which it sits in the account menu.
+    path("konto/profil/", profile, name="account_profile"),
     path("konto/", include("allauth.urls")),
     path("konto/behoerde/", include("accounts.urls")),
     path("leistungen/", include("catalog.urls")),
