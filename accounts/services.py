@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -183,3 +186,14 @@ def profile_update(*, user: User, first_name: str, last_name: str, phone: str) -
     user.phone = phone.strip()
     user.save(update_fields=["first_name", "last_name", "phone"])
     return user
+
+
+def site_name_portal() -> Site:
+    """The site allauth's pages and e-mails name: DigitalMarkt at DIGITALMARKT_BASE_URL's host.
+    Set once by the data migration; `setup_portal` keeps it in step when the address moves."""
+    domain = urlsplit(settings.PORTAL_BASE_URL).netloc or "digitalmarkt.example"
+    site, _created = Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.PORTAL_SITE_NAME}
+    )
+    Site.objects.clear_cache()
+    return site
