@@ -60,9 +60,10 @@ def test_coordinators_of_the_state_download_it_too(client, order_at_contract):
 def test_nobody_else_gets_the_contract(client, order_at_contract, who):
     from tests.factories import CoordinatorFactory, StateFactory
 
+    other_state = StateFactory(ags="08", name="Baden-Württemberg")
     user = {
         "other_authority_staff": lambda: StaffFactory(),
-        "other_state_coordinator": lambda: CoordinatorFactory(states=[StateFactory(ags="08", name="Baden-Württemberg")]),
+        "other_state_coordinator": lambda: CoordinatorFactory(states=[other_state]),
         "viewer": lambda: ViewerFactory(states=[order_at_contract.authority.state]),
         "admin": lambda: AdminFactory(),
     }[who]()
