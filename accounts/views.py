@@ -100,7 +100,9 @@ def membership_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(user)s wurde bestätigt.") % {"user": membership.user.email})
+        messages.success(
+            request, _("%(user)s wurde bestätigt.") % {"user": membership.user.display_name}
+        )
     return redirect("accounts:membership_queue")
 
 
@@ -120,7 +122,8 @@ def membership_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                _("Der Antrag von %(user)s wurde abgelehnt.") % {"user": membership.user.email},
+                _("Der Antrag von %(user)s wurde abgelehnt.")
+                % {"user": membership.user.display_name},
             )
             return redirect("accounts:membership_queue")
     else:
