@@ -25,8 +25,6 @@ class NamedSignupForm(SignupForm):
         super().__init__(*args, **kwargs)
         # The name first, as on every paper form; allauth's adapter (save_user) stores both.
         self.order_fields(["first_name", "last_name"])
-        for name in ("first_name", "last_name"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
 
     def clean_first_name(self) -> str:
         return _required_text(self.cleaned_data["first_name"])

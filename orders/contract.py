@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from orders.models import Order
 
+COSTS_CLAUSE = "§ 3 Kosten"  # the cost table follows this clause
 CLAUSES = [
     (
         "§ 1 Gegenstand",
@@ -39,8 +40,8 @@ CLAUSES = [
         "ihnen dort zugewiesenen Aufgaben in angemessener Frist.",
     ),
     (
-        "§ 3 Kosten",
-        "Es gelten die unten aufgeführten Kosten laut Leistungskatalog zum Zeitpunkt der "
+        COSTS_CLAUSE,
+        "Es gelten die folgenden Kosten laut Leistungskatalog zum Zeitpunkt der "
         "Bestellung. Eine beantragte Förderung mindert die Kosten nach Maßgabe des Bescheids.",
     ),
     (
@@ -89,7 +90,9 @@ def contract_pdf(order: Order) -> bytes:
     ]
     for heading, text in CLAUSES:
         story += [Paragraph(heading, styles["Heading4"]), Paragraph(text, styles["BodyText"])]
-    story += [Spacer(1, 0.3 * cm), _costs(order, styles), Spacer(1, 1.2 * cm)]
+        if heading == COSTS_CLAUSE:
+            story += [Spacer(1, 0.2 * cm), _costs(order, styles)]
+    story.append(Spacer(1, 1.5 * cm))
     story.append(_signatures(order, styles))
     footer = f"{title} – erstellt am {timezone.localdate():%d.%m.%Y} im DigitalMarkt"
     document.build(story, onFirstPage=_footer(footer), onLaterPages=_footer(footer))
