@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from catalog.models import Service
 from orders import selectors, services
@@ -143,13 +143,15 @@ def checkout_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
 def order_contract_pdf(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The Nachnutzungsvertrag of this order, to sign and upload on its contract item."""
+    # Looked up before the method check: a foreign number is a 404 whatever the method.
     order = order_get_for_user(request.user, number)
     if not may_download_contract(request.user, order):
         # Answered like a foreign order: no hint that the number exists.
         raise Http404(_("Bestellung nicht gefunden."))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     with translation.override("de"):  # the contract's binding language (orders/contract.py)
         pdf = contract_pdf(order)
     response = HttpResponse(pdf, content_type="application/pdf")
