@@ -84,8 +84,14 @@ class User(AbstractUser):
         verbose_name_plural = _("Benutzer")
 
     def __str__(self) -> str:
-        full_name = self.get_full_name()
-        return f"{full_name} <{self.email}>" if full_name else self.email
+        # Selects, admin lists, the audit trail and "accepted by" all show a person by name.
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How the portal names a person: first and last name; the e-mail address only for
+        accounts without a name (created before sign-up asked for it, or by an operator)."""
+        return self.get_full_name() or self.email
 
     @property
     def is_authority_staff(self) -> bool:

@@ -25,7 +25,7 @@ _ENTRIES: list[tuple[str, object, set[str] | None]] = [
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    items = []
+    items: list[dict[str, object]] = []
     for url_name, label, roles in _ENTRIES:
         if roles is not None and role not in roles:
             continue
@@ -33,5 +33,16 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+        items.append({"url": url, "label": label, "active": False})
+    current = _current_entry(request.path, [str(item["url"]) for item in items])
+    for item in items:
+        item["active"] = item["url"] == current
     return items
+
+
+def _current_entry(path: str, urls: list[str]) -> str | None:
+    """The one entry the page belongs to: the longest URL the path starts with. The basket
+    (/bestellungen/warenkorb/) lies under "Meine Bestellungen" (/bestellungen/), and only the
+    basket may be marked as the current page."""
+    matching = [url for url in urls if path.startswith(url)]
+    return max(matching, key=len) if matching else None

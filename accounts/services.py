@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -183,3 +185,23 @@ def user_language_set(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES) and user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def profile_update(*, user: User, first_name: str, last_name: str, phone: str) -> User:
+    """A person changes their own name and phone; the audit log records the change."""
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.phone = phone.strip()
+    user.save(update_fields=["first_name", "last_name", "phone"])
+    return user
+
+
+def site_name_portal() -> Site:
+    """The site allauth's pages and e-mails name: DigitalMarkt at DIGITALMARKT_BASE_URL's host.
+    Set once by the data migration; `setup_portal` keeps it in step when the address moves."""
+    domain = urlsplit(settings.PORTAL_BASE_URL).netloc or "digitalmarkt.example"
+    site, _created = Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.PORTAL_SITE_NAME}
+    )
+    Site.objects.clear_cache()
+    return site

@@ -20,6 +20,7 @@ from accounts.forms import (
     InvitationForm,
     MembershipRejectForm,
     MembershipRequestForm,
+    ProfileForm,
 )
 from accounts.models import User
 from geo.models import Authority
@@ -31,6 +32,18 @@ if TYPE_CHECKING:
 def _require_coordination(request: AuthenticatedHttpRequest) -> None:
     if not (request.user.is_coordinator or request.user.is_operator):
         raise PermissionDenied
+
+
+@login_required
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own name and phone, with links to allauth's pages for the rest."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Ihre Angaben wurden gespeichert."))
+        return redirect("account_profile")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
 
 
 @login_required
@@ -89,7 +102,9 @@ def membership_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(user)s wurde bestätigt.") % {"user": membership.user.email})
+        messages.success(
+            request, _("%(user)s wurde bestätigt.") % {"user": membership.user.display_name}
+        )
     return redirect("accounts:membership_queue")
 
 
@@ -109,7 +124,8 @@ def membership_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                _("Der Antrag von %(user)s wurde abgelehnt.") % {"user": membership.user.email},
+                _("Der Antrag von %(user)s wurde abgelehnt.")
+                % {"user": membership.user.display_name},
             )
             return redirect("accounts:membership_queue")
     else:

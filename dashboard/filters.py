@@ -109,7 +109,7 @@ class OrderFilter(django_filters.FilterSet):
         self.filters["assignee"].extra["choices"] = [
             ("me", _("Mir")),
             ("unassigned", _("Niemandem")),
-            *((str(user.pk), user.get_full_name() or user.email) for user in self.coordinators),
+            *((str(user.pk), user.display_name) for user in self.coordinators),
         ]
 
     @property

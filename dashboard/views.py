@@ -79,6 +79,8 @@ def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "bulk_form": BulkActionForm(
                 user=request.user,
+                # The filter above has an "assignee" too: distinct ids keep the page valid HTML.
+                auto_id="bulk_%s",
                 initial={"query": query.urlencode()},
                 # Operators may assign coordinators of no state too: their own query.
                 assignees=None if request.user.is_operator else filterset.coordinators,

@@ -44,6 +44,14 @@ if PRODUCTION:
 
 SITE_ID = 1
 PORTAL_BASE_URL = env_str("DIGITALMARKT_BASE_URL", "http://127.0.0.1:8000")
+# The name e-mails and allauth's pages give the portal (django.contrib.sites' Site, kept in
+# step by accounts' data migration and `setup_portal`).
+PORTAL_SITE_NAME = env_str("DIGITALMARKT_SITE_NAME", "DigitalMarkt")
+
+# Support as the help page and the e-mails name it: the operator's channels, not code's.
+SUPPORT_EMAIL = env_str("DIGITALMARKT_SUPPORT_EMAIL", "support@digitalmarkt.example")
+SUPPORT_PHONE = env_str("DIGITALMARKT_SUPPORT_PHONE", "+49 89 000000-0")
+SUPPORT_HOURS = env_str("DIGITALMARKT_SUPPORT_HOURS", "Mo–Fr 8:00–16:00")
 
 INSTALLED_APPS = [
     # Django's admin, without its own login form (see accounts/admin_site.py).
@@ -78,6 +86,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML and JSON (whitenoise serves static files pre-compressed). BREACH reads a
+    # secret out of the size of compressed responses that also reflect attacker-chosen text.
+    # Our one secret in page bodies is the CSRF token, and Django masks it with a fresh random
+    # value on every response, so no two pages repeat it; the session cookie travels in a
+    # header, which gzip does not touch; and GZipMiddleware pads each response with up to 100
+    # random bytes ("Heal the BREACH"). First in the list (after security), so it compresses
+    # the finished body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.sessions.IdleSessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,6 +210,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Sign-up asks for first and last name: the portal names people, not addresses.
+ACCOUNT_FORMS = {"signup": "accounts.signup_forms.NamedSignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "DigitalMarkt"
 # Roles that must have an activated TOTP authenticator before they can use the portal

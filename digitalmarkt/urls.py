@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from accounts.views import language_set
+from accounts.views import language_set, profile
 from dashboard.start_views import start_page
 
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     # Before Django's own: a signed-in person's choice is stored for their e-mails too.
     path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Named like allauth's account pages, beside which it sits in the account menu.
+    path("konto/profil/", profile, name="account_profile"),
     path("konto/", include("allauth.urls")),
     path("konto/behoerde/", include("accounts.urls")),
     path("leistungen/", include("catalog.urls")),

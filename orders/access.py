@@ -54,3 +54,10 @@ def authority_staff_required(view: Callable[..., HttpResponse]) -> Callable[...,
 
 def may_edit_contact(user: Any, order: Order) -> bool:
     return not order.is_cancelled and (user.is_authority_staff or user.is_operator)
+
+
+def may_download_contract(user: Any, order: Order) -> bool:
+    """The contract to sign is for the people who sign it: staff of the ordering authority
+    and the coordinators of its state (order_get_for_user has checked which order they see).
+    Operators manage the portal, not contracts; ministry viewers see no orders at all."""
+    return not order.is_cancelled and (user.is_authority_staff or user.is_coordinator)

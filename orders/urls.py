@@ -15,4 +15,9 @@ urlpatterns = [
     path("kasse/leistung/<slug:slug>/", views.checkout_service, name="checkout_service"),
     path("kasse/bestaetigung/", views.checkout_done, name="checkout_done"),
     path("<str:number>/kontakt/", views.order_contact_edit, name="order_contact_edit"),
+    path(
+        "<str:number>/nachnutzungsvertrag.pdf",
+        views.order_contract_pdf,
+        name="order_contract_pdf",
+    ),
 ]

@@ -12,14 +12,21 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Service
 from orders import selectors, services
-from orders.access import authority_staff_required, may_edit_contact, order_get_for_user
+from orders.access import (
+    authority_staff_required,
+    may_download_contract,
+    may_edit_contact,
+    order_get_for_user,
+)
+from orders.contract import contract_pdf
 from orders.forms import (
     SESSION_LAST_CHECKOUT,
     CheckoutServiceForm,
@@ -27,6 +34,7 @@ from orders.forms import (
     draft_from_post,
 )
 from orders.models import BasketItem
+from portal.uploads import pdf_download_name
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -137,6 +145,24 @@ def checkout_done(request: HttpRequest) -> HttpResponse:
 
 
 # --- my orders -------------------------------------------------------------------------------
+
+
+@login_required
+def order_contract_pdf(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """The Nachnutzungsvertrag of this order, to sign and upload on its contract item."""
+    # Looked up before the method check: a foreign number is a 404 whatever the method.
+    order = order_get_for_user(request.user, number)
+    if not may_download_contract(request.user, order):
+        # Answered like a foreign order: no hint that the number exists.
+        raise Http404(_("Bestellung nicht gefunden."))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    with translation.override("de"):  # the contract's binding language (orders/contract.py)
+        pdf = contract_pdf(order)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = pdf_download_name("nachnutzungsvertrag", order.number)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -10,6 +10,7 @@ urlpatterns = [
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("nutzungsbedingungen/", views.terms, name="terms"),
+    path("hilfe/", views.help_page, name="help"),
     path("benachrichtigungen/", views.notification_list, name="notifications"),
     path(
         "benachrichtigungen/gelesen/",

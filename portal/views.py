@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -63,3 +65,20 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> JsonResponse:
     report = health_report()
     return JsonResponse(report, status=200 if report["status"] != "fail" else 503)
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Where to get help: the support channels the operator configured, and first answers."""
+    support = {
+        "email": settings.SUPPORT_EMAIL,
+        "phone": settings.SUPPORT_PHONE,
+        "phone_link": "".join(c for c in settings.SUPPORT_PHONE if c.isdigit() or c == "+"),
+        "hours": settings.SUPPORT_HOURS,
+    }
+    context = {
+        "support": support,
+        # Named by URL name: portal sits below accounts and the allauth pages.
+        "authority_url": reverse("accounts:my_authority"),
+        "reset_url": reverse("account_reset_password"),
+    }
+    return render(request, "portal/help.html", context)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django import template
 
 if TYPE_CHECKING:
+    from django.forms import Form
     from django.http import HttpRequest
 
 register = template.Library()
@@ -23,3 +24,13 @@ def query_replace(context: template.Context, **changes: object) -> str:
         else:
             params[key] = str(value)
     return params.urlencode()
+
+
+@register.filter
+def without_placeholders(form: Form) -> Form:
+    """The form with its inputs' placeholders removed. allauth puts the label into each input
+    as a placeholder; with KERN's visible labels that says everything twice, and placeholder
+    text vanishes while typing and is too faint for WCAG contrast."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+    return form

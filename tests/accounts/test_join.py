@@ -224,6 +224,8 @@ def test_invited_person_who_must_sign_up_first_lands_on_the_invitation(
         client.post(
             reverse("account_signup"),
             {
+                "first_name": "Nora",
+                "last_name": "Neu",
                 "email": "neu@abensberg.example",
                 "password1": "Sehr-Sicheres-Passwort-2026",
                 "password2": "Sehr-Sicheres-Passwort-2026",

@@ -69,7 +69,7 @@ def login(page, email: str, password: str) -> None:
     assert_accessible(page)
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
-    page.locator("main").get_by_role("button", name="Anmeldung").click()
+    page.locator("main").get_by_role("button", name="Anmelden").click()
     page.wait_for_selector("[data-testid=signed-in-as]")
 
 

@@ -94,7 +94,7 @@ def test_coordinator_holds_kelheims_overdue_fuehrerschein_orders(page) -> None:
     assert shown == {o.number for o in overdue}
     assert_accessible(page)
 
-    page.locator("#id_action").select_option(label="Zurückstellen (mit Grund)")
+    page.locator("#bulk_action").select_option(label="Zurückstellen (mit Grund)")
     page.get_by_label("alle gefilterten Bestellungen").check()
     page.get_by_label("Grund (für Zurückstellen)").fill(REASON)
     page.get_by_role("button", name="Aktion ausführen").click()

@@ -58,7 +58,7 @@ def test_every_role_logs_in_and_out(page, factory) -> None:
     user = factory(email=f"{factory.__name__.lower()}@example.org")
     _verify_email(user)
     login(page, user.email, factories.DEFAULT_PASSWORD)
-    assert page.get_by_test_id("signed-in-as").inner_text() == user.email
+    assert page.get_by_test_id("signed-in-as").inner_text() == user.display_name
     assert_accessible(page)
     logout(page)
     assert page.get_by_test_id("signed-in-as").count() == 0

@@ -61,6 +61,8 @@ def test_staff_signs_up_joins_and_orders_two_services_by_keyboard(
     # Sign up and verify the e-mail address.
     page.goto("/konto/signup/")
     assert_accessible(page)
+    type_into(page, "#id_first_name", "Klara")
+    type_into(page, "#id_last_name", "Kämmerer")
     type_into(page, "#id_email", "kaemmerei@abensberg.example")
     type_into(page, "#id_password1", PASSWORD)
     type_into(page, "#id_password2", PASSWORD)

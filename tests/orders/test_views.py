@@ -14,7 +14,13 @@ from tests.factories_orders import DistrictServiceFactory, OrderFactory, Service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stage_template", "enqueued")]
 
-ORDER_URL_NAMES = ["order_detail", "order_contact_edit", "order_comment_add", "order_cancel"]
+ORDER_URL_NAMES = [
+    "order_detail",
+    "order_contact_edit",
+    "order_contract_pdf",
+    "order_comment_add",
+    "order_cancel",
+]
 
 
 def placed_order(user, client, service=None):

@@ -41,3 +41,11 @@ def test_coordinators_viewers_and_anonymous_have_no_authority_entry(coordinator,
         assert "Meine Behörde" not in _labels(user)
     assert "Koordination" in _labels(coordinator)
     assert set(_labels()) == {"Leistungen", "Versorgung"}
+
+
+def test_the_basket_alone_is_marked_current_not_my_orders_above_it(staff) -> None:
+    request = RequestFactory().get(reverse("orders:basket"))
+    request.user = staff
+    active = [str(item["label"]) for item in navigation_for(request) if item["active"]]
+
+    assert active == ["Warenkorb"]

@@ -190,6 +190,8 @@ def test_a_sign_up_with_the_mail_server_down_succeeds_and_its_confirmation_follo
         response = client.post(
             reverse("account_signup"),
             {
+                "first_name": "Nora",
+                "last_name": "Neu",
                 "email": "neu@gemeinde.example",
                 "password1": "Ein-langes-Passwort-2026",
                 "password2": "Ein-langes-Passwort-2026",

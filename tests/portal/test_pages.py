@@ -85,3 +85,28 @@ def test_anonymous_pages_may_be_cached(client) -> None:
     response = client.get(reverse("portal:imprint"))
 
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_the_help_page_names_the_configured_support_channels(client, settings) -> None:
+    settings.SUPPORT_EMAIL = "hilfe@betrieb.example"
+    settings.SUPPORT_PHONE = "+49 89 1234-56"
+    settings.SUPPORT_HOURS = "Mo–Do 9–15 Uhr"
+    page = client.get(reverse("portal:help")).content.decode()
+
+    assert 'href="mailto:hilfe@betrieb.example"' in page
+    assert 'href="tel:+49891234-56"' not in page and 'href="tel:+4989123456"' in page
+    assert "Mo–Do 9–15 Uhr" in page
+    assert "Hilfe zum DigitalMarkt" in page  # its own meta description
+
+
+def test_every_page_links_the_help_page_in_the_footer(client) -> None:
+    page = client.get(reverse("portal:home")).content.decode()
+    footer = page[page.index("<footer") :]
+    assert f'href="{reverse("portal:help")}"' in footer
+
+
+def test_html_pages_are_compressed_for_browsers_that_accept_gzip(client) -> None:
+    response = client.get(reverse("portal:help"), headers={"accept-encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]

@@ -60,7 +60,9 @@ def _data_and_no_throttle(db, world, settings):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_api_operation(case) -> None:
-    case.call_and_validate(checks=CHECKS)
+    # The API answers gzip to clients that accept it (GZipMiddleware); schemathesis' WSGI
+    # transport asks for it but does not decode it, so this client asks for the plain body.
+    case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
 
 def test_the_schema_lists_the_open_data_operations(client, db) -> None:

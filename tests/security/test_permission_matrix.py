@@ -14,8 +14,8 @@ e.g. back to the page with a message), KEPT (302 elsewhere, and nothing changed)
 (LOGIN/403/404/KEPT/REFUSED) must leave the owners' data exactly as it was.
 
 Matrix size (checked by test_matrix_size_is_documented):
-    7 roles × 71 URL names; 37 names without object, 34 with objects of 2–3 owners (94 URL ×
-    object combinations) → 7 × (37 + 94) = 917 cases, plus 21 admin and 20 allauth samples.
+    7 roles × 74 URL names; 39 names without object, 35 with objects of 2–3 owners (97 URL ×
+    object combinations) → 7 × (39 + 97) = 952 cases, plus 21 admin and 20 allauth samples.
 """
 
 from __future__ import annotations
@@ -164,6 +164,8 @@ EXPECTATIONS: dict[str, Row] = {
     "portal:privacy": Row(everyone()),
     "portal:accessibility": Row(everyone()),
     "portal:terms": Row(everyone()),
+    "portal:help": Row(everyone()),
+    "account_profile": Row(rule()),
     "portal:notifications": Row(rule()),
     "portal:notifications_mark_read": Row(rule(seen=REDIRECT), method="post"),
     "portal:health": Row(everyone()),
@@ -213,6 +215,10 @@ EXPECTATIONS: dict[str, Row] = {
     # Coordinators may read but not edit the contact: back to the order with a message.
     "orders:order_contact_edit": Row(
         rule(coord_by=REDIRECT, coord_bw=REDIRECT), owners=ALL, kwargs=order_number
+    ),
+    # The contract to sign: for its signers, staff and coordinators; admins get the 404 too.
+    "orders:order_contract_pdf": Row(
+        rule(admin=(NOT_FOUND, NOT_FOUND)), owners=ALL, kwargs=order_number
     ),
     "orders:order_comment_add": Row(
         rule(seen=REDIRECT),

@@ -18,6 +18,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DemoLogin, demo_users_ensure
+from accounts.services import site_name_portal
 from geo.importers import GeoDataError
 from geo.management.commands.import_geodata import parse_states
 from geo.selectors import geodata_stock
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         self._prepare_var_dir()
         self._import_geodata()
+        site = site_name_portal()
+        self.stdout.write(f"Website: {site.name} ({site.domain}).")
         self._call_if_present("load_catalog")
         if not options["no_demo"]:
             logins, created = demo_users_ensure()
