@@ -228,7 +228,7 @@ def test_the_account_menu_offers_profile_addresses_password_2fa_language_help_lo
     client,
 ) -> None:
     user = _signed_in(client)
-    page = client.get(reverse("portal:home")).content.decode()
+    page = client.get(reverse("start")).content.decode()
     menu = page[page.index('class="dm-account__menu"') :]
     menu = menu[: menu.index("</details>")]
 

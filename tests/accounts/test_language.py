@@ -16,7 +16,13 @@ def test_sign_up_in_english_makes_an_english_account(client) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     client.post(
         reverse("account_signup"),
-        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.org",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert User.objects.get(email="new@example.org").language == "en"
 
@@ -24,7 +30,13 @@ def test_sign_up_in_english_makes_an_english_account(client) -> None:
 def test_sign_up_in_german_makes_a_german_account(client) -> None:
     client.post(
         reverse("account_signup"),
-        {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "neu@example.org",
+            "first_name": "Erika",
+            "last_name": "Mustermann",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert User.objects.get(email="neu@example.org").language == "de"
 
