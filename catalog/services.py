@@ -8,7 +8,14 @@ from typing import Any
 from django.db import transaction
 
 from catalog import reference_data
-from catalog.models import CostItem, Fachverfahren, FundingProgramme, Prerequisite, Service
+from catalog.models import (
+    CostItem,
+    Fachverfahren,
+    FundingProgramme,
+    Prerequisite,
+    ResponsibilityRule,
+    Service,
+)
 from geo.models import State
 
 
@@ -79,9 +86,38 @@ def catalog_load(
         created += was_created
         updated += refresh and not was_created
         unchanged += not refresh and not was_created
+    responsibility_rules_load(reference_data.RESPONSIBILITY_RULES)
     return CatalogLoadResult(
         services_created=created, services_updated=updated, services_unchanged=unchanged
     )
+
+
+def responsibility_rules_load(rules: dict[str, dict[str, list[tuple[str, str, str]]]]) -> int:
+    """Create the reference rules that are missing for imported states and known services.
+
+    Existing rules are the operators' (their legal basis may have been corrected in the
+    admin) and stay as they are. Returns the number created.
+    """
+    states = {state.ags: state for state in State.objects.filter(ags__in=list(rules))}
+    services = {service.slug: service for service in Service.objects.all()}
+    created = 0
+    for state_ags, by_service in rules.items():
+        state = states.get(state_ags)
+        if state is None:
+            continue  # not imported (yet): the next load after the import creates them
+        for slug, entries in by_service.items():
+            service = services.get(slug)
+            if service is None:
+                continue
+            for applies_to, provider, legal_basis in entries:
+                _rule, was_created = ResponsibilityRule.objects.get_or_create(
+                    state=state,
+                    service=service,
+                    applies_to=applies_to,
+                    defaults={"provider": provider, "legal_basis": legal_basis},
+                )
+                created += was_created
+    return created
 
 
 def _get_or_create(model: type[Any], keys: dict[str, Any], fields: dict[str, Any]) -> Any:

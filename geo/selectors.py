@@ -42,14 +42,15 @@ class GeodataStock:
 def geodata_stock(states: list[str] | None = None) -> GeodataStock:
     """Counts of the imported geography, for the given state keys (None: all of them)."""
 
-    def scoped(queryset: Manager[_M], field: str) -> Manager[_M] | QuerySet[_M]:
+    def scoped(queryset: Manager[_M] | QuerySet[_M], field: str) -> Manager[_M] | QuerySet[_M]:
         return queryset.filter(**{f"{field}__in": states}) if states else queryset
 
     districts = scoped(District.objects, "state__ags").aggregate(
         landkreise=Count("pk", filter=Q(kind=District.Kind.LANDKREIS)),
         cities=Count("pk", filter=Q(kind=District.Kind.KREISFREIE_STADT)),
     )
-    municipalities = scoped(Municipality.objects, "state__ags").aggregate(
+    # The current Gebietsstand: a municipality ended by a merger lives on in its successor.
+    municipalities = scoped(Municipality.current, "state__ags").aggregate(
         count=Count("pk"), population=Sum("population")
     )
     return GeodataStock(
@@ -59,5 +60,5 @@ def geodata_stock(states: list[str] | None = None) -> GeodataStock:
         cities=districts["cities"],
         municipalities=municipalities["count"],
         population=municipalities["population"] or 0,
-        authorities=scoped(Authority.objects, "state__ags").count(),
+        authorities=scoped(Authority.objects.filter(ended_on__isnull=True), "state__ags").count(),
     )
