@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Count, Manager, Model, Q, QuerySet, Sum
 
-from geo.models import Authority, District, Municipality, Region, State
+from geo.models import Authority, DataImport, District, Municipality, Region, State
 
 _M = TypeVar("_M", bound=Model)
 
@@ -61,4 +62,14 @@ def geodata_stock(states: list[str] | None = None) -> GeodataStock:
         municipalities=municipalities["count"],
         population=municipalities["population"] or 0,
         authorities=scoped(Authority.objects.filter(ended_on__isnull=True), "state__ags").count(),
+    )
+
+
+def current_gebietsstand() -> datetime.date | None:
+    """The Gebietsstand the figures count on: that of the newest import that recorded one."""
+    return (
+        DataImport.objects.filter(gebietsstand__isnull=False)
+        .order_by("-created_at")
+        .values_list("gebietsstand", flat=True)
+        .first()
     )
