@@ -315,7 +315,7 @@ def district_report(
         .order_by("-is_district_level", "name", "code")
     )
     status_of = _order_status(district)
-    responsibility = district_responsibility(district, services)
+    responsibility = district_responsibility(district, services, authorities)
     report = DistrictReport(
         district=district,
         figures=figures,
@@ -349,8 +349,13 @@ class DistrictResponsibility:
     outside: dict[int, Authority]
 
 
-def district_responsibility(district: District, services: list[Service]) -> DistrictResponsibility:
-    """Two queries: the district's exception rows and its municipalities' level authorities."""
+def district_responsibility(
+    district: District, services: list[Service], authorities: list[Authority]
+) -> DistrictResponsibility:
+    """Two queries: the district's exception rows and its municipalities' level authorities.
+
+    `authorities` are the district's current ones (with their level flags), already read.
+    """
     rows = Responsibility.objects.filter(
         municipality__district=district, municipality__ended_on__isnull=True, service__in=services
     ).select_related("authority")
@@ -365,7 +370,10 @@ def district_responsibility(district: District, services: list[Service]) -> Dist
             "id", "municipal_authority_id", "district_authority_id"
         )
     )
-    flagged = _flagged_authorities(district)
+    flagged: dict[str, set[int]] = {
+        Level.MUNICIPAL: {a.pk for a in authorities if a.is_municipal_level},
+        Level.DISTRICT: {a.pk for a in authorities if a.is_district_level},
+    }
     responsible: dict[int, set[int]] = {}
     for service in services:
         level_index = 1 if service.level == Level.MUNICIPAL else 2
@@ -387,19 +395,6 @@ def district_responsibility(district: District, services: list[Service]) -> Dist
         ids |= {a for (s, _m), a in exceptions.items() if s == service.pk}
         responsible[service.pk] = ids
     return DistrictResponsibility(exceptions=exceptions, responsible=responsible, outside=outside)
-
-
-def _flagged_authorities(district: District) -> dict[str, set[int]]:
-    """The district's current authorities by the level they serve: one query."""
-    flagged: dict[str, set[int]] = {Level.MUNICIPAL: set(), Level.DISTRICT: set()}
-    for pk, municipal, district_level in Authority.objects.filter(
-        district=district, ended_on__isnull=True
-    ).values_list("id", "is_municipal_level", "is_district_level"):
-        if municipal:
-            flagged[Level.MUNICIPAL].add(pk)
-        if district_level:
-            flagged[Level.DISTRICT].add(pk)
-    return flagged
 
 
 def _order_status(district: District) -> dict[tuple[int, int], tuple[str, str]]:
