@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -145,3 +146,36 @@ def test_missing_municipality_without_a_gebietsstand_changes_nothing(bavaria, tm
         import_newer(folder)
     assert Municipality.current.count() == 2056
     assert Municipality.objects.get(ags=SUCCESSOR).population == 48337
+
+
+def test_workbook_gives_its_gebietsstand_and_ends_what_it_lacks(tmp_path, settings) -> None:
+    """Small files: Essing merged into Ihrlerstein, as the workbook's header dates it."""
+    from tests.geo import geodata_files as files
+
+    folder = files.write_csv(tmp_path / "de")
+    settings.DIGITALMARKT_DATA_DIR = folder
+    call_command("import_geodata", "--states", "all", stdout=StringIO())
+    essing_population = Municipality.objects.get(ags="09273121").population
+    merged = [
+        dataclasses.replace(g, population=g.population + essing_population)
+        if g.ags == "09273133"
+        else g
+        for g in files.GEMEINDEN
+        if g.ags != "09273121"
+    ]
+    workbook = files.write_workbook(tmp_path / "AuszugGV4QAktuell.xlsx", merged)
+
+    out = StringIO()
+    call_command(
+        "import_geodata", "--source", "xlsx", "--file", str(workbook), "--states", "all",
+        stdout=out,
+    )  # fmt: skip
+
+    assert "Gebietsstand: 31.12.2024" in out.getvalue()
+    essing = Municipality.objects.get(ags="09273121")
+    assert str(essing.ended_on) == "2024-12-31"
+    assert essing.successor is not None and essing.successor.ags == "09273133"
+    # The Verwaltungsgemeinschaft lives on with one member; nobody counts twice.
+    assert Authority.objects.get(code="V092735215").population == 4337 + essing_population
+    assert Authority.objects.get(code="V092735215").ended_on is None
+    assert DataImport.objects.first().gebietsstand == essing.ended_on
