@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 # Gebietsstand the page states (one).
 VIEWER_PAGES = {
     "state overview": (lambda: reverse("reports:state_report", args=["09"]), 18),
-    "state overview PDF": (lambda: reverse("reports:state_report_pdf", args=["09"]), 16),
+    "state overview PDF": (lambda: reverse("reports:state_report_pdf", args=["09"]), 17),
     "service report": (
         lambda: reverse("reports:service_report", args=["09", "ewohnsitz"]) + "?sort=-live",
         18,
