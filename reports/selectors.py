@@ -347,6 +347,9 @@ class DistrictResponsibility:
     responsible: dict[int, set[int]]
     # exception authorities that sit in another district (rare: an operator's override)
     outside: dict[int, Authority]
+    # the district's current municipalities: (id, ags, name, population, municipal and
+    # district authority id), by name — read once for the responsibility and the table
+    places: list[tuple[int, str, str, int, int | None, int | None]]
 
 
 def district_responsibility(
@@ -365,10 +368,12 @@ def district_responsibility(
         exceptions[(row.service_id, row.municipality_id)] = row.authority_id
         if row.authority.district_id != district.pk:
             outside[row.authority_id] = row.authority
-    places = list(
-        Municipality.current.filter(district=district).values_list(
-            "id", "municipal_authority_id", "district_authority_id"
+    places: list[tuple[int, str, str, int, int | None, int | None]] = list(
+        Municipality.current.filter(district=district)
+        .values_list(
+            "id", "ags", "name", "population", "municipal_authority_id", "district_authority_id"
         )
+        .order_by("name", "ags")
     )
     flagged: dict[str, set[int]] = {
         Level.MUNICIPAL: {a.pk for a in authorities if a.is_municipal_level},
@@ -376,11 +381,10 @@ def district_responsibility(
     }
     responsible: dict[int, set[int]] = {}
     for service in services:
-        level_index = 1 if service.level == Level.MUNICIPAL else 2
         serving: dict[int, int] = defaultdict(int)  # authority → municipalities it keeps
         served_by_level: dict[int, int] = defaultdict(int)
         for place in places:
-            default = place[level_index]
+            default = place[4] if service.level == Level.MUNICIPAL else place[5]
             if default is None:
                 continue
             served_by_level[default] += 1
@@ -394,7 +398,9 @@ def district_responsibility(
         }
         ids |= {a for (s, _m), a in exceptions.items() if s == service.pk}
         responsible[service.pk] = ids
-    return DistrictResponsibility(exceptions=exceptions, responsible=responsible, outside=outside)
+    return DistrictResponsibility(
+        exceptions=exceptions, responsible=responsible, outside=outside, places=places
+    )
 
 
 def _order_status(district: District) -> dict[tuple[int, int], tuple[str, str]]:
@@ -487,12 +493,6 @@ def _municipality_table(
 ) -> tuple[Table, dict[str, str]]:
     """Each municipality with the authority responsible for `service` there and its status."""
     municipal = service.level == Level.MUNICIPAL
-    field = "municipal_authority_id" if municipal else "district_authority_id"
-    rows = (
-        Municipality.current.filter(district=district)
-        .values_list("id", "ags", "name", "population", field)
-        .order_by("name", "ags")
-    )
     table = Table(
         slug="gemeinden",
         caption=_("Gemeinden in %(district)s: %(service)s")
@@ -506,7 +506,8 @@ def _municipality_table(
         ],
     )
     keys: dict[str, str] = {}
-    for pk, ags, name, population, default_id in rows:
+    for pk, ags, name, population, municipal_id, district_id in responsibility.places:
+        default_id = municipal_id if municipal else district_id
         authority_id = responsibility.exceptions.get((service.pk, pk), default_id)
         authority = authorities.get(authority_id) if authority_id is not None else None
         key, stage = authority_status(authority, service, status_of, responsible=True)
