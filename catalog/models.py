@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from geo.models import Level, State
+from geo.models import Authority, Level, Municipality, State
 from portal.localized import localized_value
 
 
@@ -188,3 +188,126 @@ class CostItem(TranslatedFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.localized('label')}: {self.amount} €"
+
+
+# --- Responsibility (Zuständigkeit) ---------------------------------------------------------
+
+
+class ResponsibilityRule(models.Model):
+    """How a state assigns a service: to which authority, for which municipalities, and why.
+
+    Without a rule a service follows its level (`Service.level`). Rules are read by
+    `catalog.responsibility.responsibility_rebuild`, which writes the municipalities whose
+    responsible authority differs from the level as `Responsibility` rows.
+    """
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", _("alle Gemeinden")
+        GROSSE_KREISSTADT = "grosse_kreisstadt", _("Große Kreisstädte (Textkennzeichen 67)")
+        TRANSFERRED = "transferred", _("Gemeinden mit übertragener Aufgabe (Liste)")
+
+    class Provider(models.TextChoices):
+        MUNICIPAL_LEVEL = "municipal", _("Gemeinde oder Verwaltungsgemeinschaft")
+        DISTRICT_LEVEL = "district", _("Landratsamt oder kreisfreie Stadt")
+        OWN = "own", _("die Gemeinde selbst")
+
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="responsibility_rules",
+        verbose_name=_("Bundesland"),
+    )  # fmt: skip
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="responsibility_rules",
+        verbose_name=_("Leistung"),
+    )  # fmt: skip
+    applies_to = models.CharField(_("Gilt für"), max_length=20, choices=AppliesTo.choices)
+    provider = models.CharField(_("Zuständig"), max_length=10, choices=Provider.choices)
+    legal_basis = models.TextField(_("Rechtsgrundlage"))
+
+    class Meta:
+        ordering = ["state", "service", "applies_to"]
+        verbose_name = _("Zuständigkeitsregel")
+        verbose_name_plural = _("Zuständigkeitsregeln")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "service", "applies_to"], name="one_rule_per_state_service_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.service} – {self.get_applies_to_display()}"
+
+
+class TaskTransfer(models.Model):
+    """A municipality to which the state transferred a service's task (e.g. Art. 53 Abs. 2 BayBO).
+
+    Empty by default; operators keep it in the admin or import it (`import_task_transfers`).
+    It takes effect through a rule "Gemeinden mit übertragener Aufgabe" of the state.
+    """
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="task_transfers",
+        verbose_name=_("Leistung"),
+    )  # fmt: skip
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="task_transfers",
+        verbose_name=_("Gemeinde"),
+    )  # fmt: skip
+    legal_basis = models.TextField(_("Rechtsgrundlage"))
+
+    class Meta:
+        ordering = ["service", "municipality"]
+        verbose_name = _("Übertragene Aufgabe")
+        verbose_name_plural = _("Übertragene Aufgaben")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "municipality"], name="one_transfer_per_service_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.municipality}"
+
+
+class Responsibility(models.Model):
+    """A municipality whose authority for a service is not the one its level gives.
+
+    Everywhere else the level rule holds (the municipality's `municipal_authority` or
+    `district_authority`), so the table holds the exceptions only: in Bavaria the 29 Große
+    Kreisstädte for the building service. Rows with source "rule" are derived by
+    `responsibility_rebuild`; rows with source "override" are operators' and win.
+    """
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Regel")
+        OVERRIDE = "override", _("Festlegung im Betrieb")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="responsibilities",
+        verbose_name=_("Leistung"),
+    )  # fmt: skip
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="responsibilities",
+        verbose_name=_("Gemeinde"),
+    )  # fmt: skip
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="responsibilities",
+        verbose_name=_("Zuständige Behörde"),
+    )  # fmt: skip
+    source = models.CharField(
+        _("Herkunft"), max_length=10, choices=Source.choices, default=Source.OVERRIDE
+    )
+    legal_basis = models.TextField(_("Rechtsgrundlage"))
+
+    class Meta:
+        ordering = ["service", "municipality"]
+        verbose_name = _("Zuständigkeit (Ausnahme)")
+        verbose_name_plural = _("Zuständigkeiten (Ausnahmen)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "municipality"], name="one_responsibility_per_municipality"
+            )
+        ]
+        indexes = [models.Index(fields=["service", "authority"])]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.municipality} → {self.authority}"

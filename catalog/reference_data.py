@@ -497,3 +497,41 @@ SERVICES: list[dict[str, Any]] = [
         "costs": EPAYBL_COSTS,
     },
 ]
+
+# Who is responsible, per state and service: (applies to, provider, legal basis). A service
+# without a rule for a state follows its level there. Bavaria's rules; other states are
+# entered by operators (admin: Zuständigkeitsregeln) when they join.
+_KVB = (
+    "Kreisverwaltungsbehörde: Landratsamt (Art. 37 Abs. 1 LKrO) oder kreisfreie Gemeinde "
+    "(Art. 9 Abs. 1 GO)"
+)
+RESPONSIBILITY_RULES: dict[str, dict[str, list[tuple[str, str, str]]]] = {
+    "09": {
+        "ewohnsitz": [
+            ("all", "municipal", "Meldebehörden sind die Gemeinden (Art. 1 BayAGBMG); in "
+             "Verwaltungsgemeinschaften nimmt die Verwaltungsgemeinschaft die Aufgabe wahr "
+             "(Art. 4 Abs. 1 VGemO)."),
+        ],
+        "fuehrerschein": [
+            ("all", "district", f"Fahrerlaubnisbehörde ist die untere Verwaltungsbehörde "
+             f"(§ 73 Abs. 1 FeV), in Bayern die {_KVB}."),
+        ],
+        "aufenthalt-digital": [
+            ("all", "district", f"Ausländerbehörde (§ 71 Abs. 1 AufenthG) ist in Bayern die "
+             f"{_KVB}."),
+        ],
+        "ewaffe": [
+            ("all", "district", f"Waffenbehörde (§ 48 Abs. 1 WaffG) ist in Bayern die {_KVB}."),
+        ],
+        "bauantrag": [
+            ("all", "district", "Untere Bauaufsichtsbehörden sind die Kreisverwaltungsbehörden "
+             "(Art. 53 Abs. 1 Satz 1 BayBO)."),
+            ("grosse_kreisstadt", "own", "Große Kreisstädte sind untere "
+             "Bauaufsichtsbehörde für ihr Gebiet (Art. 9 Abs. 2 GO i. V. m. § 1 Abs. 1 Nr. 1 "
+             "GrKrV)."),
+            ("transferred", "own", "Übertragung der Aufgaben der unteren "
+             "Bauaufsichtsbehörde auf eine kreisangehörige Gemeinde durch Rechtsverordnung "
+             "(Art. 53 Abs. 2 BayBO)."),
+        ],
+    },
+}  # fmt: skip

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from catalog.models import Service
-from geo.models import Level
+from catalog.responsibility import is_responsible, responsible_authority_for_area
+from geo.models import Authority, Level
 
 if TYPE_CHECKING:
     from accounts.typing import AnyUser
@@ -29,14 +31,30 @@ def service_order_blocker(user: AnyUser, service: Service) -> str | None:
         return _("Diese Leistung ist noch in Planung und kann noch nicht bestellt werden.")
     # is_authority_staff, checked above, means the user has an authority.
     assert user.authority is not None
-    if not user.authority.serves_level(service.level):
-        if service.level == Level.DISTRICT:
-            return _(
-                "Diese Leistung wird von Behörden der Kreisebene bestellt – vom Landratsamt "
-                "oder von einer kreisfreien Stadt, nicht von einer Gemeinde."
-            )
-        return _(
-            "Diese Leistung wird von Behörden der Gemeindeebene bestellt – von der Gemeinde "
-            "oder Verwaltungsgemeinschaft, nicht vom Landratsamt."
-        )
+    if not is_responsible(user.authority, service):
+        return _not_responsible_message(user.authority, service)
     return None
+
+
+def _not_responsible_message(authority: Authority, service: Service) -> str:
+    """Who does provide the service where the authority works, so the user knows whom to ask."""
+    if authority.ended_on is not None:
+        return _(
+            "Ihre Behörde ist seit dem Gebietsstand %(date)s für kein Gebiet mehr zuständig; "
+            "bitte wenden Sie sich an den Betrieb."
+        ) % {"date": date_format(authority.ended_on, "SHORT_DATE_FORMAT")}
+    responsible = responsible_authority_for_area(service, authority)
+    if responsible is not None:
+        return _(
+            "Ihre Behörde ist für diese Leistung nicht zuständig. Für Ihr Gebiet ist "
+            "%(authority)s zuständig."
+        ) % {"authority": responsible.name}
+    if service.level == Level.DISTRICT:
+        return _(
+            "Diese Leistung wird von Behörden der Kreisebene bestellt – vom Landratsamt "
+            "oder von einer kreisfreien Stadt, nicht von einer Gemeinde."
+        )
+    return _(
+        "Diese Leistung wird von Behörden der Gemeindeebene bestellt – von der Gemeinde "
+        "oder Verwaltungsgemeinschaft, nicht vom Landratsamt."
+    )

@@ -30,17 +30,17 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["ags", "name", "kind", "district", "population", "postal_code"]
-    list_filter = ["state", "kind"]
+    list_display = ["ags", "name", "kind", "district", "population", "postal_code", "ended_on"]
+    list_filter = ["state", "kind", "ended_on"]
     search_fields = ["ags", "name", "postal_code"]
     list_select_related = ["district"]
-    raw_id_fields = ["district", "municipal_authority", "district_authority"]
+    raw_id_fields = ["district", "municipal_authority", "district_authority", "successor"]
 
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "district", "population"]
-    list_filter = ["state", "kind", "is_municipal_level", "is_district_level"]
+    list_display = ["name", "code", "kind", "district", "population", "ended_on"]
+    list_filter = ["state", "kind", "is_municipal_level", "is_district_level", "ended_on"]
     search_fields = ["name", "code", "key", "postal_code"]
     list_select_related = ["district"]
     raw_id_fields = ["district", "region"]
@@ -50,8 +50,8 @@ class AuthorityAdmin(admin.ModelAdmin):
 class DataImportAdmin(admin.ModelAdmin):
     """A log written by `import_geodata`; read-only so it stays a true record."""
 
-    list_display = ["created_at", "source", "states", "digest"]
-    readonly_fields = ["created_at", "source", "states", "digest", "counts"]
+    list_display = ["created_at", "gebietsstand", "source", "states", "digest"]
+    readonly_fields = ["created_at", "gebietsstand", "source", "states", "digest", "counts"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -19,7 +19,7 @@ from geo.importers import GeoDataError
 CHECKSUMS_FILE = "SHA256SUMS"
 # `sha256sum` marks files read in binary mode with "*" before the name; both forms are valid.
 _LINE = re.compile(r"^(?P<digest>[0-9a-fA-F]{64}) [ *](?P<name>[^/\\]+)$")
-HOW_TO_WRITE = "sha256sum *.csv *.geojson > SHA256SUMS (macOS: shasum -a 256)"
+HOW_TO_WRITE = "sha256sum *.csv *.geojson gebietsstand.txt > SHA256SUMS (macOS: shasum -a 256)"
 
 
 def file_sha256(path: Path) -> str:

@@ -8,6 +8,7 @@ where the data came from and both sources give the same result. A malformed file
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from pathlib import Path
 PROJECT_DATA_DIR = Path(__file__).resolve().parent / "data" / "de"
 MUNICIPALITIES_CSV = "germany_municipalities.csv"
 DISTRICTS_CSV = "germany_districts.csv"
+# One line, the date of the CSVs' territory (ISO or DD.MM.YYYY), e.g. "2024-12-31".
+GEBIETSSTAND_FILE = "gebietsstand.txt"
 WORKBOOK_GLOB = "raw/destatis_AuszugGV4QAktuell_*.xlsx"
 
 # Destatis Textkennzeichen of a Gemeinde (Satzart 60); 65/66 are gemeindefreie Gebiete.
@@ -88,6 +91,7 @@ class GeoData:
     """Everything one Gebietsstand says about the selected states."""
 
     source: str
+    gebietsstand: datetime.date | None = None  # the date of the territory the source describes
     states: dict[str, str] = field(default_factory=dict)  # ags -> name
     regions: dict[str, tuple[str, str]] = field(default_factory=dict)  # ags -> (name, state)
     districts: dict[str, DistrictRecord] = field(default_factory=dict)
@@ -202,9 +206,37 @@ def _csv_rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[s
             raise GeoDataError(path, None, "keine UTF-8-Datei") from None
 
 
+_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_gebietsstand(text: str) -> datetime.date | None:
+    """The first date in `text` ("31.12.2024" or "2024-12-31"), None if there is none."""
+    match = _DATE.search(text)
+    if match is None:
+        return None
+    day, month, year, iso_year, iso_month, iso_day = match.groups()
+    try:
+        if year:
+            return datetime.date(int(year), int(month), int(day))
+        return datetime.date(int(iso_year), int(iso_month), int(iso_day))
+    except ValueError:
+        return None
+
+
+def read_gebietsstand_file(data_dir: Path) -> datetime.date | None:
+    path = data_dir / GEBIETSSTAND_FILE
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8").strip()
+    date = parse_gebietsstand(text)
+    if date is None:
+        raise GeoDataError(path, 1, f"kein Datum: {text[:40]!r}")
+    return date
+
+
 def read_csv(data_dir: Path, states: set[str] | None = None) -> GeoData:
     """Read the prepared CSVs (see the data folder's README)."""
-    data = GeoData(source="csv")
+    data = GeoData(source="csv", gebietsstand=read_gebietsstand_file(data_dir))
     path = data_dir / DISTRICTS_CSV
     for line, row in _csv_rows(path, _DISTRICT_COLUMNS):
         ags = row["ags"].strip()
@@ -347,7 +379,7 @@ def read_workbook(path: Path, states: set[str] | None = None) -> GeoData:
     finally:
         workbook.close()
     start, col = _find_columns(rows, path)
-    data = GeoData(source="xlsx")
+    data = GeoData(source="xlsx", gebietsstand=_workbook_gebietsstand(rows, start, path))
     associations: dict[str, str] = {}
     for index in range(start, len(rows)):
         row, line = rows[index], index + 1
@@ -387,6 +419,22 @@ def read_workbook(path: Path, states: set[str] | None = None) -> GeoData:
         if record.district_ags not in data.districts:
             raise GeoDataError(path, None, f"Kreis {record.district_ags} fehlt")
     return data
+
+
+def _workbook_gebietsstand(
+    rows: Sequence[tuple[object, ...]], start: int, path: Path
+) -> datetime.date | None:
+    """The "Gebietsstand am 31.12.2024" line under the header, else the file name's date."""
+    for row in rows[: start + 5]:
+        for cell in row:
+            if isinstance(cell, str) and "gebietsstand" in cell.lower():
+                date = parse_gebietsstand(cell)
+                if date is not None:
+                    return date
+    ddmmyyyy = path.stem[-8:]
+    if ddmmyyyy.isdigit():
+        return parse_gebietsstand(f"{ddmmyyyy[:2]}.{ddmmyyyy[2:4]}.{ddmmyyyy[4:]}")
+    return None
 
 
 def _workbook_municipality(

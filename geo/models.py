@@ -109,6 +109,9 @@ class Authority(models.Model):
     # so that coverage reports add integers instead of joining 10,000 municipalities.
     population = models.PositiveIntegerField(_("Einwohner im Zuständigkeitsbereich"), default=0)
     postal_code = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
+    # Set by the import when a newer Gebietsstand no longer has the territory it served (a
+    # merger): kept, because staff and orders point at it, but responsible for nothing since.
+    ended_on = models.DateField(_("Beendet zum Gebietsstand"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "code"]
@@ -124,6 +127,13 @@ class Authority(models.Model):
 
     def serves_level(self, level: str) -> bool:
         return self.is_municipal_level if level == Level.MUNICIPAL else self.is_district_level
+
+
+class CurrentManager(models.Manager["Municipality"]):
+    """The municipalities of the current Gebietsstand (not ended by a newer import)."""
+
+    def get_queryset(self) -> models.QuerySet[Municipality]:
+        return super().get_queryset().filter(ended_on__isnull=True)
 
 
 class Municipality(models.Model):
@@ -159,6 +169,21 @@ class Municipality(models.Model):
         null=True,
         blank=True,
     )
+    # A municipality missing from a newer Gebietsstand is ended at that date, not deleted:
+    # orders and users refer to it through its authority. Ended ones count nowhere afterwards.
+    ended_on = models.DateField(_("Beendet zum Gebietsstand"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("Aufgegangen in"),
+        help_text=_("Die Gemeinde, in der die beendete Gemeinde aufgegangen ist."),
+    )
+
+    objects = models.Manager()
+    current = CurrentManager()
 
     class Meta:
         ordering = ["ags"]
@@ -175,6 +200,8 @@ class DataImport(models.Model):
     source = models.CharField(_("Quelle"), max_length=10)
     states = models.CharField(_("Bundesländer"), max_length=100)
     digest = models.CharField(_("Prüfsumme der Dateien"), max_length=64, db_index=True)
+    # The date of the source's territory (Destatis: "Gebietsstand am …"); None before issue 14.
+    gebietsstand = models.DateField(_("Gebietsstand"), null=True, blank=True)
     counts = models.JSONField(_("Ergebnis"), default=dict)
     created_at = models.DateTimeField(_("Importiert am"), auto_now_add=True)
 

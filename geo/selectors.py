@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Count, Manager, Model, Q, QuerySet, Sum
 
-from geo.models import Authority, District, Municipality, Region, State
+from geo.models import Authority, DataImport, District, Municipality, Region, State
 
 _M = TypeVar("_M", bound=Model)
 
@@ -42,14 +43,15 @@ class GeodataStock:
 def geodata_stock(states: list[str] | None = None) -> GeodataStock:
     """Counts of the imported geography, for the given state keys (None: all of them)."""
 
-    def scoped(queryset: Manager[_M], field: str) -> Manager[_M] | QuerySet[_M]:
+    def scoped(queryset: Manager[_M] | QuerySet[_M], field: str) -> Manager[_M] | QuerySet[_M]:
         return queryset.filter(**{f"{field}__in": states}) if states else queryset
 
     districts = scoped(District.objects, "state__ags").aggregate(
         landkreise=Count("pk", filter=Q(kind=District.Kind.LANDKREIS)),
         cities=Count("pk", filter=Q(kind=District.Kind.KREISFREIE_STADT)),
     )
-    municipalities = scoped(Municipality.objects, "state__ags").aggregate(
+    # The current Gebietsstand: a municipality ended by a merger lives on in its successor.
+    municipalities = scoped(Municipality.current, "state__ags").aggregate(
         count=Count("pk"), population=Sum("population")
     )
     return GeodataStock(
@@ -59,5 +61,15 @@ def geodata_stock(states: list[str] | None = None) -> GeodataStock:
         cities=districts["cities"],
         municipalities=municipalities["count"],
         population=municipalities["population"] or 0,
-        authorities=scoped(Authority.objects, "state__ags").count(),
+        authorities=scoped(Authority.objects.filter(ended_on__isnull=True), "state__ags").count(),
+    )
+
+
+def current_gebietsstand() -> datetime.date | None:
+    """The Gebietsstand the figures count on: that of the newest import that recorded one."""
+    return (
+        DataImport.objects.filter(gebietsstand__isnull=False)
+        .order_by("-created_at")
+        .values_list("gebietsstand", flat=True)
+        .first()
     )

@@ -8,6 +8,7 @@ populations in place. Authorities are never deleted: staff and orders point at t
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -20,9 +21,11 @@ from django.db import transaction
 from geo.checksums import data_folder_verify
 from geo.importers import (
     DISTRICTS_CSV,
+    GEBIETSSTAND_FILE,
     MUNICIPALITIES_CSV,
     DistrictRecord,
     GeoData,
+    GeoDataError,
     MunicipalityRecord,
     default_workbook,
     read_csv,
@@ -32,6 +35,15 @@ from geo.models import Authority, DataImport, District, Municipality, Region, St
 
 BATCH_SIZE = 500
 Progress = Callable[[str], None]
+# Called inside the import's transaction with the imported state keys. The layers above
+# register here (catalog: derive the responsibilities anew), since geo may not import them.
+ImportListener = Callable[[list[str]], object]
+_import_listeners: list[ImportListener] = []
+
+
+def geodata_import_listener_add(listener: ImportListener) -> None:
+    if listener not in _import_listeners:
+        _import_listeners.append(listener)
 
 
 @dataclass
@@ -41,13 +53,24 @@ class SyncCounts:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class EndedMunicipality:
+    ags: str
+    name: str
+    population: int
+    successor: str  # "AGS Name" of the suggested successor, or ""
+
+
 @dataclass
 class ImportReport:
     counts: dict[str, SyncCounts] = field(default_factory=dict)
+    gebietsstand: datetime.date | None = None
+    ended: list[EndedMunicipality] = field(default_factory=list)
+    ended_authorities: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return any(c.created or c.updated for c in self.counts.values())
+        return bool(self.ended) or any(c.created or c.updated for c in self.counts.values())
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {name: vars(c).copy() for name, c in self.counts.items()}
@@ -258,6 +281,7 @@ def geodata_import(
         area_by_district[record.district_ags] += record.area_km2
 
     with transaction.atomic():
+        populations_before = dict(Municipality.objects.values_list("ags", "population"))
         say(f"Bundesländer: {len(data.states)}")
         state_ids = _sync(
             State,
@@ -312,11 +336,88 @@ def geodata_import(
             },
             report.counts["Municipality"],
         )
+        report.gebietsstand = data.gebietsstand
+        report.ended = _municipalities_end(data, populations_before)
+        report.ended_authorities = _authorities_end(data, {plan.code for plan in plans})
+        for listener in _import_listeners:
+            listener(sorted(data.states))
         if digest:
             DataImport.objects.create(
-                source=data.source, states=states_label, digest=digest, counts=report.as_dict()
+                source=data.source,
+                states=states_label,
+                digest=digest,
+                counts=report.as_dict(),
+                gebietsstand=data.gebietsstand,
             )
     return report
+
+
+def _municipalities_end(
+    data: GeoData, populations_before: dict[str, int]
+) -> list[EndedMunicipality]:
+    """End the municipalities of the imported states that the source no longer has.
+
+    Kept, not deleted: orders and users refer to them through their authority. The successor
+    suggested is the municipality of the same district whose population grew most with this
+    import (where a merged one's inhabitants went); operators correct it in the admin.
+    """
+    present = {record.ags: record for record in data.municipalities}
+    # All current rows, filtered here: SQLite caps the number of query parameters.
+    missing = [
+        row
+        for row in Municipality.current.filter(state__ags__in=list(data.states)).values_list(
+            "id", "ags", "name", "population", "district__ags"
+        )
+        if row[1] not in present
+    ]
+    if not missing:
+        return []
+    if data.gebietsstand is None:
+        raise GeoDataError(
+            data.source,
+            None,
+            f"{len(missing)} Gemeinden fehlen in der Quelle (z. B. {missing[0][1]} "
+            f"{missing[0][2]}), aber ihr Gebietsstand ist unbekannt; geben Sie ihn mit "
+            "--gebietsstand JJJJ-MM-TT an.",
+        )
+    ended = []
+    for pk, ags, name, population, district_ags in missing:
+        growth = {
+            record.ags: record.population - populations_before.get(record.ags, record.population)
+            for record in data.municipalities
+            if record.district_ags == district_ags
+        }
+        grown = max(growth, key=lambda key: growth[key], default=None)
+        successor = present[grown] if grown is not None and growth[grown] > 0 else None
+        Municipality.objects.filter(pk=pk).update(
+            ended_on=data.gebietsstand,
+            successor=Municipality.objects.filter(ags=successor.ags).first() if successor else None,
+        )
+        ended.append(
+            EndedMunicipality(
+                ags=ags,
+                name=name,
+                population=population,
+                successor=f"{successor.ags} {successor.name}" if successor else "",
+            )
+        )
+    return ended
+
+
+def _authorities_end(data: GeoData, planned_codes: set[str]) -> list[str]:
+    """End the authorities of the imported states that serve no municipality of the source."""
+    gone = [
+        (pk, name)
+        for pk, code, name in Authority.objects.filter(
+            state__ags__in=list(data.states), ended_on__isnull=True
+        ).values_list("id", "code", "name")
+        if code not in planned_codes
+    ]
+    if gone:
+        Authority.objects.filter(pk__in=[pk for pk, _name in gone]).update(
+            ended_on=data.gebietsstand
+        )
+    return [name for _pk, name in gone]
 
 
 def _authority_values(
@@ -338,6 +439,7 @@ def _authority_values(
         "is_district_level": plan.is_district_level,
         "population": plan.population,
         "postal_code": plan.postal_code,
+        "ended_on": None,  # back in the source (a merger undone): responsible again
     }
 
 
@@ -365,6 +467,7 @@ def _municipality_values(
         "longitude": record.longitude,
         "municipal_authority_id": authority_ids[municipal_code],
         "district_authority_id": authority_ids[district_code],
+        "ended_on": None,
     }
 
 
@@ -376,6 +479,7 @@ def geodata_import_files(
     path: Path | None = None,
     skip_unchanged: bool = False,
     progress: Progress | None = None,
+    gebietsstand: datetime.date | None = None,
 ) -> ImportReport | None:
     """Read the source files and import them; None if skipped because nothing changed.
 
@@ -391,18 +495,24 @@ def geodata_import_files(
     else:
         csv_dir = path or data_dir
         files = [csv_dir / MUNICIPALITIES_CSV, csv_dir / DISTRICTS_CSV]
+        if (csv_dir / GEBIETSSTAND_FILE).is_file():
+            files.append(csv_dir / GEBIETSSTAND_FILE)
         # Before the digest and the skip: an unchanged but corrupted folder must not pass as
         # "already imported" either. A workbook is the operator's own download and has no list.
-        data_folder_verify(csv_dir, reading=[MUNICIPALITIES_CSV, DISTRICTS_CSV])
+        data_folder_verify(csv_dir, reading=[f.name for f in files])
     say = progress or (lambda message: None)
     digest = ""
     if all(f.is_file() for f in files):
-        digest = files_digest(files, extra=f"{source}:{label}")
+        digest = files_digest(files, extra=f"{source}:{label}:{gebietsstand or ''}")
         if skip_unchanged and _already_imported(digest, selection):
             say("Referenzdaten unverändert, Import übersprungen.")
             return None
     say(f"Lese {', '.join(str(f) for f in files)} …")
     data = read_workbook(files[0], selection) if source == "xlsx" else read_csv(csv_dir, selection)
+    if gebietsstand is not None:
+        data.gebietsstand = gebietsstand
+    if data.gebietsstand:
+        say(f"Gebietsstand: {data.gebietsstand:%d.%m.%Y}")
     return geodata_import(data=data, states_label=label, digest=digest, progress=say)
 
 
@@ -411,7 +521,7 @@ def _already_imported(digest: str, selection: set[str] | None) -> bool:
     if last is None or last.digest != digest:
         return False
     expected: int = sum(last.counts.get("Municipality", {}).values())
-    municipalities = Municipality.objects.all()
+    municipalities = Municipality.current.all()
     if selection:
         municipalities = municipalities.filter(state__ags__in=selection)
     return expected > 0 and municipalities.count() == expected

@@ -24,3 +24,7 @@ class FundingCaseAdmin(admin.ModelAdmin):
     list_display = ["order", "programme", "amount_requested", "amount_granted", "status"]
     list_filter = ["status", "programme"]
     raw_id_fields = ["order"]
+
+
+# Gebietsänderungen: ended municipalities and moving their orders (registers itself).
+from orders import territory_admin  # noqa: E402, F401

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Fachverfahren, FundingProgramme, Service
-from geo.models import Authority
+from geo.models import Authority, Municipality
 
 
 class Order(models.Model):
@@ -149,3 +149,16 @@ class FundingCase(models.Model):
     class Meta:
         verbose_name = _("Förderfall")
         verbose_name_plural = _("Förderfälle")
+
+
+class TerritoryChange(Municipality):
+    """A municipality ended by a newer Gebietsstand, seen with the orders and people it leaves.
+
+    A proxy of the geography's Municipality in the orders app: moving orders and users to the
+    successor belongs here, above geo, which knows neither (admin: "Gebietsänderungen").
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Gebietsänderung")
+        verbose_name_plural = _("Gebietsänderungen")

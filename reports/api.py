@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 
 from catalog.models import Service
 from geo.models import State
+from geo.selectors import current_gebietsstand
 from reports import coverage as cov
 from reports.serializers import AreaCoverageSerializer, StateCoverageSerializer
 
@@ -57,8 +58,10 @@ class _CoverageList(generics.ListAPIView):
             slug: self.request.build_absolute_uri(reverse("api-service-detail", args=[slug]))
             for slug in {row["service"] for row in rows}
         }
+        gebietsstand = current_gebietsstand()
         for row in rows:
             row["service_url"] = links[row["service"]]
+            row["gebietsstand"] = gebietsstand
         return rows
 
 

@@ -3,10 +3,14 @@
 Everything is aggregated in the database with a handful of GROUP BY queries per state; Python
 only adds up the per-district rows (about 100 per state) into regions and the state.
 
-An authority is *responsible* for a service when it serves the service's level in the state.
-It is *live* when its active order's roll-in is in Wirkbetrieb. For a past date the same is
-derived from the roll-in history (the "advanced" entry into the live stage), so a trend is the
-real history and not a snapshot.
+An authority is *responsible* for a service where `catalog.responsibility` says so: by the
+service's level, except for the municipalities the responsibility table gives to another
+authority (in Bavaria the Große Kreisstädte for the building service). The level part is
+counted per district in the database; the exceptions, a few rows per state, correct it in
+Python. Authorities and municipalities ended by a newer Gebietsstand count up to that date
+only. An authority is *live* when its active order's roll-in is in Wirkbetrieb. For a past
+date the same is derived from the roll-in history (the "advanced" entry into the live stage),
+so a trend is the real history and not a snapshot.
 """
 
 from __future__ import annotations
@@ -18,12 +22,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from catalog.models import Service
-from geo.models import Authority, District, Level, Region, State
+from catalog.models import Responsibility, Service
+from geo.models import Authority, District, Level, Municipality, Region, State
 from orders.models import Order
 from rollin.models import HistoryEntry, Rollin
 
@@ -135,22 +139,38 @@ def live_reached_at(as_of: datetime.datetime) -> Exists:
     )
 
 
+def _authority_current(as_of: datetime.datetime | None, prefix: str = "") -> Q:
+    """The authority had not been ended by a Gebietsstand at `as_of` (None: now)."""
+    if as_of is None:
+        return Q(**{f"{prefix}ended_on__isnull": True})
+    return Q(**{f"{prefix}ended_on__isnull": True}) | Q(
+        **{f"{prefix}ended_on__gt": timezone.localdate(as_of)}
+    )
+
+
+def _active_orders(
+    as_of: datetime.datetime | None, orders: QuerySet[Order] | None = None
+) -> tuple[QuerySet[Order], Q]:
+    """The orders active at `as_of` (None: now) and the condition that one was live then."""
+    orders = Order.objects.all() if orders is None else orders
+    if as_of is None:
+        return orders.filter(cancelled_at__isnull=True), Q(rollin__status=Rollin.Status.LIVE)
+    orders = orders.filter(created_at__lte=as_of).filter(
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=as_of)
+    )
+    return orders.annotate(was_live=live_reached_at(as_of)), Q(was_live=True)
+
+
 def _order_counts(
     states: list[State], as_of: datetime.datetime | None, services: list[Service] | None = None
 ) -> Iterable[Mapping[str, Any]]:
-    """Ordered / live counts and live population per (service, district): one query."""
-    orders = Order.objects.filter(_SERVES_LEVEL, authority__state__in=states)
+    """Ordered / live counts and live population per (service, district), by level: one query."""
+    orders = Order.objects.filter(
+        _SERVES_LEVEL, _authority_current(as_of, "authority__"), authority__state__in=states
+    )
     if services is not None:  # one service's report: its orders, not the state's 500,000
         orders = orders.filter(service__in=services)
-    if as_of is None:
-        orders = orders.filter(cancelled_at__isnull=True)
-        live = Q(rollin__status=Rollin.Status.LIVE)
-    else:
-        orders = orders.filter(created_at__lte=as_of).filter(
-            Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=as_of)
-        )
-        orders = orders.annotate(was_live=live_reached_at(as_of))
-        live = Q(was_live=True)
+    orders, live = _active_orders(as_of, orders)
     return (
         orders.values("service_id", "authority__district_id")
         .annotate(
@@ -162,10 +182,12 @@ def _order_counts(
     )
 
 
-def _responsible_counts(states: list[State]) -> dict[int, Mapping[str, Any]]:
-    """Responsible authorities and their population per district and level: one query."""
+def _responsible_counts(
+    states: list[State], as_of: datetime.datetime | None = None
+) -> dict[int, Mapping[str, Any]]:
+    """Authorities and their population per district and level, by level: one query."""
     rows = (
-        Authority.objects.filter(state__in=states)
+        Authority.objects.filter(_authority_current(as_of), state__in=states)
         .values("district_id")
         .annotate(
             municipal=Count("id", filter=Q(is_municipal_level=True)),
@@ -176,6 +198,149 @@ def _responsible_counts(states: list[State]) -> dict[int, Mapping[str, Any]]:
         .order_by()
     )
     return {row["district_id"]: row for row in rows}
+
+
+@dataclass(frozen=True)
+class _Exception:
+    """A municipality whose authority for a service is not its level's (see catalog)."""
+
+    service_id: int
+    population: int
+    district_id: int  # the municipality's
+    authority_id: int
+    authority_district_id: int
+    authority_by_level: bool  # the authority serves the service's level anyway
+    default_id: int | None  # the authority the level rule names
+    default_district_id: int | None
+
+
+def _exceptions(
+    states: list[State], services: list[Service], as_of: datetime.datetime | None
+) -> list[_Exception]:
+    """The responsibility table's rows for the states' municipalities at `as_of`: one query."""
+    rows = Responsibility.objects.filter(
+        _authority_current(as_of, "authority__"),
+        municipality__state__in=states,
+        service__in=services,
+    )
+    if as_of is None:
+        rows = rows.filter(municipality__ended_on__isnull=True)
+    else:
+        rows = rows.filter(
+            Q(municipality__ended_on__isnull=True)
+            | Q(municipality__ended_on__gt=timezone.localdate(as_of))
+        )
+    result = []
+    values: Iterable[Mapping[str, Any]] = rows.values(
+        "service_id", "service__level", "municipality__population",
+        "municipality__district_id", "authority_id", "authority__district_id",
+        "authority__is_municipal_level", "authority__is_district_level",
+        "municipality__municipal_authority_id", "municipality__municipal_authority__district_id",
+        "municipality__district_authority_id", "municipality__district_authority__district_id",
+    ).order_by()  # fmt: skip
+    for row in values:
+        level = "municipal" if row["service__level"] == Level.MUNICIPAL else "district"
+        default_id = row[f"municipality__{level}_authority_id"]
+        if default_id == row["authority_id"]:
+            continue  # an override that confirms the level rule changes nothing
+        result.append(
+            _Exception(
+                service_id=row["service_id"],
+                population=row["municipality__population"],
+                district_id=row["municipality__district_id"],
+                authority_id=row["authority_id"],
+                authority_district_id=row["authority__district_id"],
+                authority_by_level=row[f"authority__is_{level}_level"],
+                default_id=default_id,
+                default_district_id=row[f"municipality__{level}_authority__district_id"],
+            )
+        )
+    return result
+
+
+def _order_status(
+    exceptions: list[_Exception], as_of: datetime.datetime | None
+) -> dict[tuple[int, int], bool]:
+    """(authority, service) → live? for the active orders of the authorities in exceptions."""
+    authority_ids = {e.authority_id for e in exceptions} | {
+        e.default_id for e in exceptions if e.default_id is not None
+    }
+    if not authority_ids:
+        return {}
+    orders, live = _active_orders(
+        as_of,
+        Order.objects.filter(
+            authority__in=authority_ids, service__in={e.service_id for e in exceptions}
+        ),
+    )
+    return {
+        (row["authority_id"], row["service_id"]): bool(row["is_live"])
+        for row in orders.annotate(is_live=Count("id", filter=live))
+        .values("authority_id", "service_id", "is_live")
+        .order_by()
+    }
+
+
+def _served_counts(exceptions: list[_Exception]) -> dict[tuple[int, str], int]:
+    """(authority, level) → municipalities it serves by level, for the displaced ones: one query."""
+    ids = {e.default_id for e in exceptions if e.default_id is not None}
+    if not ids:
+        return {}
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    rows = Municipality.current.filter(
+        Q(municipal_authority__in=ids) | Q(district_authority__in=ids)
+    ).values_list("municipal_authority_id", "district_authority_id")
+    for municipal_id, district_id in rows:
+        counts[(municipal_id, "municipal")] += 1
+        counts[(district_id, "district")] += 1
+    return counts
+
+
+def _apply_exceptions(
+    by_district: dict[tuple[int, int], Figures],
+    exceptions: list[_Exception],
+    status: dict[tuple[int, int], bool],
+    served: dict[tuple[int, str], int],
+    levels: dict[int, str],
+) -> None:
+    """Move the excepted municipalities' inhabitants from the level's authority to theirs.
+
+    An authority that serves a service only by exception is added once (responsible, ordered,
+    live); one whose whole area went to others is removed.
+    """
+
+    def figures(service_id: int, district_id: int | None) -> Figures:
+        return by_district.setdefault((service_id, district_id or 0), Figures())
+
+    added: set[tuple[int, int]] = set()
+    displaced: dict[tuple[int, int], int] = defaultdict(int)
+    for e in exceptions:
+        if e.default_id is not None:
+            figures(e.service_id, e.default_district_id).population -= e.population
+            if status.get((e.default_id, e.service_id)):
+                figures(e.service_id, e.default_district_id).population_live -= e.population
+            displaced[(e.default_id, e.service_id)] += 1
+        target = figures(e.service_id, e.district_id)
+        target.population += e.population
+        if status.get((e.authority_id, e.service_id)):
+            target.population_live += e.population
+        if not e.authority_by_level and (e.authority_id, e.service_id) not in added:
+            added.add((e.authority_id, e.service_id))
+            key = (e.authority_id, e.service_id)
+            _count(figures(e.service_id, e.authority_district_id), status.get(key), 1)
+    districts = {(e.default_id, e.service_id): e.default_district_id for e in exceptions}
+    for (authority_id, service_id), count in displaced.items():
+        if count >= served.get((authority_id, levels[service_id]), 0):
+            gone = figures(service_id, districts[(authority_id, service_id)])
+            _count(gone, status.get((authority_id, service_id)), -1)
+
+
+def _count(figures: Figures, live: bool | None, sign: int) -> None:
+    """Add (sign 1) or remove (-1) one responsible authority; `live` None: it has no order."""
+    figures.responsible += sign
+    if live is not None:
+        figures.ordered += sign
+        figures.live += sign * live
 
 
 def coverage_for_state(
@@ -211,18 +376,16 @@ def coverage_for_states(
         for state in states
     }
     by_district: dict[tuple[int, int], Figures] = {}
-    responsible = _responsible_counts(states)
+    responsible = _responsible_counts(states, as_of)
     for district in all_districts:
         row = responsible.get(district.pk)
         if row is None:
             continue
         for service in services:
             prefix = "municipal" if service.level == Level.MUNICIPAL else "district"
-            figures = Figures(
+            by_district[(service.pk, district.pk)] = Figures(
                 responsible=row[prefix] or 0, population=row[f"{prefix}_population"] or 0
             )
-            by_district[(service.pk, district.pk)] = figures
-            result[district.state_id].by_district[(service.pk, district.pk)] = figures
     service_ids = {service.pk for service in services}
     for row in _order_counts(states, as_of, requested):
         key = (row["service_id"], row["authority__district_id"])
@@ -232,6 +395,19 @@ def coverage_for_states(
         figures.ordered = row["ordered"]
         figures.live = row["live"]
         figures.population_live = row["population_live"] or 0
+    exceptions = _exceptions(states, services, as_of)
+    if exceptions:
+        _apply_exceptions(
+            by_district,
+            exceptions,
+            _order_status(exceptions, as_of),
+            _served_counts(exceptions),
+            {service.pk: service.level for service in services},
+        )
+    state_of = {district.pk: district.state_id for district in all_districts}
+    for (service_id, district_id), figures in by_district.items():
+        if district_id in state_of:
+            result[state_of[district_id]].by_district[(service_id, district_id)] = figures
     return result
 
 
@@ -255,12 +431,35 @@ def live_events(
 ) -> dict[int, list[tuple[datetime.date, int, int]]]:
     """Per service: (day, Δ authorities live, Δ population live), summed per day in the database.
 
-    +1 on the day an order entered its live stage; -1 on the day such an order was cancelled.
-    Two queries for all services of the state.
+    +1 on the day an order entered its live stage; -1 on the day such an order was cancelled,
+    or its authority was ended by a newer Gebietsstand (the territory as it was then). The
+    orders of ended authorities and of those the responsibility table concerns (a few per
+    state) are added up in Python with the population they actually serve.
     """
-    orders = Order.objects.filter(_SERVES_LEVEL, authority__state=state)
+    orders = Order.objects.filter(authority__state=state)
     if services is not None:  # one service's trend: its history, not the whole state's
         orders = orders.filter(service__in=services)
+    special = _special_pairs(state, services)
+    by_level = orders.filter(_SERVES_LEVEL, authority__ended_on__isnull=True).exclude(
+        authority__in={authority for authority, _service in special},
+        service__in={service for _authority, service in special},
+    )
+    events: dict[int, dict[datetime.date, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    _add_level_events(events, by_level)
+    _add_special_events(events, orders, special)
+    return {
+        service_id: sorted((day, delta[0], delta[1]) for day, delta in days.items())
+        for service_id, days in events.items()
+    }
+
+
+_Events = dict[int, dict[datetime.date, list[int]]]
+
+
+def _add_level_events(events: _Events, orders: QuerySet[Order]) -> None:
+    """Two GROUP BY queries over the orders the level rule decides alone."""
     went_live = (
         HistoryEntry.objects.filter(
             rollin__order__in=orders, action=HistoryEntry.Action.ADVANCED, to_stage__is_live=True
@@ -279,9 +478,6 @@ def live_events(
         .annotate(count=Count("id"), population=Sum("authority__population"))
         .order_by()
     )
-    events: dict[int, dict[datetime.date, list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0])
-    )
     row: Mapping[str, Any]
     for row in went_live:
         delta = events[row["rollin__order__service_id"]][row["day"]]
@@ -291,10 +487,90 @@ def live_events(
         delta = events[row["service_id"]][row["day"]]
         delta[0] -= row["count"]
         delta[1] -= row["population"] or 0
-    return {
-        service_id: sorted((day, delta[0], delta[1]) for day, delta in days.items())
-        for service_id, days in events.items()
+
+
+def _special_pairs(state: State, services: list[Service] | None) -> dict[tuple[int, int], int]:
+    """(authority, service) → inhabitants served, where exceptions move them: two queries."""
+    rows = Responsibility.objects.filter(
+        municipality__state=state, municipality__ended_on__isnull=True
+    )
+    if services is not None:
+        rows = rows.filter(service__in=services)
+    pairs: dict[tuple[int, int], int] = {}
+    moved = list(
+        rows.values_list(
+            "service_id", "service__level", "authority_id", "municipality__population",
+            "municipality__municipal_authority_id", "municipality__district_authority_id",
+        )
+    )  # fmt: skip
+    ids = {row[2] for row in moved} | {row[4] for row in moved} | {row[5] for row in moved}
+    authorities = {
+        pk: (population, municipal, district)
+        for pk, population, municipal, district in Authority.objects.filter(pk__in=ids).values_list(
+            "id", "population", "is_municipal_level", "is_district_level"
+        )
     }
+    for service_id, level, authority_id, population, municipal_id, district_id in moved:
+        default_id = municipal_id if level == Level.MUNICIPAL else district_id
+        if default_id == authority_id:
+            continue
+        for pk in (authority_id, default_id):
+            if (pk, service_id) not in pairs and pk in authorities:
+                base, municipal, district = authorities[pk]
+                flagged = municipal if level == Level.MUNICIPAL else district
+                pairs[(pk, service_id)] = base if flagged else 0
+        pairs[(authority_id, service_id)] += population
+        if default_id in authorities:
+            pairs[(default_id, service_id)] -= population
+    return pairs
+
+
+def _add_special_events(
+    events: _Events, orders: QuerySet[Order], special: dict[tuple[int, int], int]
+) -> None:
+    """Orders of ended authorities and of the pairs exceptions concern: one row per order."""
+    authorities = {authority for authority, _service in special}
+    chosen = orders.filter(
+        Q(authority__ended_on__isnull=False)
+        | Q(authority__in=authorities, service__in={service for _a, service in special})
+    )
+    rows = chosen.annotate(
+        went_live=Min(
+            "rollin__history__created_at",
+            filter=Q(
+                rollin__history__action=HistoryEntry.Action.ADVANCED,
+                rollin__history__to_stage__is_live=True,
+            ),
+        )
+    ).values_list(
+        "authority_id", "service_id", "service__level", "authority__population",
+        "authority__is_municipal_level", "authority__is_district_level",
+        "authority__ended_on", "cancelled_at", "went_live",
+    )  # fmt: skip
+    for (
+        authority_id, service_id, level, population, municipal, district, ended_on, cancelled_at,
+        went_live,
+    ) in rows:  # fmt: skip
+        if (authority_id, service_id) in special:
+            served = special[(authority_id, service_id)]
+        elif municipal if level == Level.MUNICIPAL else district:
+            served = population
+        else:
+            continue  # neither by level nor by exception: the order never counted
+        if went_live is None or (served <= 0 and ended_on is None):
+            continue
+        start = timezone.localdate(went_live)
+        stops = [
+            day for day in (ended_on, cancelled_at and timezone.localdate(cancelled_at)) if day
+        ]
+        stop = min(stops) if stops else None
+        if stop is not None and stop < start:
+            continue
+        events[service_id][start][0] += 1
+        events[service_id][start][1] += served
+        if stop is not None:
+            events[service_id][stop][0] -= 1
+            events[service_id][stop][1] -= served
 
 
 def trend_points(

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo.selectors import current_gebietsstand
 from portal.spreadsheet import safe_cell, safe_xlsx_cell
 from reports.tables import Table, display, plain
 
@@ -189,6 +190,7 @@ def overview_pdf(overview: StateOverview) -> bytes:
     story = [
         Paragraph(_("Versorgungsbericht %(state)s") % {"state": state.name}, styles["Title"]),
         Paragraph(_("Stand: %(date)s") % {"date": stand}, styles["BodyText"]),
+        *_gebietsstand_paragraphs(styles["BodyText"]),
         Paragraph(target, styles["Heading3"]),
         Spacer(1, 0.3 * cm),
         pdf_table,
@@ -210,3 +212,16 @@ def overview_pdf(overview: StateOverview) -> bytes:
 
     document.build(story, onFirstPage=number_page, onLaterPages=number_page)
     return buffer.getvalue()
+
+
+def _gebietsstand_paragraphs(style: Any) -> list[Any]:
+    """The territory the report counts on (issue 14), where an import recorded it."""
+    from reportlab.platypus import Paragraph
+
+    gebietsstand = current_gebietsstand()
+    if gebietsstand is None:
+        return []
+    text = _("Gebietsstand der Gemeinden: %(date)s (Destatis).") % {
+        "date": gebietsstand.strftime("%d.%m.%Y")
+    }
+    return [Paragraph(text, style)]

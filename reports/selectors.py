@@ -7,6 +7,7 @@ the state has.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Service
+from catalog.models import Responsibility, Service
 from geo.models import Authority, District, Level, Municipality, State
 from orders.models import Order
 from portal.localized import localized_text
@@ -309,25 +310,97 @@ def district_report(
             }
         )
     authorities = list(
-        Authority.objects.filter(district=district)
+        Authority.objects.filter(district=district, ended_on__isnull=True)
         .only("id", "name", "kind", "is_municipal_level", "is_district_level", "population")
         .order_by("-is_district_level", "name", "code")
     )
     status_of = _order_status(district)
+    responsibility = district_responsibility(district, services, authorities)
     report = DistrictReport(
         district=district,
         figures=figures,
-        authorities=_authority_table(district, services, authorities, status_of),
+        authorities=_authority_table(
+            district, services, authorities, status_of, responsibility.responsible
+        ),
         service=service,
         municipalities=None,
         areas=None,
     )
     if service is not None:
         by_pk = {authority.pk: authority for authority in authorities}
-        report.municipalities, keys = _municipality_table(district, service, by_pk, status_of)
+        by_pk.update(responsibility.outside)
+        report.municipalities, keys = _municipality_table(
+            district, service, by_pk, status_of, responsibility
+        )
         names = {row["ags"]: row["municipality"] for row in report.municipalities.rows}
         report.areas = _municipality_areas(district, keys, names)
     return report
+
+
+@dataclass
+class DistrictResponsibility:
+    """Who is responsible in one district, per service, from the responsibility table."""
+
+    # (service, municipality) → authority, where the level rule does not hold
+    exceptions: dict[tuple[int, int], int]
+    # service → the district's authorities responsible for it somewhere
+    responsible: dict[int, set[int]]
+    # exception authorities that sit in another district (rare: an operator's override)
+    outside: dict[int, Authority]
+    # the district's current municipalities: (id, ags, name, population, municipal and
+    # district authority id), by name — read once for the responsibility and the table
+    places: list[tuple[int, str, str, int, int | None, int | None]]
+
+
+def district_responsibility(
+    district: District, services: list[Service], authorities: list[Authority]
+) -> DistrictResponsibility:
+    """Two queries: the district's exception rows and its municipalities' level authorities.
+
+    `authorities` are the district's current ones (with their level flags), already read.
+    """
+    rows = Responsibility.objects.filter(
+        municipality__district=district, municipality__ended_on__isnull=True, service__in=services
+    ).select_related("authority")
+    exceptions: dict[tuple[int, int], int] = {}
+    outside: dict[int, Authority] = {}
+    for row in rows:
+        exceptions[(row.service_id, row.municipality_id)] = row.authority_id
+        if row.authority.district_id != district.pk:
+            outside[row.authority_id] = row.authority
+    places: list[tuple[int, str, str, int, int | None, int | None]] = list(
+        Municipality.current.filter(district=district)
+        .values_list(
+            "id", "ags", "name", "population", "municipal_authority_id", "district_authority_id"
+        )
+        .order_by("name", "ags")
+    )
+    flagged: dict[str, set[int]] = {
+        Level.MUNICIPAL: {a.pk for a in authorities if a.is_municipal_level},
+        Level.DISTRICT: {a.pk for a in authorities if a.is_district_level},
+    }
+    responsible: dict[int, set[int]] = {}
+    for service in services:
+        serving: dict[int, int] = defaultdict(int)  # authority → municipalities it keeps
+        served_by_level: dict[int, int] = defaultdict(int)
+        for place in places:
+            default = place[4] if service.level == Level.MUNICIPAL else place[5]
+            if default is None:
+                continue
+            served_by_level[default] += 1
+            authority = exceptions.get((service.pk, place[0]), default)
+            serving[authority] += 1
+        ids = {
+            authority
+            for authority in flagged[service.level]
+            # No recorded territory keeps the level rule; a whole area given away does not.
+            if served_by_level.get(authority, 0) == 0 or serving.get(authority, 0) > 0
+        }
+        ids |= {a for (s, _m), a in exceptions.items() if s == service.pk}
+        responsible[service.pk] = ids
+    return DistrictResponsibility(
+        exceptions=exceptions, responsible=responsible, outside=outside, places=places
+    )
 
 
 def _order_status(district: District) -> dict[tuple[int, int], tuple[str, str]]:
@@ -354,6 +427,7 @@ def _authority_table(
     services: list[Service],
     authorities: list[Authority],
     status_of: dict[tuple[int, int], tuple[str, str]],
+    responsible: dict[int, set[int]],
 ) -> Table:
     """The district's authorities and their status per service; no people, no order data."""
     table = Table(
@@ -374,7 +448,12 @@ def _authority_table(
         }
         for service in services:
             row[f"service_{service.pk}"] = status_label(
-                *authority_status(authority, service, status_of)
+                *authority_status(
+                    authority,
+                    service,
+                    status_of,
+                    responsible=authority.pk in responsible.get(service.pk, set()),
+                )
             )
         table.rows.append(row)
     return table
@@ -384,16 +463,11 @@ def authority_status(
     authority: Authority | None,
     service: Service,
     status_of: dict[tuple[int, int], tuple[str, str]],
+    *,
+    responsible: bool,
 ) -> tuple[str, str]:
     """(status key of STATUS_LABELS, stage label) of the authority for the service."""
-    if authority is None:
-        return "not_responsible", ""
-    serves = (
-        authority.is_municipal_level
-        if service.level == Level.MUNICIPAL
-        else authority.is_district_level
-    )
-    if not serves:
+    if authority is None or not responsible:
         return "not_responsible", ""
     status, stage = status_of.get((authority.pk, service.pk), ("", ""))
     if not status:
@@ -415,15 +489,10 @@ def _municipality_table(
     service: Service,
     authorities: dict[int, Authority],
     status_of: dict[tuple[int, int], tuple[str, str]],
+    responsibility: DistrictResponsibility,
 ) -> tuple[Table, dict[str, str]]:
     """Each municipality with the authority responsible for `service` there and its status."""
     municipal = service.level == Level.MUNICIPAL
-    field = "municipal_authority_id" if municipal else "district_authority_id"
-    rows = (
-        Municipality.objects.filter(district=district)
-        .values_list("ags", "name", "population", field)
-        .order_by("name", "ags")
-    )
     table = Table(
         slug="gemeinden",
         caption=_("Gemeinden in %(district)s: %(service)s")
@@ -437,9 +506,11 @@ def _municipality_table(
         ],
     )
     keys: dict[str, str] = {}
-    for ags, name, population, authority_id in rows:
-        authority = authorities.get(authority_id)
-        key, stage = authority_status(authority, service, status_of)
+    for pk, ags, name, population, municipal_id, district_id in responsibility.places:
+        default_id = municipal_id if municipal else district_id
+        authority_id = responsibility.exceptions.get((service.pk, pk), default_id)
+        authority = authorities.get(authority_id) if authority_id is not None else None
+        key, stage = authority_status(authority, service, status_of, responsible=True)
         keys[ags] = key
         table.rows.append(
             {

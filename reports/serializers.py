@@ -19,6 +19,9 @@ class CoverageFiguresSerializer(serializers.Serializer):
     is_full = serializers.BooleanField(help_text="flächendeckend: jede zuständige Behörde live")
     ordered = serializers.IntegerField()
     in_progress = serializers.IntegerField()
+    gebietsstand = serializers.DateField(
+        allow_null=True, help_text="Gebietsstand der Gemeinden, auf dem die Zahlen beruhen"
+    )
 
 
 class StateCoverageSerializer(CoverageFiguresSerializer):

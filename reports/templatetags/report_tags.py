@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from geo.selectors import current_gebietsstand
 from reports.tables import Column, display
 
 register = template.Library()
@@ -62,3 +63,9 @@ def sort_link(column: Column, current: str) -> dict[str, str]:
 def fmt(value: Any, kind: str) -> str:
     """A single figure formatted like the table cells (`{{ figures.live|fmt:"int" }}`)."""
     return display(value, kind)
+
+
+@register.inclusion_tag("reports/_gebietsstand.html")
+def gebietsstand_note() -> dict[str, Any]:
+    """The territory the figures count on (issue 14: reports state their Gebietsstand)."""
+    return {"gebietsstand": current_gebietsstand()}

@@ -86,8 +86,11 @@ def association_name(gemeinde: Gemeinde) -> str:
     return ASSOCIATIONS.get(gemeinde.ars[:9], gemeinde.official_name)
 
 
-def write_csv(folder: Path, gemeinden: list[Gemeinde] = GEMEINDEN) -> Path:
+def write_csv(
+    folder: Path, gemeinden: list[Gemeinde] = GEMEINDEN, gebietsstand: str = "2024-12-31"
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "gebietsstand.txt").write_text(f"{gebietsstand}\n", encoding="utf-8")
     with (folder / "germany_districts.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(
@@ -153,7 +156,8 @@ def write_csv(folder: Path, gemeinden: list[Gemeinde] = GEMEINDEN) -> Path:
 
 def write_checksums(folder: Path) -> Path:
     """The folder's SHA256SUMS as `sha256sum *.csv *.geojson` writes it (the importer's check)."""
-    names = sorted(p.name for pattern in ("*.csv", "*.geojson") for p in folder.glob(pattern))
+    patterns = ("*.csv", "*.geojson", "gebietsstand.txt")
+    names = sorted(p.name for pattern in patterns for p in folder.glob(pattern))
     lines = [f"{file_sha256(folder / name)}  {name}\n" for name in names]
     (folder / CHECKSUMS_FILE).write_text("".join(lines), encoding="utf-8")
     return folder

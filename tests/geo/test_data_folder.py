@@ -14,7 +14,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from geo.checksums import CHECKSUMS_FILE, data_folder_verify, read_checksums
-from geo.importers import DISTRICTS_CSV, MUNICIPALITIES_CSV, PROJECT_DATA_DIR
+from geo.importers import (
+    DISTRICTS_CSV,
+    GEBIETSSTAND_FILE,
+    MUNICIPALITIES_CSV,
+    PROJECT_DATA_DIR,
+)
 from geo.models import Authority, DataImport, Municipality
 from tests.geo import geodata_files as files
 
@@ -25,6 +30,7 @@ pytestmark = pytest.mark.django_db
 READ_BY_THE_PORTAL = {
     MUNICIPALITIES_CSV,
     DISTRICTS_CSV,
+    GEBIETSSTAND_FILE,  # the CSVs' date of territory (issue 14)
     "bavaria_districts.geojson",
     "bavaria_municipalities.geojson",
     "germany_districts.geojson",

@@ -10,6 +10,9 @@ import datetime
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
+from catalog.models import Responsibility
 from geo.models import Authority, Municipality, State
 from orders.models import Order
 from rollin.models import HistoryEntry
@@ -22,15 +25,43 @@ def share(part: int, whole: int) -> Decimal:
     return Decimal("99.9") if value == 100 and part < whole else value
 
 
-def _populations(state: State, level: str) -> dict[int, int]:
-    """Authority id → population of the municipalities it serves at `level` (summed here)."""
-    field = "municipal_authority_id" if level == "municipal" else "district_authority_id"
-    served: dict[int, int] = {}
-    for authority_id, population in Municipality.objects.filter(state=state).values_list(
-        field, "population"
-    ):
-        served[authority_id] = served.get(authority_id, 0) + population
-    return served
+def _valid(ended_on: datetime.date | None, moment: datetime.datetime | None) -> bool:
+    """Not ended by a Gebietsstand at `moment` (None: now)."""
+    if ended_on is None:
+        return True
+    return moment is not None and ended_on > timezone.localdate(moment)
+
+
+def responsible_for(
+    state: State, service, moment: datetime.datetime | None = None
+) -> dict[int, tuple[Authority, list[Municipality]]]:
+    """Authority id → (authority, the municipalities it serves with `service`), by hand.
+
+    Per municipality: its row in the responsibility table, else its level's authority.
+    Authorities of the level that serve no recorded municipality keep the level rule.
+    """
+    exceptions = {
+        r.municipality_id: r.authority
+        for r in Responsibility.objects.filter(service=service).select_related("authority")
+    }
+    field = "municipal_authority" if service.level == "municipal" else "district_authority"
+    result: dict[int, tuple[Authority, list[Municipality]]] = {}
+    with_territory: set[int] = set()
+    for m in Municipality.objects.filter(state=state).select_related(f"{field}__district__region"):
+        default = getattr(m, field)
+        if default is not None:
+            with_territory.add(default.pk)
+        if not _valid(m.ended_on, moment):
+            continue
+        authority = exceptions.get(m.pk, default)
+        if authority is None or not _valid(authority.ended_on, moment):
+            continue
+        result.setdefault(authority.pk, (authority, []))[1].append(m)
+    for a in Authority.objects.filter(state=state).select_related("district__region"):
+        flagged = a.is_municipal_level if service.level == "municipal" else a.is_district_level
+        if flagged and a.pk not in with_territory and _valid(a.ended_on, moment):
+            result.setdefault(a.pk, (a, []))
+    return result
 
 
 def _live_now(order: Order) -> bool:
@@ -64,15 +95,18 @@ def expected(
     region_ags: str | None = None,
     moment: datetime.datetime | None = None,
 ) -> dict[str, object]:
-    level = service.level
-    authorities = [
-        a
-        for a in Authority.objects.filter(state=state).select_related("district__region")
-        if (a.is_municipal_level if level == "municipal" else a.is_district_level)
-        and (district_ags is None or a.district.ags == district_ags)
-        and (region_ags is None or (a.district.region and a.district.region.ags == region_ags))
-    ]
-    served = _populations(state, level)
+    def in_area(district) -> bool:
+        return (district_ags is None or district.ags == district_ags) and (
+            region_ags is None
+            or (district.region is not None and district.region.ags == region_ags)
+        )
+
+    responsibility = responsible_for(state, service, moment)
+    authorities = [a for a, _served in responsibility.values() if in_area(a.district)]
+    served = {
+        pk: sum(m.population for m in municipalities if in_area(m.district))
+        for pk, (_a, municipalities) in responsibility.items()
+    }
     all_orders = (
         Order.objects.filter(authority__state=state, service=service)
         .select_related("rollin")
@@ -82,14 +116,16 @@ def expected(
     for order in all_orders:
         by_authority.setdefault(order.authority_id, []).append(order)
     responsible = len(authorities)
-    population = sum(served.get(a.pk, 0) for a in authorities)
+    population = sum(served.values())
     live = population_live = ordered = 0
-    for authority in authorities:
-        orders = [o for o in by_authority.get(authority.pk, []) if _active_on(o, moment)]
-        ordered += len(orders)
-        if any(_live_now(o) if moment is None else _live_on(o, moment) for o in orders):
-            live += 1
-            population_live += served.get(authority.pk, 0)
+    for pk, (authority, _municipalities) in responsibility.items():
+        orders = [o for o in by_authority.get(pk, []) if _active_on(o, moment)]
+        is_live = any(_live_now(o) if moment is None else _live_on(o, moment) for o in orders)
+        if is_live:
+            population_live += served[pk]
+        if in_area(authority.district):
+            ordered += len(orders)
+            live += is_live
     return {
         "responsible": responsible,
         "live": live,
@@ -142,12 +178,7 @@ STATUS = {
 
 def authority_status(authority: Authority, service) -> str:
     """What the district drill-down must show for the authority and service."""
-    serves = (
-        authority.is_municipal_level
-        if service.level == "municipal"
-        else (authority.is_district_level)
-    )
-    if not serves:
+    if authority.pk not in responsible_for(authority.state, service):
         return STATUS["not_responsible"]
     active = [
         o
@@ -167,11 +198,7 @@ def authority_status(authority: Authority, service) -> str:
 
 def municipality_status(municipality: Municipality, service) -> tuple[str, str]:
     """(responsible authority's name, its status) for one municipality."""
-    authority = (
-        municipality.municipal_authority
-        if service.level == "municipal"
-        else municipality.district_authority
-    )
-    if authority is None:
-        return "", STATUS["not_responsible"]
-    return authority.name, authority_status(authority, service)
+    for authority, municipalities in responsible_for(municipality.state, service).values():
+        if municipality in municipalities:
+            return authority.name, authority_status(authority, service)
+    return "", STATUS["not_responsible"]

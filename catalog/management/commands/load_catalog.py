@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from catalog.responsibility import responsibility_rebuild
 from catalog.services import catalog_load
 
 
@@ -28,4 +29,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Katalog: {result.services_created} Leistungen neu, "
             f"{result.services_updated} aktualisiert, {result.services_unchanged} unverändert."
+        )
+        rebuilt = responsibility_rebuild()
+        self.stdout.write(
+            f"Zuständigkeiten: {rebuilt.exceptions} Ausnahmen von der Ebenenregel "
+            f"({rebuilt.created} neu, {rebuilt.updated} geändert, {rebuilt.deleted} entfernt)."
         )

@@ -7,6 +7,7 @@ manage.py import_geodata --source xlsx --file AuszugGV4QAktuell.xlsx   # newer G
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from geo.importers import GeoDataError
+from geo.importers import GeoDataError, parse_gebietsstand
 from geo.selectors import geodata_stock
 from geo.services import ImportReport, geodata_import_files
 
@@ -49,6 +50,12 @@ class Command(BaseCommand):
             help="Arbeitsmappe AuszugGV…xlsx (--source xlsx) oder Ordner mit den CSV-Dateien.",
         )
         parser.add_argument(
+            "--gebietsstand",
+            default=None,
+            help="Datum des Gebietsstands (JJJJ-MM-TT), wenn die Quelle es nicht nennt "
+            "(Arbeitsmappe: Zeile 'Gebietsstand am …'; CSV-Ordner: gebietsstand.txt).",
+        )
+        parser.add_argument(
             "--if-changed",
             action="store_true",
             help="Nichts tun, wenn dieselben Dateien schon importiert wurden.",
@@ -56,6 +63,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         states = parse_states(options["states"] or settings.DIGITALMARKT_IMPORT_STATES)
+        gebietsstand: datetime.date | None = None
+        if options["gebietsstand"]:
+            gebietsstand = parse_gebietsstand(options["gebietsstand"])
+            if gebietsstand is None:
+                raise CommandError(f"Ungültiger Gebietsstand {options['gebietsstand']!r}.")
         started = time.monotonic()
         try:
             report = geodata_import_files(
@@ -65,6 +77,7 @@ class Command(BaseCommand):
                 path=options["file"],
                 skip_unchanged=options["if_changed"],
                 progress=lambda message: self.stdout.write(message),
+                gebietsstand=gebietsstand,
             )
         except GeoDataError as error:
             raise CommandError(f"Import abgebrochen, nichts geändert: {error}") from error
@@ -81,3 +94,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:14}{counts.created:>10}{counts.updated:>10}{counts.unchanged:>13}"
             )
+        if report.ended:
+            assert report.gebietsstand is not None  # the import refuses ending without one
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Nicht mehr im Gebietsstand {report.gebietsstand:%d.%m.%Y}, beendet "
+                    f"(Admin: Gebietsänderungen): {len(report.ended)} Gemeinden"
+                )
+            )
+            for ended in report.ended:
+                population = f"{ended.population:,}".replace(",", ".")
+                successor = f", aufgegangen in {ended.successor}?" if ended.successor else ""
+                self.stdout.write(f"  {ended.ags} {ended.name} ({population} Einwohner{successor})")
+        if report.ended_authorities:
+            names = ", ".join(report.ended_authorities)
+            self.stdout.write(f"Behörden ohne Gebiet, beendet: {names}")
