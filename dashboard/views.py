@@ -24,7 +24,6 @@ from dashboard.forms import BulkActionForm, WhiteSpotForm
 from dashboard.tables import WHITE_SPOT_COLUMNS, sort_headers
 from dashboard.white_spots import (
     DEFAULT_SORT,
-    coverage_gap,
     one_away,
     split_of,
     white_spot_table,
@@ -242,7 +241,6 @@ def white_spot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "service": service,
             "page": page,
             "split": split_of(service, area),
-            "gap": coverage_gap(service, area),
             "one_away": one_away(service, area),
             "headers": sort_headers(data, WHITE_SPOT_COLUMNS, default=sort),
             # Links keep the filter: paging keeps the sort, sorting starts at page one.

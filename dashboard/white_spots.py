@@ -8,7 +8,7 @@ queries for a district as for all of Germany.
 
 The totals reconcile with the coverage report: its gap (responsible authorities not live, the
 inhabitants they serve) is exactly the white spots plus the authorities whose order is still
-in its roll-in. The page shows the three side by side, computed independently.
+in its roll-in (split_of; the tests compare it with reports.coverage, counted apart).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from catalog.models import Service
 from catalog.responsibility import responsible_authorities
 from geo.models import Authority, District, Region, State
 from orders.models import Order
-from reports import coverage as cov
 from reports.tables import Column, Table
 from rollin.models import Rollin
 
@@ -60,13 +59,6 @@ class Area:
         if self.region is not None:
             return authorities.filter(region=self.region)
         return authorities
-
-    def contains(self, district: District) -> bool:
-        if self.district is not None:
-            return district.pk == self.district.pk
-        if self.region is not None:
-            return district.region_id == self.region.pk
-        return True
 
 
 def _active_order(service: Service) -> QuerySet[Order]:
@@ -152,28 +144,6 @@ def split_of(service: Service, area: Area) -> Split:
         )
     )
     return Split(**{key: value or 0 for key, value in rows.items()})
-
-
-@dataclass(frozen=True)
-class CoverageGap:
-    """What the coverage report counts as missing: responsible authorities not live and the
-    inhabitants they serve."""
-
-    authorities: int
-    population: int
-
-
-def coverage_gap(service: Service, area: Area) -> CoverageGap:
-    """The coverage report's gap of `service` in `area`, from its own figures (five queries)."""
-    total = cov.Figures()
-    for coverage in cov.coverage_for_states(area.states, services=[service]).values():
-        for district in coverage.districts:
-            if area.contains(district):
-                total.add(coverage.district(service, district))
-    return CoverageGap(
-        authorities=total.responsible - total.live,
-        population=total.population - total.population_live,
-    )
 
 
 @dataclass(frozen=True)

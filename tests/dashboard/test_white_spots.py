@@ -213,6 +213,9 @@ def test_on_the_demo_data_totals_equal_the_coverage_gap(client, settings, tmp_pa
         gap = figures.population - figures.population_live
         assert split.population_white + split.population_in_rollin == gap, service.slug
         assert gap == not_live_population, service.slug
-        assert response.context["gap"].population == gap
+        assert split.population_gap == gap
+        assert f'data-gap="population">{split.population_gap:,}<'.replace(",", ".") in (
+            response.content.decode()
+        )
         assert split.white + split.in_rollin == figures.responsible - figures.live
         assert with_order > 0  # the pilots ordered every service
