@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import selectors, services
-from dashboard.access import coordinator_required, dashboard_order_get
+from dashboard.access import coordinated_states, coordinator_required, dashboard_order_get
 from dashboard.charts import weekly_chart
 from dashboard.export import csv_lines
 from dashboard.filters import OrderFilter, order_filter_for
@@ -29,10 +29,10 @@ from dashboard.white_spots import (
     white_spot_table,
     white_spots,
 )
-from geo.models import State
 from orders.forms import CommentForm
 from reports.coverage import coverage_services
 from reports.exports import table_response
+from reports.pace import pace_for_states
 from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
 from rollin.selectors import rollin_panel
@@ -61,6 +61,8 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "chart": SimpleLazyObject(lambda: weekly_chart(overview.weeks)),
             "cache_key": key,
             "cache_seconds": settings.ROLLIN_FIGURES_CACHE_SECONDS,
+            # Will we make it? Its own block, cached under the same data version.
+            "pace": SimpleLazyObject(lambda: pace_for_states(coordinated_states(request.user))),
         },
     )
 
@@ -204,7 +206,7 @@ def order_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
 @require_GET
 def white_spot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Responsible authorities without an order of a service, by area; CSV/XLSX of the list."""
-    states = State.objects.all() if request.user.is_operator else request.user.states.all()
+    states = coordinated_states(request.user)
     services = coverage_services()
     data = request.GET.copy()
     if not data.get("service"):

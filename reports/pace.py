@@ -1,0 +1,119 @@
+"""Will we make it? Per service: the weekly rate of authorities going live needed from today to
+reach every responsible authority by the target date, beside the rate of the last four weeks.
+
+The needed rate counts every responsible authority not yet live (white spots and roll-ins
+under way alike: both must still go live). The achieved rate is the net number that went live
+in the window (cancellations of live orders subtract), divided by its weeks. Several states
+add up: each needs its own rate towards its own target date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from catalog.models import Service
+from geo.models import State
+from reports import coverage as cov
+
+WINDOW_WEEKS = 4
+
+
+def _rate(count: int, weeks: Decimal) -> Decimal:
+    return (Decimal(count) / weeks).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class ServicePace:
+    service: Service
+    responsible: int = 0
+    ordered: int = 0
+    live: int = 0
+    # Net authorities gone live in the last WINDOW_WEEKS weeks.
+    gained: int = 0
+    # Authorities per week needed to reach all by the target date; None when a state's target
+    # date has passed with authorities still missing (no rate can make it any more).
+    needed_per_week: Decimal | None = Decimal(0)
+
+    @property
+    def white_spots(self) -> int:
+        return self.responsible - self.ordered
+
+    @property
+    def missing(self) -> int:
+        return self.responsible - self.live
+
+    @property
+    def achieved_per_week(self) -> Decimal:
+        return _rate(self.gained, Decimal(WINDOW_WEEKS))
+
+    @property
+    def on_track(self) -> bool:
+        if self.missing <= 0:
+            return True
+        return self.needed_per_week is not None and self.achieved_per_week >= self.needed_per_week
+
+    def add_state(self, figures: cov.Figures, live_window_start: int, weeks_left: Decimal) -> None:
+        self.responsible += figures.responsible
+        self.ordered += figures.ordered
+        self.live += figures.live
+        self.gained += figures.live - live_window_start
+        missing = figures.responsible - figures.live
+        if missing <= 0 or self.needed_per_week is None:
+            return
+        if weeks_left <= 0:
+            self.needed_per_week = None
+            return
+        self.needed_per_week += _rate(missing, weeks_left)
+
+
+def weeks_until(target_date: datetime.date, today: datetime.date) -> Decimal:
+    """Weeks from today to the end of the target day (the target day still counts)."""
+    return Decimal((target_date - today).days + 1) / Decimal(7)
+
+
+def window_start(today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(weeks=WINDOW_WEEKS)
+
+
+def pace_from_events(
+    state: State,
+    rows: Iterable[tuple[Service, cov.Figures, list[tuple[datetime.date, int, int]]]],
+    *,
+    today: datetime.date | None = None,
+) -> list[ServicePace]:
+    """The pace of one state from figures and live history a page already holds (no query):
+    per service its current figures and its cov.live_events."""
+    today = today or timezone.localdate()
+    start = window_start(today)
+    paces = []
+    for service, figures, events in rows:
+        before = cov.trend_points(events, [start])[0].live
+        pace = ServicePace(service=service)
+        pace.add_state(figures, before, weeks_until(state.target_date, today))
+        paces.append(pace)
+    return paces
+
+
+def pace_for_states(
+    states: Iterable[State], *, today: datetime.date | None = None
+) -> list[ServicePace]:
+    """The pace of every reported service over `states`: the coverage now and at the start of
+    the window, ten queries for one state or all sixteen."""
+    states = list(states)
+    today = today or timezone.localdate()
+    services = list(cov.coverage_services())
+    now = cov.coverage_for_states(states, services=services)
+    as_of = cov.end_of_day(window_start(today))
+    before = cov.coverage_for_states(states, as_of=as_of, services=services)
+    paces = [ServicePace(service=service) for service in services]
+    for state in states:
+        weeks_left = weeks_until(state.target_date, today)
+        for pace in paces:
+            earlier = before[state.pk].total(pace.service).live
+            pace.add_state(now[state.pk].total(pace.service), earlier, weeks_left)
+    return paces
