@@ -38,6 +38,8 @@ AUDITED_MODELS = [
     "rollin.ItemDefinition",
     "rollin.Rollin",
     "rollin.RollinItem",
+    "outreach.TrainingSession",
+    "outreach.SeatBooking",
 ]
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal",
     "benchmarks",
     "audit",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -353,6 +354,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_emails",
         "schedule": env_int("EMAIL_OUTBOX_SWEEP_SECONDS", 60),
     },
+    # Reminds booked authorities the day before their training session (once per booking).
+    "training-reminders": {"task": "outreach.tasks.send_training_reminders", "schedule": 900},
 }
 
 # --- Domain ---------------------------------------------------------------------------------
