@@ -40,6 +40,9 @@ AUDITED_MODELS = [
     "rollin.RollinItem",
     "outreach.TrainingSession",
     "outreach.SeatBooking",
+    "outreach.Campaign",
+    "outreach.ContactAddress",
+    "outreach.OptOut",
 ]
 
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role, User
 from catalog.models import Service
 from dashboard.models import BulkJob
-from dashboard.white_spots import SORTS, Area
 from geo.models import District, Region, State
 from portal.fields import BoundedModelChoiceField, is_database_integer
+from reports.white_spots import SORTS, Area
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

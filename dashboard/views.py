@@ -22,17 +22,17 @@ from dashboard.export import csv_lines
 from dashboard.filters import OrderFilter, order_filter_for
 from dashboard.forms import BulkActionForm, WhiteSpotForm
 from dashboard.tables import WHITE_SPOT_COLUMNS, sort_headers
-from dashboard.white_spots import (
+from orders.forms import CommentForm
+from reports.coverage import coverage_services
+from reports.exports import table_response
+from reports.pace import pace_for_states
+from reports.white_spots import (
     DEFAULT_SORT,
     one_away,
     split_of,
     white_spot_table,
     white_spots,
 )
-from orders.forms import CommentForm
-from reports.coverage import coverage_services
-from reports.exports import table_response
-from reports.pace import pace_for_states
 from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
 from rollin.selectors import rollin_panel

@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Domain ---------------------------------------------------------------------------------
+# Campaign e-mails go into the outbox in batches of this size, one batch per interval, so a
+# campaign to a thousand authorities does not flood the mail server or the recipients' spam
+# filters.
+OUTREACH_CAMPAIGN_BATCH = env_int("OUTREACH_CAMPAIGN_BATCH", 50)
+OUTREACH_CAMPAIGN_BATCH_SECONDS = env_int("OUTREACH_CAMPAIGN_BATCH_SECONDS", 60)
 # Folder with the official reference data (Destatis GV-ISys CSVs, BKG GeoJSON). The project
 # ships its own copy in geo/data/de, so a clone runs anywhere. A relative path counts from the
 # checkout, not from the working directory, so web, worker and commands started from elsewhere

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
-from geo.models import State
-from outreach.models import SeatBooking, TrainingSession
+from geo.models import District, Region, State
+from outreach.models import Campaign, SeatBooking, TrainingSession
 from portal.fields import BoundedModelChoiceField
 
 
@@ -73,3 +73,75 @@ class AttendanceForm(forms.Form):
 
     def booking_ids(self) -> list[int]:
         return [int(value) for value in self.cleaned_data["attended"]]
+
+
+class CampaignForm(forms.ModelForm):
+    state = BoundedModelChoiceField(label=_("Land"), queryset=State.objects.none())
+    service = BoundedModelChoiceField(label=_("Leistung"), queryset=Service.objects.none())
+    region = BoundedModelChoiceField(
+        label=_("Regierungsbezirk"), queryset=Region.objects.none(), required=False
+    )
+    district = BoundedModelChoiceField(
+        label=_("Kreis"), queryset=District.objects.none(), required=False
+    )
+    stage_code = forms.ChoiceField(
+        label=_("Stufe (nur für „wartet in einer Stufe“)"), required=False
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "state",
+            "service",
+            "audience",
+            "region",
+            "district",
+            "stage_code",
+            "subject",
+            "body",
+            "deadline",
+        ]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "body": _(
+                "Platzhalter: {behoerde}, {leistung}, {einwohner} (nicht versorgte Einwohner), "
+                "{frist}, {link} (persönlicher Link zur Registrierung oder Bestellung)."
+            )
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        states: QuerySet[State],
+        services: QuerySet[Service],
+        stages: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].queryset = states  # type: ignore[attr-defined]
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
+            state__in=states
+        ).order_by("name")
+        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            state__in=states
+        ).order_by("name")
+        stage_field = self.fields["stage_code"]
+        assert isinstance(stage_field, forms.ChoiceField)
+        stage_field.choices = [("", "–"), *stages]
+        deadline = self.fields["deadline"]
+        assert isinstance(deadline, forms.DateField)
+        deadline.input_formats = ["%Y-%m-%d"]
+
+    def _post_clean(self) -> None:
+        pass  # the service validates placeholders and the audience (one place for the rules)
+
+
+class PreviewForm(forms.Form):
+    authority = forms.ChoiceField(label=_("Vorschau für"))
+
+    def __init__(self, *args: Any, authorities: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(a.pk), a.name) for a in authorities]

@@ -105,3 +105,114 @@ class SeatBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} → {self.session} ({self.get_status_display()})"
+
+
+class ContactAddress(models.Model):
+    """An official e-mail address of an authority (imported by operators from a CSV of
+    AGS/ARS → address): where a campaign writes when no one of the authority is registered."""
+
+    authority = models.OneToOneField(
+        Authority, on_delete=models.CASCADE, related_name="contact_address"
+    )
+    email = models.EmailField(_("E-Mail-Adresse"))
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Kontaktadresse einer Behörde")
+        verbose_name_plural = _("Kontaktadressen von Behörden")
+
+    def __str__(self) -> str:
+        return f"{self.authority} <{self.email}>"
+
+
+class OptOut(models.Model):
+    """An address that asked not to receive campaign e-mails any more."""
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Abmeldung von Kampagnen")
+        verbose_name_plural = _("Abmeldungen von Kampagnen")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Campaign(models.Model):
+    """An e-mail to the authorities that have not ordered (or whose roll-in waits on them)."""
+
+    class Audience(models.TextChoices):
+        WHITE_SPOTS = "white_spots", _("Weiße Flecken der Leistung im Gebiet")
+        WAITING = "waiting", _("Behörden, auf die die Einführung in einer Stufe wartet")
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(_("Empfängerkreis"), max_length=12, choices=Audience.choices)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        "geo.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stage_code = models.SlugField(_("Stufe"), blank=True)
+    subject = models.CharField(_("Betreff"), max_length=200)
+    body = models.TextField(_("Text"))
+    deadline = models.DateField(_("Frist"))
+    # A follow-up goes to the recipients of `follow_up_of` who did not act.
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Kampagne")
+        verbose_name_plural = _("Kampagnen")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def area_name(self) -> str:
+        area = self.district or self.region or self.state
+        return area.name
+
+
+class CampaignRecipient(models.Model):
+    """One authority of a campaign and the address it was written to (blank: no address,
+    follow up by phone). Sent once per address: the outbox row is written when claimed."""
+
+    class Channel(models.TextChoices):
+        STAFF = "staff", _("registrierte Beschäftigte")
+        OFFICIAL = "official", _("Kontaktadresse der Behörde")
+        NONE = "none", _("keine Adresse")
+        OPTED_OUT = "opted_out", _("abgemeldet")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["authority__name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "authority", "email"], name="one_row_per_campaign_authority"
+            ),
+            # At most one mail per address and campaign, whatever authorities it stands for.
+            models.UniqueConstraint(
+                fields=["campaign", "email"],
+                condition=~models.Q(email=""),
+                name="one_mail_per_campaign_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} → {self.authority} <{self.email}>"

@@ -25,6 +25,9 @@ from outreach.models import SeatBooking
 from reports.coverage import coverage_services
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
     from accounts.typing import AuthenticatedHttpRequest
     from orders.models import Order
 
@@ -50,9 +53,13 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _states(request: AuthenticatedHttpRequest) -> Any:
-    user = request.user
+def states_of(user: User) -> QuerySet[State]:
+    """The states the coordinator works for (operators: all)."""
     return (State.objects.all() if user.is_operator else user.states.all()).order_by("name")
+
+
+def _states(request: AuthenticatedHttpRequest) -> QuerySet[State]:
+    return states_of(request.user)
 
 
 @coordinator_required
