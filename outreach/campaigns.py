@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -210,7 +210,13 @@ def _absolute(url_name: str, token: str) -> str:
 
 
 def campaign_render(campaign: Campaign, recipient: CampaignRecipient) -> tuple[str, str]:
-    """Subject and text for one recipient, placeholders filled."""
+    """Subject and text for one recipient, placeholders filled, in German (the language the
+    campaign e-mails are written in, whoever previews or sends them)."""
+    with translation.override("de"):
+        return _render(campaign, recipient)
+
+
+def _render(campaign: Campaign, recipient: CampaignRecipient) -> tuple[str, str]:
     authority = recipient.authority
     # What the authority leaves uncovered: its inhabitants for this service (the one rule).
     served = responsible_authorities(campaign.service, [campaign.state]).filter(pk=authority.pk)
@@ -222,7 +228,7 @@ def campaign_render(campaign: Campaign, recipient: CampaignRecipient) -> tuple[s
         "frist": date_format(campaign.deadline, "SHORT_DATE_FORMAT"),
         "link": _absolute("outreach:campaign_link", link_token(recipient))
         if recipient.pk
-        else settings.PORTAL_BASE_URL + "/…",
+        else _("[persönlicher Link]"),
     }
     return campaign.subject.format(**values), campaign.body.format(**values)
 

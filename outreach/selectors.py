@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -54,7 +54,16 @@ def sessions_for_order(order: Order) -> QuerySet[TrainingSession]:
             attendance_recorded_at__isnull=True,
         )
         .annotate(taken=Count("bookings", filter=Q(bookings__status=Status.CONFIRMED)))
-        .annotate(free=F("capacity") - F("taken"))
+        .annotate(
+            free=F("capacity") - F("taken"),
+            booked=Exists(
+                SeatBooking.objects.filter(
+                    session_id=OuterRef("pk"),
+                    authority_id=order.authority_id,
+                    status__in=(Status.CONFIRMED, Status.WAITLISTED),
+                )
+            ),
+        )
         .order_by("starts_at", "id")
     )
 

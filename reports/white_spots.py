@@ -158,17 +158,21 @@ class OneAway:
 
 def one_away(service: Service, area: Area) -> list[OneAway]:
     """Districts one order away from every responsible authority having ordered (one query):
-    those with exactly one white spot. Max() of a group of one is that authority's value."""
+    exactly one white spot among two or more responsible authorities (a kreisfreie Stadt alone
+    in its district is always "one away" and tells a coordinator nothing). Max() over the
+    white spots of such a district is that one authority's value."""
+    no_order = Q(has_order=False)
     rows = (
         _responsible_in(service, area)
-        .filter(~Exists(_active_order(service)))
+        .annotate(has_order=Exists(_active_order(service)))
         .values("district_id", "district__name")
         .annotate(
-            spots=Count("id"),
-            authority_name=Max("name"),
-            population=Max("served_population"),
+            responsible=Count("id"),
+            spots=Count("id", filter=no_order),
+            authority_name=Max("name", filter=no_order),
+            population=Max("served_population", filter=no_order),
         )
-        .filter(spots=1)
+        .filter(spots=1, responsible__gt=1)
         .order_by("district__name")
     )
     return [

@@ -127,6 +127,8 @@ def test_districts_one_order_away_are_called_out(client, world) -> None:
     order_in(world.kelheim, world.meldung, stage="vertrag")
     _municipality(world, world.regen, 700, name="Zwiesel")
     _municipality(world, world.regen, 600, name="Bodenmais")
+    # Alone in its district (like a kreisfreie Stadt): always "one away", so not called out.
+    _municipality(world, world.muenchen_land, 500, name="Allein")
     client.force_login(world.coordinator)
     response = _page(client, service=world.meldung.pk)
     away = response.context["one_away"]
