@@ -247,8 +247,20 @@ def white_spot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "headers": sort_headers(data, WHITE_SPOT_COLUMNS, default=sort),
             # Links keep the filter: paging keeps the sort, sorting starts at page one.
             "page_query": _without(data, "page"),
+            # The campaign form starts with this service and area (outreach's page, by URL).
+            "campaign_query": _campaign_query(form),
         },
     )
+
+
+def _campaign_query(form: WhiteSpotForm) -> str:
+    query = QueryDict(mutable=True)
+    query["audience"] = "white_spots"
+    for name in ("service", "state", "region", "district"):
+        value = form.cleaned_data.get(name)
+        if value is not None:
+            query[name] = str(value.pk)
+    return query.urlencode()
 
 
 def _without(data: QueryDict, name: str) -> str:

@@ -75,6 +75,11 @@ def test_lists_responsible_authorities_without_an_active_order(client, world) ->
     assert rows[0].last_contact is not None and rows[2].last_contact is None
     html = response.content.decode()
     assert 'data-total="white">3<' in html
+    # A campaign to exactly these white spots starts from here, service and area filled in.
+    campaign = reverse("outreach:campaign_create")
+    assert f"{campaign}?audience=white_spots&amp;service={world.meldung.pk}" in html
+    form = client.get(f"{campaign}?service={world.meldung.pk}&state={world.bavaria.pk}")
+    assert form.context["form"]["service"].value() == str(world.meldung.pk)
 
 
 def test_a_coordinator_sees_only_the_authorities_of_their_states(client, world) -> None:
