@@ -10,9 +10,10 @@ add up: each needs its own rate towards its own target date.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -147,7 +148,9 @@ def _responsible_by_state(
         )
         for service in services
     }
-    rows = Authority.objects.filter(state__in=states).values("state_id").annotate(**counts)
+    rows: Iterable[Mapping[str, Any]] = (
+        Authority.objects.filter(state__in=states).values("state_id").annotate(**counts)
+    )
     return {
         (service.pk, row["state_id"]): row[f"s{service.pk}"] for row in rows for service in services
     }
@@ -166,7 +169,7 @@ def _orders_by_state(
     was_live = Q(created_at__lte=as_of, reached=True) & (
         Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=as_of)
     )
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         Order.objects.filter(of_responsible, authority__state__in=states)
         .annotate(reached=cov.live_reached_at(as_of))
         .values("service_id", "authority__state_id")
@@ -179,4 +182,4 @@ def _orders_by_state(
         )
         .order_by()
     )
-    return {(row["service_id"], row["authority__state_id"]): row for row in rows}
+    return {(row["service_id"], row["authority__state_id"]): dict(row) for row in rows}
