@@ -92,15 +92,17 @@ def test_campaign_to_white_spots_is_followed_to_an_order(
     login(desk, coordinator.email, factories.DEFAULT_PASSWORD)
     desk.goto("/flaechendeckung/kampagnen/neu/")
     assert_accessible(desk)
-    desk.get_by_label("Land").select_option(label="Bayern")
-    desk.get_by_label("Leistung").select_option(label="eWohnsitz")
-    desk.get_by_label("Kreis").select_option(label="Kelheim")
-    desk.get_by_label("Betreff").fill("{leistung} für {behoerde}")
-    desk.get_by_label("Text").fill(
+    desk.locator("#id_state").select_option(value=str(kelheim.state_id))
+    desk.locator("#id_service").select_option(value=str(wohnsitz.pk))
+    desk.locator("#id_audience").select_option("white_spots")
+    desk.locator("#id_district").select_option(value=str(kelheim.pk))
+    desk.locator("#id_subject").fill("{leistung} für {behoerde}")
+    desk.locator("#id_body").fill(
         "Guten Tag,\n{einwohner} Einwohner warten auf {leistung}. Bis {frist}: {link}"
     )
-    desk.get_by_label("Frist").fill("2026-12-20")
+    desk.locator("#id_deadline").fill("2026-12-20")
     desk.get_by_role("button", name="Weiter zur Vorschau").click()
+    desk.wait_for_url(re.compile(r"/kampagnen/\d+/$"))
     desk.wait_for_selector("[data-testid=preview]")
     assert_accessible(desk)
     assert "eWohnsitz für Stadt Abensberg" in desk.inner_text("[data-testid=preview]")
