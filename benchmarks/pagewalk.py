@@ -62,7 +62,7 @@ def sample_arguments(user: Any) -> dict[str, str]:
     from dashboard.models import BulkJob
     from geo.models import District, State
     from orders.models import Order
-    from outreach.models import TrainingSession
+    from outreach.models import Campaign, TrainingSession
 
     samples: dict[str, str] = {}
     service = Service.objects.order_by("pk").first()
@@ -91,6 +91,9 @@ def sample_arguments(user: Any) -> dict[str, str]:
     session = TrainingSession.objects.filter(state__in=states).order_by("-pk").first()
     if session is not None:
         samples["session_id"] = str(session.pk)
+    campaign = Campaign.objects.filter(state__in=states).order_by("-pk").first()
+    if campaign is not None:
+        samples["campaign_id"] = str(campaign.pk)
     return samples
 
 

@@ -64,6 +64,51 @@ def _training_item(order: Any) -> RollinItem:
     )
 
 
+def test_publishing_and_booking_are_in_the_audit_trail(service, coordinator, client) -> None:
+    from auditlog.models import LogEntry
+
+    client.force_login(coordinator)
+    start = timezone.localtime() + datetime.timedelta(days=5)
+    response = client.post(
+        reverse("outreach:session_create"),
+        {
+            "state": coordinator.states.get().pk,
+            "service": service.pk,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Landratsamt Kelheim, Saal 2",
+            "capacity": 10,
+            "trainer": "Team BayKommun",
+        },
+    )
+    assert response.status_code == 302
+    session = TrainingSession.objects.get()
+    assert LogEntry.objects.get_for_object(session).get().actor == coordinator
+    order = _order_in_training(service, 1)
+    booking = services.seat_book(actor=order.placed_by, order=order, session_id=session.pk)
+    assert LogEntry.objects.get_for_object(booking).exists()
+
+
+def test_a_session_in_the_past_is_refused_by_the_form(service, coordinator, client) -> None:
+    client.force_login(coordinator)
+    start = timezone.localtime() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("outreach:session_create"),
+        {
+            "state": coordinator.states.get().pk,
+            "service": service.pk,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "online_url": "https://schulung.example/raum",
+            "capacity": 10,
+            "trainer": "Team BayKommun",
+        },
+    )
+    assert response.status_code == 400
+    assert "Der Termin liegt in der Vergangenheit." in response.content.decode()
+    assert not TrainingSession.objects.exists()
+
+
 def test_the_default_template_marks_its_training_item_by_role(service) -> None:
     items = ItemDefinition.objects.filter(
         role=ItemDefinition.Role.TRAINING, stage__template__service__isnull=True
