@@ -38,6 +38,11 @@ AUDITED_MODELS = [
     "rollin.ItemDefinition",
     "rollin.Rollin",
     "rollin.RollinItem",
+    "outreach.TrainingSession",
+    "outreach.SeatBooking",
+    "outreach.Campaign",
+    "outreach.ContactAddress",
+    "outreach.OptOut",
 ]
 
 

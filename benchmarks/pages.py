@@ -134,6 +134,16 @@ GROUP BY 1, 2"""
 
 
 STATE = "a.state_id = %(state)s"
+RESPONSIBLE = (
+    "((s.level = 'municipal' AND a.is_municipal_level) "
+    "OR (s.level = 'district' AND a.is_district_level))"
+)
+# Responsible authorities of the service in the user's states without an active order.
+WHITE_SPOTS = f"""FROM geo_authority a JOIN catalog_service s ON s.id = %(service)s
+JOIN geo_district d ON d.id = a.district_id
+WHERE a.state_id = ANY(%(states)s) AND {RESPONSIBLE}
+  AND NOT EXISTS (SELECT 1 FROM orders_order o WHERE o.authority_id = a.id
+                  AND o.service_id = s.id AND o.cancelled_at IS NULL)"""
 STATE_SERVICE = "a.state_id = %(state)s AND o.service_id = %(service)s"
 STATE_REPORT_SQL = [
     coverage_by_district(STATE),
@@ -269,6 +279,32 @@ PAGES: list[PageSpec] = [
                 LEFT JOIN accounts_user u ON u.id = r.assignee_id
                 WHERE a.state_id = ANY(%(states)s)
                 ORDER BY o.number"""
+        ],
+    ),
+    PageSpec(
+        key="white_spots",
+        label="Koordination: Weiße Flecken (ganz Deutschland)",
+        url_names=["dashboard:white_spots"],
+        role="coordinator",
+        # No state chosen: the bench coordinator's states are all of Germany.
+        query=lambda ctx: f"?service={ctx.service.pk}",
+        sql=[
+            f"""SELECT a.id, a.name, a.kind, a.key, d.name, a.population,
+                   EXISTS (SELECT 1 FROM accounts_user u WHERE u.authority_id = a.id
+                           AND u.role = 'staff' AND u.is_active)
+                {WHITE_SPOTS}
+                ORDER BY a.population DESC, a.name, a.id LIMIT 50""",
+            f"SELECT COUNT(*) {WHITE_SPOTS}",
+            f"""SELECT COUNT(*), SUM(a.population),
+                   COUNT(*) FILTER (WHERE r.status = 'live'),
+                   SUM(a.population) FILTER (WHERE r.status = 'live')
+                FROM geo_authority a JOIN catalog_service s ON s.id = %(service)s
+                LEFT JOIN orders_order o ON o.authority_id = a.id
+                     AND o.service_id = s.id AND o.cancelled_at IS NULL
+                LEFT JOIN rollin_rollin r ON r.order_id = o.id
+                WHERE a.state_id = ANY(%(states)s) AND {RESPONSIBLE}""",
+            f"""SELECT a.district_id, COUNT(*) {WHITE_SPOTS}
+                GROUP BY a.district_id HAVING COUNT(*) = 1""",
         ],
     ),
 ]

@@ -62,6 +62,7 @@ def sample_arguments(user: Any) -> dict[str, str]:
     from dashboard.models import BulkJob
     from geo.models import District, State
     from orders.models import Order
+    from outreach.models import Campaign, TrainingSession
 
     samples: dict[str, str] = {}
     service = Service.objects.order_by("pk").first()
@@ -87,6 +88,12 @@ def sample_arguments(user: Any) -> dict[str, str]:
     job = BulkJob.objects.order_by("-pk").first()
     if job is not None:
         samples["job_id"] = str(job.pk)
+    session = TrainingSession.objects.filter(state__in=states).order_by("-pk").first()
+    if session is not None:
+        samples["session_id"] = str(session.pk)
+    campaign = Campaign.objects.filter(state__in=states).order_by("-pk").first()
+    if campaign is not None:
+        samples["campaign_id"] = str(campaign.pk)
     return samples
 
 

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from geo.models import State
 from orders.access import order_get_for_user
 from orders.models import Order
 
@@ -43,3 +45,8 @@ def coordinator_required(
 def dashboard_order_get(user: User, number: str) -> Order:
     """The order if it lies in the coordinator's states (orders' contract), else Http404."""
     return order_get_for_user(user, number)
+
+
+def coordinated_states(user: User) -> QuerySet[State]:
+    """The states whose figures the user's coordination pages show (operators: all)."""
+    return State.objects.all() if user.is_operator else user.states.all()

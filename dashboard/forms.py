@@ -8,9 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from catalog.models import Service
 from dashboard.models import BulkJob
+from geo.models import District, Region, State
+from portal.fields import BoundedModelChoiceField, is_database_integer
+from reports.white_spots import SORTS, Area
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import QueryDict
 
 
@@ -85,3 +90,72 @@ class BulkActionForm(forms.Form):
         if data["action"] == BulkJob.Action.ASSIGN:
             params["assignee_id"] = data["assignee"].pk
         return params
+
+
+class WhiteSpotForm(forms.Form):
+    """The white-spot page's filter (GET). Areas offered are the user's states' only; a region
+    or district that does not lie in the chosen state or region is an error, not a silent
+    empty list."""
+
+    REGISTERED_CHOICES = [
+        ("", _("alle")),
+        ("yes", _("mit registrierten Beschäftigten")),
+        ("no", _("ohne registrierte Beschäftigte")),
+    ]
+
+    service = BoundedModelChoiceField(
+        label=_("Leistung"), queryset=Service.objects.none(), empty_label=None
+    )
+    state = BoundedModelChoiceField(
+        label=_("Land"), queryset=State.objects.none(), required=False, empty_label=_("alle")
+    )
+    region = BoundedModelChoiceField(
+        label=_("Regierungsbezirk"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    district = BoundedModelChoiceField(
+        label=_("Kreis"), queryset=District.objects.none(), required=False, empty_label=_("alle")
+    )
+    registered = forms.ChoiceField(
+        label=_("Registrierung"), choices=REGISTERED_CHOICES, required=False
+    )
+    q = forms.CharField(label=_("Suche (Name, Schlüssel)"), max_length=100, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sortierung"),
+        choices=[(key, key) for key in SORTS],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, data: QueryDict, *, states: QuerySet[State], services: QuerySet[Service]):
+        super().__init__(data)
+        self.states = states
+        service_field = cast("forms.ModelChoiceField[Service]", self.fields["service"])
+        service_field.queryset = services
+        state_field = cast("forms.ModelChoiceField[State]", self.fields["state"])
+        state_field.queryset = states
+        chosen_state, chosen_region = str(data.get("state", "")), str(data.get("region", ""))
+        regions = Region.objects.filter(state__in=states).order_by("name")
+        districts = District.objects.filter(state__in=states).order_by("name")
+        # Offer the areas of the chosen state (and region) only: the lists stay short
+        # enough to choose from without JavaScript.
+        if is_database_integer(chosen_state):
+            regions = regions.filter(state_id=int(chosen_state))
+            districts = districts.filter(state_id=int(chosen_state))
+        if is_database_integer(chosen_region):
+            districts = districts.filter(region_id=int(chosen_region))
+        cast("forms.ModelChoiceField[Region]", self.fields["region"]).queryset = regions
+        cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = districts
+
+    def area(self) -> Area:
+        """The area the valid fields describe; the user's states when none is chosen."""
+        data = getattr(self, "cleaned_data", {})
+        state: State | None = data.get("state")
+        states = [state] if state is not None else list(self.states)
+        return Area(states=states, region=data.get("region"), district=data.get("district"))
+
+    def registered_filter(self) -> bool | None:
+        value = getattr(self, "cleaned_data", {}).get("registered", "")
+        return {"yes": True, "no": False}.get(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +28,21 @@ class Header:
     aria_sort: str  # "ascending", "descending" or "" (not sorted by this column)
 
 
-def sort_headers(params: QueryDict) -> list[Header]:
-    current = params.get("sort", "")
+WHITE_SPOT_COLUMNS = (
+    ("name", _("Behörde")),
+    ("district", _("Kreis")),
+    ("population", _("Einwohner ohne Versorgung")),
+    ("contact", _("Letzter Kontakt")),
+)
+
+
+def sort_headers(
+    params: QueryDict, columns: tuple[tuple[str, Any], ...] = COLUMNS, *, default: str = ""
+) -> list[Header]:
+    """Headers of `columns`; `default` is the sort that applies without ?sort=."""
+    current = params.get("sort", "") or default
     headers = []
-    for key, label in COLUMNS:
+    for key, label in columns:
         query = params.copy()
         query.pop("page", None)
         descending = current == f"-{key}"

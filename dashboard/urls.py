@@ -13,6 +13,7 @@ urlpatterns = [
     path("auftraege/sammelaktion/", views.bulk_action, name="bulk_action"),
     path("sammelaktionen/<int:job_id>/", views.bulk_job, name="bulk_job"),
     path("aufgaben/", views.my_tasks, name="my_tasks"),
+    path("weisse-flecken/", views.white_spot_list, name="white_spots"),
     path("auftraege/<str:number>/", views.order_detail, name="order_detail"),
     # The order's actions from the coordination's page: same table (rollin.actions), own answer.
     *(

@@ -16,13 +16,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import selectors, services
-from dashboard.access import coordinator_required, dashboard_order_get
+from dashboard.access import coordinated_states, coordinator_required, dashboard_order_get
 from dashboard.charts import weekly_chart
 from dashboard.export import csv_lines
 from dashboard.filters import OrderFilter, order_filter_for
-from dashboard.forms import BulkActionForm
-from dashboard.tables import sort_headers
+from dashboard.forms import BulkActionForm, WhiteSpotForm
+from dashboard.tables import WHITE_SPOT_COLUMNS, sort_headers
 from orders.forms import CommentForm
+from reports.coverage import coverage_services
+from reports.exports import table_response
+from reports.pace import pace_for_states
+from reports.white_spots import (
+    DEFAULT_SORT,
+    one_away,
+    split_of,
+    white_spot_table,
+    white_spots,
+)
 from rollin.actions import action_run, panel_forms
 from rollin.models import RollinItem
 from rollin.selectors import rollin_panel
@@ -52,6 +62,8 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "chart": SimpleLazyObject(lambda: weekly_chart(overview.weeks)),
             "cache_key": key,
             "cache_seconds": settings.ROLLIN_FIGURES_CACHE_SECONDS,
+            # Will we make it? Its own block, cached under the same data version.
+            "pace": SimpleLazyObject(lambda: pace_for_states(coordinated_states(request.user))),
         },
     )
 
@@ -220,3 +232,70 @@ def order_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="bestellungen.csv"'
     return response
+
+
+@coordinator_required
+@require_GET
+def white_spot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Responsible authorities without an order of a service, by area; CSV/XLSX of the list."""
+    states = coordinated_states(request.user)
+    services = coverage_services()
+    data = request.GET.copy()
+    if not data.get("service"):
+        first = services.first()
+        if first is not None:
+            data["service"] = str(first.pk)
+    form = WhiteSpotForm(data, states=states.order_by("name"), services=services)
+    form.is_valid()  # invalid fields are shown with their message and filter nothing
+    service = form.cleaned_data.get("service")
+    if service is None:
+        return render(request, "dashboard/white_spots.html", {"form": form, "service": None})
+    area = form.area()
+    sort = form.cleaned_data.get("sort") or DEFAULT_SORT
+    spots = white_spots(
+        service,
+        area,
+        registered=form.registered_filter(),
+        search=form.cleaned_data.get("q", ""),
+        sort=sort,
+    )
+    fmt = request.GET.get("format", "")
+    if fmt:
+        table = white_spot_table(spots, service)
+        export = table_response(table, fmt, f"weisse-flecken-{service.slug}")
+        if export is None:
+            raise Http404
+        return export
+    page = Paginator(spots, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/white_spots.html",
+        {
+            "form": form,
+            "service": service,
+            "page": page,
+            "split": split_of(service, area),
+            "one_away": one_away(service, area),
+            "headers": sort_headers(data, WHITE_SPOT_COLUMNS, default=sort),
+            # Links keep the filter: paging keeps the sort, sorting starts at page one.
+            "page_query": _without(data, "page"),
+            # The campaign form starts with this service and area (outreach's page, by URL).
+            "campaign_query": _campaign_query(form),
+        },
+    )
+
+
+def _campaign_query(form: WhiteSpotForm) -> str:
+    query = QueryDict(mutable=True)
+    query["audience"] = "white_spots"
+    for name in ("service", "state", "region", "district"):
+        value = form.cleaned_data.get(name)
+        if value is not None:
+            query[name] = str(value.pk)
+    return query.urlencode()
+
+
+def _without(data: QueryDict, name: str) -> str:
+    query = data.copy()
+    query.pop(name, None)
+    return query.urlencode()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "portal",
     "benchmarks",
     "audit",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -377,9 +378,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_emails",
         "schedule": env_int("EMAIL_OUTBOX_SWEEP_SECONDS", 60),
     },
+    # Reminds booked authorities the day before their training session (once per booking).
+    "training-reminders": {"task": "outreach.tasks.send_training_reminders", "schedule": 900},
 }
 
 # --- Domain ---------------------------------------------------------------------------------
+# Campaign e-mails go into the outbox in batches of this size, one batch per interval, so a
+# campaign to a thousand authorities does not flood the mail server or the recipients' spam
+# filters.
+OUTREACH_CAMPAIGN_BATCH = env_int("OUTREACH_CAMPAIGN_BATCH", 50)
+OUTREACH_CAMPAIGN_BATCH_SECONDS = env_int("OUTREACH_CAMPAIGN_BATCH_SECONDS", 60)
 # Folder with the official reference data (Destatis GV-ISys CSVs, BKG GeoJSON). The project
 # ships its own copy in geo/data/de, so a clone runs anywhere. A relative path counts from the
 # checkout, not from the working directory, so web, worker and commands started from elsewhere

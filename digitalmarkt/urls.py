@@ -22,6 +22,7 @@ urlpatterns = [
     path("bestellungen/", include("rollin.order_urls")),  # orders' pages and rollin's order pages
     path("rollin/", include("rollin.urls")),
     path("koordination/", include("dashboard.urls")),
+    path("flaechendeckung/", include("outreach.urls")),
     path("berichte/", include("reports.urls")),
     path("api/v1/", include("catalog.api_urls")),
     path("api/v1/coverage/", include("reports.api_urls")),

@@ -67,6 +67,8 @@ class OutgoingEmail(models.Model):
     from_email = models.TextField(_("Absender"))
     recipients = models.JSONField(_("Empfänger"))
     reply_to = models.JSONField(_("Antwort an"), default=list, blank=True)
+    # Text attachments (an iCalendar invitation): [{"filename", "content", "mimetype"}].
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
     # Fixed when the row is written, so a message sent twice after a crash between the mail
     # server's acceptance and our "sent" (the one window no outbox can close) carries the same
     # Message-ID and mail clients show it once.

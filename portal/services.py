@@ -79,6 +79,7 @@ def email_send(
     context: dict[str, Any],
     language: str = "de",
     reply_to: Iterable[str] = (),
+    attachments: Iterable[tuple[str, str, str]] = (),
 ) -> OutgoingEmail | None:
     """Put `templates/emails/<template>_subject.txt`, `_body.txt` and `_body.html` in the outbox.
 
@@ -98,6 +99,8 @@ def email_send(
         subject=" ".join(subject.split()), body=text_body, to=recipients, reply_to=list(reply_to)
     )
     message.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in attachments:  # text only: the row stores them as JSON
+        message.attach(filename, content, mimetype)
     return email_queue(message=message, template=template, language=language)
 
 
@@ -141,6 +144,11 @@ def email_queue(*, message: EmailMessage, template: str, language: str) -> Outgo
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         recipients=list(message.to),
         reply_to=list(message.reply_to),
+        attachments=[
+            {"filename": name, "content": str(content), "mimetype": mimetype}
+            for name, content, mimetype in getattr(message, "attachments", [])
+            if isinstance(content, str)
+        ],
         message_id=make_msgid(domain=_message_id_domain()),
         next_attempt_at=timezone.now()
         + datetime.timedelta(seconds=settings.EMAIL_OUTBOX_SWEEP_GRACE_SECONDS),
@@ -232,6 +240,8 @@ def _email_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
 
 

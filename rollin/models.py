@@ -102,6 +102,8 @@ class ItemDefinition(TranslatedLabelMixin, models.Model):
         COUNTERSIGNATURE = "countersignature", _("Vertrag gegenzeichnen")
         CONTACTS = "contacts", _("Ansprechpersonen benennen")
         GOLIVE_APPROVAL = "golive_approval", _("Wirkbetrieb freigeben")
+        # Completed by the coordination when it records attendance of a training session.
+        TRAINING = "training", _("Schulung")
 
     stage = models.ForeignKey(StageDefinition, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)

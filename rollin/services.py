@@ -146,6 +146,37 @@ def rollin_item_complete(
     return RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
 
 
+def rollin_training_attended(*, item_id: int, actor: User, session: str) -> RollinItem:
+    """A coordinator records that the authority attended the training `session` (its label):
+    the training item is done as if the authority had confirmed it, with the same history
+    entry, and the worker moves on (the go-live approval is next)."""
+
+    def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+        assert item is not None
+        item.status = RollinItem.Status.DONE
+        item.data = {**item.data, "training_session": session}
+        item.completed_by = actor
+        item.completed_at = now
+        item.rejection_reason = ""
+        item.save()
+        rollin.last_progress_at = now
+        return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, wake_worker=True)
+
+    def guard(rollin: Rollin, item: RollinItem | None) -> bool:
+        assert item is not None
+        return transitions.can_record_training(item, actor, rollin)
+
+    rollin_transition(
+        action=Action.COMPLETE_ITEM,
+        item_id=item_id,
+        actor=actor,
+        guard=guard,
+        refusal=_("Die Schulung kann für diese Bestellung derzeit nicht bestätigt werden."),
+        apply=apply,
+    )
+    return RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
+
+
 def rollin_item_reject(*, item_id: int, actor: User, reason: str) -> RollinItem:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None

@@ -216,6 +216,22 @@ def can_complete_item(item: RollinItem, user: AnyUser | None, rollin: Rollin | N
     )
 
 
+def can_record_training(
+    item: RollinItem, user: AnyUser | None, rollin: Rollin | None = None
+) -> bool:
+    """The coordination confirms the training item of an authority that attended a session:
+    the item the authority would confirm itself, completed in its turn like any other."""
+    rollin = rollin or item.rollin
+    return (
+        allowed(rollin.status, Action.COMPLETE_ITEM)
+        and item.stage_id == rollin.stage_id
+        and item.definition.role == ItemDefinition.Role.TRAINING
+        and item.status in (RollinItem.Status.OPEN, RollinItem.Status.REJECTED)
+        and item_is_next(item, rollin)
+        and is_coordinator_for(user, rollin)
+    )
+
+
 def is_rejectable(item: RollinItem, rollin: Rollin) -> bool:
     """A done staff item of the current stage: what the coordination may send back."""
     return (

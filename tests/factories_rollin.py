@@ -48,6 +48,9 @@ def default_template() -> StageTemplate:
         importlib.import_module(
             "rollin.migrations.0006_transition_constraints_and_roles"
         ).flag_default_template(apps, None)
+        importlib.import_module("rollin.migrations.0009_training_item_role").flag_training_item(
+            apps, None
+        )
         template = StageTemplate.objects.get(service__isnull=True)
     return template
 

@@ -76,6 +76,7 @@ PAGES = [
     ),
     Page("CSV export", "coordinator", lambda d: reverse("dashboard:order_export")),
     Page("coordinator tasks", "coordinator", lambda d: reverse("dashboard:my_tasks")),
+    Page("white spots", "coordinator", lambda d: reverse("dashboard:white_spots")),
     Page(
         "coordinator order detail",
         "coordinator",

@@ -18,6 +18,7 @@ def _urls(number: str, item_id: int) -> list[tuple[str, str]]:
         ("get", reverse("dashboard:order_list")),
         ("get", reverse("dashboard:order_export")),
         ("get", reverse("dashboard:my_tasks")),
+        ("get", reverse("dashboard:white_spots")),
         ("get", reverse("dashboard:bulk_job", args=[1])),
         ("get", reverse("dashboard:order_detail", args=[number])),
         ("post", reverse("dashboard:bulk_action")),

@@ -1,0 +1,185 @@
+"""Will we make it? Per service: the weekly rate of authorities going live needed from today to
+reach every responsible authority by the target date, beside the rate of the last four weeks.
+
+The needed rate counts every responsible authority not yet live (white spots and roll-ins
+under way alike: both must still go live). The achieved rate is the net number that went live
+in the window (cancellations of live orders subtract), divided by its weeks. Several states
+add up: each needs its own rate towards its own target date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from catalog.models import Service
+from catalog.responsibility import responsible_authorities
+from geo.models import Authority, State
+from orders.models import Order
+from reports import coverage as cov
+from rollin.models import Rollin
+
+WINDOW_WEEKS = 4
+
+
+def _rate(count: int, weeks: Decimal) -> Decimal:
+    return (Decimal(count) / weeks).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class ServicePace:
+    service: Service
+    responsible: int = 0
+    ordered: int = 0
+    live: int = 0
+    # Net authorities gone live in the last WINDOW_WEEKS weeks.
+    gained: int = 0
+    # Authorities per week needed to reach all by the target date; None when a state's target
+    # date has passed with authorities still missing (no rate can make it any more).
+    needed_per_week: Decimal | None = Decimal(0)
+
+    @property
+    def white_spots(self) -> int:
+        return self.responsible - self.ordered
+
+    @property
+    def missing(self) -> int:
+        return self.responsible - self.live
+
+    @property
+    def achieved_per_week(self) -> Decimal:
+        return _rate(self.gained, Decimal(WINDOW_WEEKS))
+
+    @property
+    def on_track(self) -> bool:
+        if self.missing <= 0:
+            return True
+        return self.needed_per_week is not None and self.achieved_per_week >= self.needed_per_week
+
+    def add_state(self, figures: cov.Figures, live_window_start: int, weeks_left: Decimal) -> None:
+        self.responsible += figures.responsible
+        self.ordered += figures.ordered
+        self.live += figures.live
+        self.gained += figures.live - live_window_start
+        missing = figures.responsible - figures.live
+        if missing <= 0 or self.needed_per_week is None:
+            return
+        if weeks_left <= 0:
+            self.needed_per_week = None
+            return
+        self.needed_per_week += _rate(missing, weeks_left)
+
+
+def weeks_until(target_date: datetime.date, today: datetime.date) -> Decimal:
+    """Weeks from today to the end of the target day (the target day still counts)."""
+    return Decimal((target_date - today).days + 1) / Decimal(7)
+
+
+def window_start(today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(weeks=WINDOW_WEEKS)
+
+
+def pace_from_events(
+    state: State,
+    rows: Iterable[tuple[Service, cov.Figures, list[tuple[datetime.date, int, int]]]],
+    *,
+    today: datetime.date | None = None,
+) -> list[ServicePace]:
+    """The pace of one state from figures and live history a page already holds (no query):
+    per service its current figures and its cov.live_events."""
+    today = today or timezone.localdate()
+    start = window_start(today)
+    paces = []
+    for service, figures, events in rows:
+        before = cov.trend_points(events, [start])[0].live
+        pace = ServicePace(service=service)
+        pace.add_state(figures, before, weeks_until(state.target_date, today))
+        paces.append(pace)
+    return paces
+
+
+def pace_for_states(
+    states: Iterable[State], *, today: datetime.date | None = None
+) -> list[ServicePace]:
+    """The pace of every reported service over `states` in four queries, however many states,
+    services and authorities: the coordinator overview carries it beside its own figures.
+
+    Counts the same as the coverage report (the tests compare both): responsible authorities as
+    catalog.responsibility answers, their active orders, those live now and those live at the
+    start of the window (from the roll-in history)."""
+    states = list(states)
+    today = today or timezone.localdate()
+    services = list(cov.coverage_services())
+    if not states or not services:
+        return [ServicePace(service=service) for service in services]
+    as_of = cov.end_of_day(window_start(today))
+    responsible = _responsible_by_state(services, states)
+    orders = _orders_by_state(services, states, as_of)
+    paces = []
+    for service in services:
+        pace = ServicePace(service=service)
+        for state in states:
+            row = orders.get((service.pk, state.pk), {})
+            figures = cov.Figures(
+                responsible=responsible.get((service.pk, state.pk), 0),
+                ordered=row.get("ordered", 0),
+                live=row.get("live", 0),
+            )
+            pace.add_state(
+                figures, row.get("live_before", 0), weeks_until(state.target_date, today)
+            )
+        paces.append(pace)
+    return paces
+
+
+def _responsible_by_state(
+    services: list[Service], states: list[State]
+) -> dict[tuple[int, int], int]:
+    """Responsible authorities per (service, state): one query, one count per service."""
+    counts = {
+        f"s{service.pk}": Count(
+            "id", filter=Q(pk__in=responsible_authorities(service, states).values("pk"))
+        )
+        for service in services
+    }
+    rows: Iterable[Mapping[str, Any]] = (
+        Authority.objects.filter(state__in=states).values("state_id").annotate(**counts)
+    )
+    return {
+        (service.pk, row["state_id"]): row[f"s{service.pk}"] for row in rows for service in services
+    }
+
+
+def _orders_by_state(
+    services: list[Service], states: list[State], as_of: datetime.datetime
+) -> dict[tuple[int, int], dict[str, int]]:
+    """Active orders, live now and live at `as_of`, per (service, state): one query. Only
+    orders of responsible authorities count, as in the coverage report."""
+    of_responsible = Q()
+    for service in services:
+        of_responsible |= Q(
+            service=service, authority__in=responsible_authorities(service, states).values("pk")
+        )
+    was_live = Q(created_at__lte=as_of, reached=True) & (
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=as_of)
+    )
+    rows: Iterable[Mapping[str, Any]] = (
+        Order.objects.filter(of_responsible, authority__state__in=states)
+        .annotate(reached=cov.live_reached_at(as_of))
+        .values("service_id", "authority__state_id")
+        .annotate(
+            ordered=Count("id", filter=Q(cancelled_at__isnull=True)),
+            live=Count(
+                "id", filter=Q(cancelled_at__isnull=True, rollin__status=Rollin.Status.LIVE)
+            ),
+            live_before=Count("id", filter=was_live),
+        )
+        .order_by()
+    )
+    return {(row["service_id"], row["authority__state_id"]): dict(row) for row in rows}
