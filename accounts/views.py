@@ -153,3 +153,25 @@ def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResp
     return render(
         request, "accounts/invitation_accept.html", {"token": token, "error": error_message}
     )
+
+
+@login_required
+def coordinator_invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    error_message = ""
+    if request.method == "POST":
+        try:
+            invitation = services.coordinator_invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            error_message = " ".join(error.messages)
+        else:
+            messages.success(
+                request,
+                _("Sie koordinieren jetzt die Einführung in %(state)s.")
+                % {"state": invitation.state.name},
+            )
+            return redirect("accounts:membership_queue")
+    return render(
+        request,
+        "accounts/coordinator_invitation_accept.html",
+        {"token": token, "error": error_message},
+    )

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from catalog.models import Service
-from geo.models import Level
+from accounts.services import state_closed_message
+from catalog.models import Service, ServiceOffering
+from geo.models import Authority, Level
 
 if TYPE_CHECKING:
     from accounts.typing import AnyUser
@@ -39,4 +40,18 @@ def service_order_blocker(user: AnyUser, service: Service) -> str | None:
             "Diese Leistung wird von Behörden der Gemeindeebene bestellt – von der Gemeinde "
             "oder Verwaltungsgemeinschaft, nicht vom Landratsamt."
         )
+    return service_offering_blocker(user.authority, service)
+
+
+def service_offering_blocker(authority: Authority, service: Service) -> str | None:
+    """Why `authority` cannot order `service` in its state (not open, not offered), or None.
+
+    Kept apart from the level rule above: a state is opened, and its offerings entered, by
+    catalog.opening.
+    """
+    state = authority.state
+    if not state.is_open:
+        return state_closed_message(state)
+    if not ServiceOffering.objects.filter(state=state, service=service).exists():
+        return _("Diese Leistung wird in %(state)s nicht angeboten.") % {"state": state.name}
     return None
