@@ -23,7 +23,8 @@ _ENTRIES: list[tuple[str, object, set[str] | None]] = [
         _("Berichte"),
         {Role.VIEWER, Role.FEDERAL, Role.COORDINATOR, Role.ADMIN},
     ),
-    ("reports:federal", _("Bund und Länder"), {Role.FEDERAL}),
+    ("reports:federal", _("Bund und Länder"), {Role.FEDERAL, Role.ADMIN}),
+    ("opening:list", _("Länder eröffnen"), {Role.ADMIN}),
 ]
 
 

@@ -278,3 +278,17 @@ def states_open() -> list[State]:
 def service_offered_in(service: Service) -> list[State]:
     """The states where `service` is offered, for the catalog."""
     return list(State.objects.filter(offerings__service=service).order_by("ags"))
+
+
+def opening_service_offer_from_catalog(*, state: State, service: Service) -> ServiceOffering:
+    """Offer with the catalog's compatible Fachverfahren and its funding programme, where that
+    programme applies in the state (the command's and the demo's default)."""
+    programme = service.funding_programme
+    if programme is not None and programme.state_id not in (None, state.pk):
+        programme = None
+    return opening_service_offer(
+        state=state,
+        service=service,
+        fachverfahren=service.fachverfahren.all(),
+        funding_programme=programme,
+    )
