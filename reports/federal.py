@@ -112,8 +112,8 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
     )
     offered = _offered(open_states)
     names = {ref.ags: ref.name for ref in reference_states()}
-    for ags, state in rows.items():
-        names.setdefault(ags, state.name)
+    for ags, row in rows.items():
+        names.setdefault(ags, row.name)
     result = []
     for ags, name in sorted(names.items()):
         state = rows.get(ags)
