@@ -174,3 +174,16 @@ def service_offerings(service: Service) -> list[ServiceOffering]:
         .prefetch_related("fachverfahren")
         .order_by("state__ags")
     )
+
+
+def offered_fachverfahren(service: Service, state_id: int | None) -> list[Fachverfahren]:
+    """The Fachverfahren an authority of the state may order `service` with: those of the
+    state's offering (catalog.opening), else the catalog's compatible ones."""
+    offering = (
+        ServiceOffering.objects.filter(service=service, state_id=state_id)
+        .prefetch_related("fachverfahren")
+        .first()
+    )
+    if offering is not None:
+        return list(offering.fachverfahren.all())
+    return list(service.fachverfahren.all())

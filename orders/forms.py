@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
+from catalog.selectors import offered_fachverfahren
 from orders.models import Order
 from orders.services import NON_FIELD, OrderLine, order_line_errors
 
@@ -54,8 +55,12 @@ class CheckoutServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.user = user
+        # The Fachverfahren offered in the authority's state (catalog.opening).
+        self.fachverfahren = offered_fachverfahren(
+            service, user.authority.state_id if user.authority else None
+        )
         cast(forms.ChoiceField, self.fields["fachverfahren"]).choices = [
-            (str(fv.pk), str(fv)) for fv in service.fachverfahren.all()
+            (str(fv.pk), str(fv)) for fv in self.fachverfahren
         ] + [(OTHER, _("Anderes Fachverfahren"))]
         if service.funding_programme is None:
             self.fields["funding_requested"].disabled = True
@@ -78,9 +83,7 @@ class CheckoutServiceForm(forms.Form):
         chosen = data["fachverfahren"]
         fachverfahren = None
         if chosen != OTHER:
-            fachverfahren = next(
-                fv for fv in self.service.fachverfahren.all() if str(fv.pk) == chosen
-            )
+            fachverfahren = next(fv for fv in self.fachverfahren if str(fv.pk) == chosen)
         return OrderLine(
             service=self.service,
             fachverfahren=fachverfahren,

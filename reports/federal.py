@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,17 +191,22 @@ def status_label(entry: FederalState) -> str:
     return str(_("eröffnet"))
 
 
-def states_table(overview: FederalOverview, *, link: bool) -> Table:
-    """One row per state; a state not open has its status and no figures (–, not 0)."""
+def states_table(overview: FederalOverview, *, urls: dict[str, str]) -> Table:
+    """One row per state, the open ones first (their figures are what the page is for); a
+    state not open has its status and no figures (–, not 0). `urls`: state reports by key."""
     table = Table(
         slug="laender",
         caption=_("Ziel der Vereinbarung je Land: Leistungen flächendeckend"),
         columns=STATE_COLUMNS,
     )
-    for entry in overview.states:
+    ordered = sorted(overview.states, key=lambda entry: (not entry.is_open, entry.ags))
+    for entry in ordered:
         row: dict[str, object] = {"state": entry.name, "status": status_label(entry)}
+        figures = dict.fromkeys(
+            ("offered", "full", "target", "in_rollin", "by_target", "target_date", "on_track")
+        )
         if entry.is_open and entry.pace is not None:
-            row.update(
+            figures.update(
                 offered=entry.offered,
                 full=entry.full,
                 target=entry.target,
@@ -211,18 +215,9 @@ def states_table(overview: FederalOverview, *, link: bool) -> Table:
                 target_date=entry.pace.target_date,
                 on_track=entry.pace.on_track,
             )
-            if link:
-                row["state_url"] = reverse("reports:state_report", args=[entry.ags])
-        else:
-            row.update(
-                offered=None,
-                full=None,
-                target=None,
-                in_rollin=None,
-                by_target=None,
-                target_date=None,
-                on_track=None,
-            )
+            if entry.ags in urls:
+                row["state_url"] = urls[entry.ags]
+        row.update(figures)
         table.rows.append(row)
     return table
 

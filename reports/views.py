@@ -261,10 +261,9 @@ def federal(request: HttpRequest) -> HttpResponse:
         if may_read_reports(request.user)
         else set()
     )
-    states = fed.states_table(overview, link=False)
-    for row, entry in zip(states.rows, overview.states, strict=True):
-        if entry.is_open and entry.ags in visible:
-            row["state_url"] = reverse("reports:state_report", args=[entry.ags])
+    states = fed.states_table(
+        overview, urls={ags: reverse("reports:state_report", args=[ags]) for ags in visible}
+    )
     services = fed.services_table(overview)
     export = _export([states, services], request, "bund-laender")
     if export is not None:

@@ -239,3 +239,31 @@ def test_catalog_shows_where_a_service_is_offered(client, saarland, operator) ->
     page = client.get(reverse("catalog:service_detail", args=[service.slug])).content.decode()
     offered = page.split('data-testid="offered-in"')[1].split("</ul>")[0]
     assert "Bayern" in offered and "Saarland" in offered
+
+
+def test_ordering_offers_the_fachverfahren_of_the_states_offering() -> None:
+    from orders.services import OrderLine, order_line_errors
+
+    bavaria = factories.StateFactory()
+    offered, other = FachverfahrenFactory(), FachverfahrenFactory()
+    service = ServiceFactory(fachverfahren=[offered, other], offered_in=[])
+    opening.opening_service_offer(
+        state=bavaria, service=service, fachverfahren=[offered], funding_programme=None
+    )
+    staff = factories.StaffFactory()
+
+    def errors(fachverfahren):
+        line = OrderLine(
+            service=service,
+            fachverfahren=fachverfahren,
+            fachverfahren_other="",
+            contact_name="Erika Mustermann",
+            contact_email="erika@example.org",
+            contact_phone="0941 1",
+            desired_golive=timezone.localdate() + datetime.timedelta(days=90),
+            funding_requested=False,
+        )
+        return order_line_errors(user=staff, line=line)
+
+    assert errors(offered) == {}
+    assert "fachverfahren" in errors(other)
