@@ -47,7 +47,9 @@ def my_authority(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def membership_request_create(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
-    authority = get_object_or_404(Authority.objects.select_related("district"), pk=authority_id)
+    authority = get_object_or_404(
+        Authority.objects.select_related("district", "state"), pk=authority_id
+    )
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,8 +61,12 @@ def membership_request_create(request: AuthenticatedHttpRequest, authority_id: i
         else:
             messages.success(request, _("Ihr Antrag wurde an die Koordination gesendet."))
             return redirect("accounts:my_authority")
+    # Said before anyone fills in the form: a state not open yet takes no requests.
+    closed = "" if authority.state.is_open else services.state_closed_message(authority.state)
     return render(
-        request, "accounts/membership_request.html", {"authority": authority, "form": form}
+        request,
+        "accounts/membership_request.html",
+        {"authority": authority, "form": form, "closed_message": closed},
     )
 
 

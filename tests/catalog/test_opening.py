@@ -267,3 +267,14 @@ def test_ordering_offers_the_fachverfahren_of_the_states_offering() -> None:
 
     assert errors(offered) == {}
     assert "fachverfahren" in errors(other)
+
+
+def test_the_join_page_of_a_closed_states_authority_says_so_before_the_form(client, saarland):
+    authority = Authority.objects.filter(state=saarland).first()
+    assert authority is not None
+    client.force_login(factories.UserFactory())
+    url = reverse("accounts:membership_request", args=[authority.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="state-closed"' in page and "Antrag senden" not in page
+    client.post(url, {"message": "Bitte"})
+    assert not Membership.objects.exists()
