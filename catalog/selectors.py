@@ -183,6 +183,8 @@ def offered_fachverfahren(service: Service, state_id: int | None) -> list[Fachve
         ServiceOffering.objects.filter(service=service, state_id=state_id)
         .prefetch_related("fachverfahren")
         .first()
+        if state_id is not None
+        else None
     )
     if offering is not None:
         return list(offering.fachverfahren.all())

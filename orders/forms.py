@@ -56,11 +56,11 @@ class CheckoutServiceForm(forms.Form):
         self.service = service
         self.user = user
         # The Fachverfahren offered in the authority's state (catalog.opening).
-        self.fachverfahren = offered_fachverfahren(
+        self.offered = offered_fachverfahren(
             service, user.authority.state_id if user.authority else None
         )
         cast(forms.ChoiceField, self.fields["fachverfahren"]).choices = [
-            (str(fv.pk), str(fv)) for fv in self.fachverfahren
+            (str(fv.pk), str(fv)) for fv in self.offered
         ] + [(OTHER, _("Anderes Fachverfahren"))]
         if service.funding_programme is None:
             self.fields["funding_requested"].disabled = True
@@ -83,7 +83,7 @@ class CheckoutServiceForm(forms.Form):
         chosen = data["fachverfahren"]
         fachverfahren = None
         if chosen != OTHER:
-            fachverfahren = next(fv for fv in self.fachverfahren if str(fv.pk) == chosen)
+            fachverfahren = next(fv for fv in self.offered if str(fv.pk) == chosen)
         return OrderLine(
             service=self.service,
             fachverfahren=fachverfahren,
