@@ -30,6 +30,7 @@ class DemoUser:
     last_name: str
     role: str
     authority_code: str = ""  # Authority.code of a staff member's authority
+    state_ags: str = DEMO_STATE  # the state a coordinator or ministry viewer acts for
 
 
 DEMO_USERS = [
@@ -43,8 +44,21 @@ DEMO_USERS = [
     DemoUser("pullach@demo.digitalmarkt.example", "Felix", "Fischer", Role.STAFF, "G09184139"),
     DemoUser("koordination@demo.digitalmarkt.example", "Gabi", "Graf", Role.COORDINATOR),
     DemoUser("ministerium@demo.digitalmarkt.example", "Hans", "Huber", Role.VIEWER),
+    DemoUser("bund@demo.digitalmarkt.example", "Jana", "Jung", Role.FEDERAL),
     DemoUser("admin@demo.digitalmarkt.example", "Ida", "Imhof", Role.ADMIN),
+    # Saarland, opened beside Bavaria (catalog.demo_opening); created once its territory is in.
+    DemoUser(
+        "koordination-saarland@demo.digitalmarkt.example",
+        "Karl",
+        "Klein",
+        Role.COORDINATOR,
+        state_ags="10",
+    ),
+    DemoUser("saarbruecken@demo.digitalmarkt.example", "Lena", "Lang", Role.STAFF, "G10041100"),
 ]
+
+# The coordinator the roll-in demo acts as, per state.
+DEMO_COORDINATORS = {d.state_ags: d.email for d in DEMO_USERS if d.role == Role.COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -67,7 +81,7 @@ def demo_users_ensure() -> tuple[list[DemoLogin], int]:
             code__in=[u.authority_code for u in DEMO_USERS if u.authority_code]
         )
     }
-    state = State.objects.filter(ags=DEMO_STATE).first()
+    states = {s.ags: s for s in State.objects.filter(ags__in={d.state_ags for d in DEMO_USERS})}
     existing = {
         u.email: u
         for u in User.objects.filter(email__in=[d.email for d in DEMO_USERS]).select_related(
@@ -79,6 +93,7 @@ def demo_users_ensure() -> tuple[list[DemoLogin], int]:
     with transaction.atomic():
         for demo in DEMO_USERS:
             authority = authorities.get(demo.authority_code)
+            state = states.get(demo.state_ags)
             if demo.role == Role.STAFF and authority is None:
                 continue
             if demo.role in {Role.COORDINATOR, Role.VIEWER} and state is None:
@@ -88,7 +103,7 @@ def demo_users_ensure() -> tuple[list[DemoLogin], int]:
                 user = _create(demo, authority, state)
                 created += 1
             scope = authority.name if authority else (state.name if state else "")
-            if demo.role == Role.ADMIN:
+            if demo.role in {Role.ADMIN, Role.FEDERAL}:
                 scope = "Alle"
             logins.append(DemoLogin(demo.email, DEMO_PASSWORD, Role(demo.role).label, scope))
     return logins, created

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Mitarbeitende einer Behörde")
     COORDINATOR = "coordinator", _("Koordination")
     VIEWER = "viewer", _("Ministerium (Berichte)")
+    # The federal ministry: reads every state's reports, nothing else (no orders, no people).
+    FEDERAL = "federal", _("Bundesministerium (Berichte aller Länder)")
     ADMIN = "admin", _("Betrieb (Administration)")
 
 
@@ -106,6 +108,10 @@ class User(AbstractUser):
         return self.role == Role.VIEWER
 
     @property
+    def is_federal_viewer(self) -> bool:
+        return self.role == Role.FEDERAL
+
+    @property
     def is_operator(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
 
@@ -165,3 +171,32 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.authority}"
+
+
+class CoordinatorInvitation(models.Model):
+    """An operator invites a state's first coordinators by e-mail when opening the state."""
+
+    email = models.EmailField(_("E-Mail-Adresse"))
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="coordinator_invitations"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Einladung zur Koordination")
+        verbose_name_plural = _("Einladungen zur Koordination")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "email"], name="one_coordinator_invitation_per_state_and_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.state}"

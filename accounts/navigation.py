@@ -18,7 +18,13 @@ _ENTRIES: list[tuple[str, object, set[str] | None]] = [
     ("dashboard:overview", _("Koordination"), {Role.COORDINATOR, Role.ADMIN}),
     ("dashboard:my_tasks", _("Meine Aufgaben"), {Role.COORDINATOR, Role.ADMIN}),
     ("accounts:membership_queue", _("Zugehörigkeiten"), {Role.COORDINATOR, Role.ADMIN}),
-    ("reports:state_overview", _("Berichte"), {Role.VIEWER, Role.COORDINATOR, Role.ADMIN}),
+    (
+        "reports:state_overview",
+        _("Berichte"),
+        {Role.VIEWER, Role.FEDERAL, Role.COORDINATOR, Role.ADMIN},
+    ),
+    ("reports:federal", _("Bund und Länder"), {Role.FEDERAL, Role.ADMIN}),
+    ("opening:list", _("Länder eröffnen"), {Role.ADMIN}),
 ]
 
 

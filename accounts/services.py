@@ -14,14 +14,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import CoordinatorInvitation, Invitation, Membership, Role, User
 from accounts.selectors import coordinators_of_states
-from geo.models import Authority
+from geo.models import Authority, State
 from portal.services import email_send, notification_text, notify
+
+
+def state_closed_message(state: State) -> str:
+    """Why an authority of a state that is not open yet can neither join nor order."""
+    return _(
+        "%(state)s ist noch nicht für DigitalMarkt eröffnet. Behörden aus %(state)s können "
+        "sich registrieren und bestellen, sobald das Land eröffnet ist."
+    ) % {"state": state.name}
 
 
 def membership_request(*, user: User, authority: Authority, message: str = "") -> Membership:
     """A signed-up user asks to act for `authority`; the state's coordinators decide."""
+    if not authority.state.is_open:
+        raise ValidationError(state_closed_message(authority.state))
     if user.role != Role.STAFF:
         raise ValidationError(_("Nur Mitarbeitende von Behörden können einer Behörde beitreten."))
     if user.authority_id is not None:
@@ -122,6 +132,8 @@ def invitation_create(*, actor: User, authority: Authority, email: str) -> Invit
     )
     if not may_invite:
         raise ValidationError(_("Sie dürfen für diese Behörde nicht einladen."))
+    if not authority.state.is_open:
+        raise ValidationError(state_closed_message(authority.state))
     # One transaction: no invitation without its outbox e-mail, and no e-mail without it.
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -157,6 +169,8 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
         )
     if user.role != Role.STAFF:
         raise ValidationError(_("Nur Mitarbeitende von Behörden können einer Behörde beitreten."))
+    if not invitation.authority.state.is_open:
+        raise ValidationError(state_closed_message(invitation.authority.state))
     if user.authority_id is not None and user.authority_id != invitation.authority_id:
         raise ValidationError(_("Sie gehören bereits zu einer anderen Behörde."))
     invitation.accepted_at = timezone.now()
@@ -205,3 +219,64 @@ def site_name_portal() -> Site:
     )
     Site.objects.clear_cache()
     return site
+
+
+def coordinator_invite(*, actor: User, state: State, email: str) -> CoordinatorInvitation:
+    """An operator invites a person to coordinate `state` (one of the state's first coordinators).
+
+    Inviting the same address for the same state again changes nothing and sends nothing.
+    """
+    if not actor.is_operator:
+        raise ValidationError(_("Nur der Betrieb darf zur Koordination eines Landes einladen."))
+    address = email.strip().lower()
+    if not address:
+        raise ValidationError({"email": _("Bitte geben Sie eine E-Mail-Adresse an.")})
+    with transaction.atomic():
+        invitation, created = CoordinatorInvitation.objects.get_or_create(
+            state=state,
+            email=address,
+            defaults={"token": secrets.token_urlsafe(32), "invited_by": actor},
+        )
+        if created:
+            path = reverse("accounts:coordinator_invitation_accept", args=[invitation.token])
+            email_send(
+                to=[invitation.email],
+                template="coordinator_invitation",
+                context={"invitation": invitation, "path": path},
+            )
+    return invitation
+
+
+@transaction.atomic
+def coordinator_invitation_accept(*, token: str, user: User) -> CoordinatorInvitation:
+    """The invited person, signed in with the invited address, coordinates the state."""
+    try:
+        invitation = (
+            CoordinatorInvitation.objects.select_for_update()
+            .select_related("state")
+            .get(token=token)
+        )
+    except CoordinatorInvitation.DoesNotExist:
+        raise ValidationError(_("Diese Einladung ist ungültig.")) from None
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Diese Einladung wurde bereits angenommen."))
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(
+            _(
+                "Diese Einladung gilt für eine andere E-Mail-Adresse. Bitte melden Sie sich mit "
+                "der Adresse an, an die die Einladung ging."
+            )
+        )
+    # A person who already acts for an authority, or holds another role, is not turned into
+    # a coordinator silently: the operator has to change such an account in the admin.
+    if user.role not in {Role.STAFF, Role.COORDINATOR} or user.authority_id is not None:
+        raise ValidationError(
+            _("Ihr Konto hat bereits eine andere Rolle. Bitte wenden Sie sich an den Betrieb.")
+        )
+    user.role = Role.COORDINATOR
+    user.save(update_fields=["role"])
+    user.states.add(invitation.state)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation

@@ -16,4 +16,9 @@ urlpatterns = [
     path("antraege/<int:pk>/ablehnen/", views.membership_reject, name="membership_reject"),
     path("einladen/", views.invitation_create, name="invitation_create"),
     path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "koordination/einladung/<str:token>/",
+        views.coordinator_invitation_accept,
+        name="coordinator_invitation_accept",
+    ),
 ]

@@ -62,7 +62,9 @@ def my_authority(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def membership_request_create(request: AuthenticatedHttpRequest, authority_id: int) -> HttpResponse:
-    authority = get_object_or_404(Authority.objects.select_related("district"), pk=authority_id)
+    authority = get_object_or_404(
+        Authority.objects.select_related("district", "state"), pk=authority_id
+    )
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,8 +76,12 @@ def membership_request_create(request: AuthenticatedHttpRequest, authority_id: i
         else:
             messages.success(request, _("Ihr Antrag wurde an die Koordination gesendet."))
             return redirect("accounts:my_authority")
+    # Said before anyone fills in the form: a state not open yet takes no requests.
+    closed = "" if authority.state.is_open else services.state_closed_message(authority.state)
     return render(
-        request, "accounts/membership_request.html", {"authority": authority, "form": form}
+        request,
+        "accounts/membership_request.html",
+        {"authority": authority, "form": form, "closed_message": closed},
     )
 
 
@@ -181,3 +187,25 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):  # signed in
         services.user_language_set(user=request.user, language=request.POST.get("language", ""))
     return response
+
+
+@login_required
+def coordinator_invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    error_message = ""
+    if request.method == "POST":
+        try:
+            invitation = services.coordinator_invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            error_message = " ".join(error.messages)
+        else:
+            messages.success(
+                request,
+                _("Sie koordinieren jetzt die Einführung in %(state)s.")
+                % {"state": invitation.state.name},
+            )
+            return redirect("accounts:membership_queue")
+    return render(
+        request,
+        "accounts/coordinator_invitation_accept.html",
+        {"token": token, "error": error_message},
+    )

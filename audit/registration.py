@@ -28,6 +28,9 @@ WORKER_BOOKKEEPING_FIELDS = {
 AUDITED_MODELS = [
     "orders.Order",
     "accounts.Membership",
+    "accounts.CoordinatorInvitation",
+    "geo.State",
+    "catalog.ServiceOffering",
     "catalog.Service",
     "catalog.CostItem",
     "catalog.Fachverfahren",

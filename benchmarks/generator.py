@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from benchmarks.bulk import next_id, sync_id_sequence, write_rows
-from catalog.models import Service
+from catalog.models import Service, ServiceOffering
 from geo.models import Authority, Level, State
 from orders.models import Order, OrderNumberSequence
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageTemplate
@@ -133,6 +133,26 @@ def ensure_services(count: int) -> list[Service]:
     Service.objects.bulk_create(to_create)
     generated = list(Service.objects.filter(slug__startswith=BENCH_SERVICE_PREFIX).order_by("slug"))
     return services + generated[:missing]
+
+
+def open_states(services: list[Service]) -> int:
+    """The national data runs in every state: open them all, each offering every service.
+
+    Written directly (not through catalog.opening): a benchmark database has no operator, and
+    its orders are written with COPY, not placed. Returns the number of states opened now.
+    """
+    now = dt.datetime.now(dt.UTC)
+    opened = State.objects.filter(opened_at__isnull=True).update(
+        opened_at=now, responsibility_confirmed_at=now, general_contractor="Benchmark"
+    )
+    existing = set(ServiceOffering.objects.values_list("state_id", "service_id"))
+    ServiceOffering.objects.bulk_create(
+        ServiceOffering(state_id=state_id, service_id=service.pk)
+        for state_id in State.objects.values_list("pk", flat=True)
+        for service in services
+        if (state_id, service.pk) not in existing
+    )
+    return opened
 
 
 def ensure_staff_users(authorities: list[Authority]) -> dict[int, int]:

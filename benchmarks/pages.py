@@ -153,6 +153,31 @@ STATE_REPORT_SQL = [
 ]
 ACTIVE_STATUSES = "('in_progress', 'waiting')"
 
+
+def live_at_window_start_by_district(where: str) -> str:
+    """Live per (service, district) eight weeks ago, from the history: the federal pace."""
+    return f"""
+SELECT o.service_id, a.district_id, COUNT(*)
+{COVERAGE_JOIN}
+WHERE o.created_at <= now() - interval '8 weeks'
+  AND (o.cancelled_at IS NULL OR o.cancelled_at > now() - interval '8 weeks')
+  AND {SERVES_LEVEL} AND {where}
+  AND EXISTS (SELECT 1 FROM rollin_historyentry h
+              JOIN rollin_stagedefinition sd ON sd.id = h.to_stage_id AND sd.is_live
+              WHERE h.rollin_id = r.id AND h.action = 'advanced'
+                AND h.created_at <= now() - interval '8 weeks')
+GROUP BY 1, 2"""
+
+
+OPEN_STATES = "a.state_id IN (SELECT id FROM geo_state WHERE opened_at IS NOT NULL)"
+FEDERAL_SQL = [
+    coverage_by_district(OPEN_STATES),
+    responsible_by_district("state_id IN (SELECT id FROM geo_state WHERE opened_at IS NOT NULL)"),
+    live_at_window_start_by_district(OPEN_STATES),
+    """SELECT state_id, service_id FROM catalog_serviceoffering
+       WHERE state_id IN (SELECT id FROM geo_state WHERE opened_at IS NOT NULL)""",
+]
+
 PAGES: list[PageSpec] = [
     PageSpec(
         key="catalog_list",
@@ -247,6 +272,14 @@ PAGES: list[PageSpec] = [
         query=lambda ctx: f"?land={ctx.state.ags}&service={ctx.service.slug}",
         # The map colours the districts for one service: that service's figures only.
         sql=[coverage_by_district(STATE_SERVICE), responsible_by_district("state_id = %(state)s")],
+    ),
+    PageSpec(
+        key="federal",
+        label="Bund und Länder: Ziel je Land",
+        url_names=["reports:federal"],
+        role="anonymous",
+        # Every open state's coverage now and eight weeks ago (the pace), and the offerings.
+        sql=FEDERAL_SQL,
     ),
     PageSpec(
         key="api_coverage",

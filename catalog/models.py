@@ -311,3 +311,45 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service}: {self.municipality} → {self.authority}"
+
+
+class ServiceOffering(models.Model):
+    """A service offered in one state, with the Fachverfahren and funding valid there.
+
+    A service may be offered in some states only: ordering refuses it elsewhere
+    (catalog.rules) and the catalog lists where it is offered. Rows are written by the
+    opening of a state (catalog.opening).
+    """
+
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, related_name="offerings", verbose_name=_("Bundesland")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="offerings", verbose_name=_("Leistung")
+    )
+    fachverfahren = models.ManyToManyField(
+        Fachverfahren,
+        blank=True,
+        related_name="offerings",
+        verbose_name=_("Fachverfahren im Land"),
+    )
+    funding_programme = models.ForeignKey(
+        FundingProgramme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offerings",
+        verbose_name=_("Förderprogramm im Land"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["state__ags", "service__position", "service__name"]
+        verbose_name = _("Angebot im Land")
+        verbose_name_plural = _("Angebote in den Ländern")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "service"], name="one_offering_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} – {self.state}"

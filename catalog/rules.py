@@ -8,7 +8,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from catalog.models import Service
+from accounts.services import state_closed_message
+from catalog.models import Service, ServiceOffering
 from catalog.responsibility import is_responsible, responsible_authority_for_area
 from geo.models import Authority, Level
 
@@ -33,6 +34,20 @@ def service_order_blocker(user: AnyUser, service: Service) -> str | None:
     assert user.authority is not None
     if not is_responsible(user.authority, service):
         return _not_responsible_message(user.authority, service)
+    return service_offering_blocker(user.authority, service)
+
+
+def service_offering_blocker(authority: Authority, service: Service) -> str | None:
+    """Why `authority` cannot order `service` in its state (not open, not offered), or None.
+
+    Kept apart from the level rule above: a state is opened, and its offerings entered, by
+    catalog.opening.
+    """
+    state = authority.state
+    if not state.is_open:
+        return state_closed_message(state)
+    if not ServiceOffering.objects.filter(state=state, service=service).exists():
+        return _("Diese Leistung wird in %(state)s nicht angeboten.") % {"state": state.name}
     return None
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, cast
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from catalog.models import CostItem, Fachverfahren, Prerequisite, Service
+from catalog.models import CostItem, Fachverfahren, Prerequisite, Service, ServiceOffering
 
 # What a service's pages show that only the layers above the catalog know: how many
 # authorities ordered it (orders) or run it live (rollin), and the stages of its roll-in
@@ -178,3 +178,28 @@ def service_stages(service: Service) -> tuple[str | None, list[Any]]:
     if _stage_outline is None:
         return None, []
     return _stage_outline(service)
+
+
+def service_offerings(service: Service) -> list[ServiceOffering]:
+    """Where the service is offered: the open states, each with its Fachverfahren and funding."""
+    return list(
+        ServiceOffering.objects.filter(service=service, state__opened_at__isnull=False)
+        .select_related("state", "funding_programme")
+        .prefetch_related("fachverfahren")
+        .order_by("state__ags")
+    )
+
+
+def offered_fachverfahren(service: Service, state_id: int | None) -> list[Fachverfahren]:
+    """The Fachverfahren an authority of the state may order `service` with: those of the
+    state's offering (catalog.opening), else the catalog's compatible ones."""
+    offering = (
+        ServiceOffering.objects.filter(service=service, state_id=state_id)
+        .prefetch_related("fachverfahren")
+        .first()
+        if state_id is not None
+        else None
+    )
+    if offering is not None:
+        return list(offering.fachverfahren.all())
+    return list(service.fachverfahren.all())

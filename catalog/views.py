@@ -45,5 +45,6 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "stage_template_name": template_name,
         "stages": stages,
         "order_blocker": service_order_blocker(request.user, service),
+        "offerings": selectors.service_offerings(service),
     }
     return render(request, "catalog/service_detail.html", context)

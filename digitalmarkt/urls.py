@@ -19,6 +19,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("konto/behoerde/", include("accounts.urls")),
     path("leistungen/", include("catalog.urls")),
+    path("eroeffnung/", include("catalog.opening_urls")),  # operators open a further state
     path("bestellungen/", include("rollin.order_urls")),  # orders' pages and rollin's order pages
     path("rollin/", include("rollin.urls")),
     path("koordination/", include("dashboard.urls")),

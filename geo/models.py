@@ -28,6 +28,19 @@ class State(models.Model):
         _("Ziel: flächendeckende Leistungen"), default=5
     )
     target_date = models.DateField(_("Zieldatum"), default=datetime.date(2026, 12, 31))
+    # The opening of a state (catalog.opening): its general contractor, the operator's
+    # confirmation of its responsibility rules, and the moment it was opened. Until then its
+    # authorities can neither join nor order; the importer creates states closed.
+    general_contractor = models.CharField(
+        _("Generalunternehmer"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wer die Einführung im Land steuert, z. B. AKDB in Bayern."),
+    )
+    responsibility_confirmed_at = models.DateTimeField(
+        _("Zuständigkeiten bestätigt am"), null=True, blank=True
+    )
+    opened_at = models.DateTimeField(_("Eröffnet am"), null=True, blank=True)
 
     class Meta:
         ordering = ["ags"]
@@ -36,6 +49,11 @@ class State(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_open(self) -> bool:
+        """Whether its authorities may join and order (set only by catalog.opening)."""
+        return self.opened_at is not None
 
 
 class Region(models.Model):

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.db.models import Count, Manager, Model, Q, QuerySet, Sum
 
 from geo.models import Authority, DataImport, District, Municipality, Region, State
 
 _M = TypeVar("_M", bound=Model)
+
+STATES_GEOJSON = "germany_states.geojson"
 
 
 @dataclass(frozen=True)
@@ -72,4 +78,43 @@ def current_gebietsstand() -> datetime.date | None:
         .order_by("-created_at")
         .values_list("gebietsstand", flat=True)
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReferenceState:
+    """A state as the reference data names it, whether or not it is imported."""
+
+    ags: str
+    name: str
+    population: int
+
+
+def reference_states() -> list[ReferenceState]:
+    """The 16 states of the shipped boundaries (DIGITALMARKT_DATA_DIR), by key.
+
+    The federal view and the opening of a state list every state, also those not imported yet.
+    """
+    path = Path(settings.DIGITALMARKT_DATA_DIR) / STATES_GEOJSON
+    if not path.is_file():
+        return []
+    return list(_reference_states(str(path)))
+
+
+@lru_cache(maxsize=4)
+def _reference_states(path: str) -> tuple[ReferenceState, ...]:
+    with open(path, encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    return tuple(
+        sorted(
+            (
+                ReferenceState(
+                    ags=str(f["properties"]["ags"]),
+                    name=str(f["properties"]["name"]),
+                    population=int(f["properties"].get("population") or 0),
+                )
+                for f in features
+            ),
+            key=lambda state: state.ags,
+        )
     )

@@ -517,7 +517,10 @@ def geodata_import_files(
 
 
 def _already_imported(digest: str, selection: set[str] | None) -> bool:
-    last = DataImport.objects.first()  # newest first
+    # The newest import of the same selection: importing a further state (opening it) must not
+    # make the next start re-import the first one.
+    label = ",".join(sorted(selection)) if selection else "all"
+    last = DataImport.objects.filter(states=label).first()  # newest first
     if last is None or last.digest != digest:
         return False
     expected: int = sum(last.counts.get("Municipality", {}).values())

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
+from catalog.selectors import offered_fachverfahren
 from orders.funding import funding_error
 from orders.models import Order
 from orders.services import NON_FIELD, OrderLine, order_line_errors
@@ -55,8 +56,12 @@ class CheckoutServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.user = user
+        # The Fachverfahren offered in the authority's state (catalog.opening).
+        self.offered = offered_fachverfahren(
+            service, user.authority.state_id if user.authority else None
+        )
         cast(forms.ChoiceField, self.fields["fachverfahren"]).choices = [
-            (str(fv.pk), str(fv)) for fv in service.fachverfahren.all()
+            (str(fv.pk), str(fv)) for fv in self.offered
         ] + [(OTHER, _("Anderes Fachverfahren"))]
         # Offered only where it can succeed: no programme, or a grant below its minimum (a
         # 0 € service), disables it and says why.
@@ -80,9 +85,7 @@ class CheckoutServiceForm(forms.Form):
         chosen = data["fachverfahren"]
         fachverfahren = None
         if chosen != OTHER:
-            fachverfahren = next(
-                fv for fv in self.service.fachverfahren.all() if str(fv.pk) == chosen
-            )
+            fachverfahren = next(fv for fv in self.offered if str(fv.pk) == chosen)
         return OrderLine(
             service=self.service,
             fachverfahren=fachverfahren,

@@ -25,6 +25,7 @@ from accounts.models import Role, User
 from accounts.selectors import coordinators_of_states
 from catalog.models import Fachverfahren, Service
 from catalog.rules import service_order_blocker
+from catalog.selectors import offered_fachverfahren
 from geo.models import Authority
 from orders import funding, rules
 from orders.links import order_url_for
@@ -79,7 +80,8 @@ def order_line_errors(
     golive = rules.golive_error(line.desired_golive, today or timezone.localdate())
     if golive:
         errors.setdefault("desired_golive", []).append(golive)
-    compatible = set(service.fachverfahren.values_list("id", flat=True))
+    state_id = user.authority.state_id if user.authority else None
+    compatible = {fv.pk for fv in offered_fachverfahren(service, state_id)}
     fachverfahren = rules.fachverfahren_error(
         chosen_id=line.fachverfahren.id if line.fachverfahren else None,
         other_text=line.fachverfahren_other,

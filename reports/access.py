@@ -22,7 +22,7 @@ def may_read_reports(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and (user.is_viewer or user.is_coordinator or user.is_operator)
+        and (user.is_viewer or user.is_federal_viewer or user.is_coordinator or user.is_operator)
     )
 
 
@@ -40,7 +40,7 @@ def reports_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def state_visible_to(user: User) -> QuerySet[State]:
-    if user.is_operator:
+    if user.is_operator or user.is_federal_viewer:
         return State.objects.all()
     if user.is_viewer or user.is_coordinator:
         return user.states.all()

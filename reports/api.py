@@ -16,7 +16,12 @@ from catalog.models import Service
 from geo.models import State
 from geo.selectors import current_gebietsstand
 from reports import coverage as cov
-from reports.serializers import AreaCoverageSerializer, StateCoverageSerializer
+from reports.federal import FederalState, federal_overview
+from reports.serializers import (
+    AreaCoverageSerializer,
+    FederalStateSerializer,
+    StateCoverageSerializer,
+)
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -149,3 +154,50 @@ class ServiceCoverageDetail(_CoverageList):
         states = list(State.objects.order_by("ags"))
         by_state = cov.coverage_for_states(states, services=[service])
         return [_row(state, service, by_state[state.pk].total(service)) for state in states]
+
+
+def _federal_row(entry: FederalState) -> dict[str, Any]:
+    """A state's federal figures; a state not open has nulls, never zeros."""
+    is_open = entry.is_open and entry.pace is not None
+    return {
+        "state": entry.ags,
+        "state_name": entry.name,
+        "is_open": is_open,
+        "services_offered": entry.offered if is_open else None,
+        "services_full": entry.full if is_open else None,
+        "target_services": entry.target if is_open else None,
+        "target_date": entry.pace.target_date if entry.pace else None,
+        "services_in_rollin": entry.in_rollin if is_open else None,
+        "services_by_target_date": entry.pace.services_by_target if entry.pace else None,
+        "on_track": entry.pace.on_track if entry.pace else None,
+        "services": [
+            {
+                "service": item.service.slug,
+                "service_name": item.service.name,
+                "offered": item.offered,
+                "responsible": item.figures.responsible,
+                "live": item.figures.live,
+                "population": item.figures.population,
+                "population_live": item.figures.population_live,
+                "is_full": item.figures.is_full,
+                "in_progress": item.figures.in_progress,
+            }
+            for item in entry.services
+        ],
+    }
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="coverage_federal",
+        summary="Ziel der Vereinbarung je Land: Leistungen flächendeckend (alle 16 Länder)",
+    )
+)
+class FederalCoverageList(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = FederalStateSerializer
+    # 16 states: one page, always.
+    pagination_class = None
+
+    def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]
+        return [_federal_row(entry) for entry in federal_overview().states]

@@ -7,6 +7,7 @@ from django.urls import path
 from reports import api
 
 urlpatterns = [
+    path("federal/", api.FederalCoverageList.as_view(), name="api-coverage-federal"),
     path("states/", api.StateCoverageList.as_view(), name="api-coverage-state-list"),
     path("states/<str:ags>/", api.StateCoverageDetail.as_view(), name="api-coverage-state-detail"),
     path(

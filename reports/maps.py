@@ -210,3 +210,69 @@ def colour_status(
             )
         )
     return areas
+
+
+# --- The federal map: Germany's 16 states, coloured by services flächendeckend ---------------
+
+# Light to dark by the number of services flächendeckend (0, 1–2, 3–4, 5 and more); a state
+# not open yet is hatched grey, distinct from "0".
+FEDERAL_FILLS = [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[4]]
+NOT_OPEN_FILL = "#d9d9d9"
+
+
+@lru_cache(maxsize=2)
+def state_map() -> ProjectedMap | None:
+    """Germany's states, projected; None when the boundary file is not installed."""
+    path = _data_file("germany_states.geojson")
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    return _project(features, "ags")
+
+
+def federal_legend() -> list[dict[str, str]]:
+    labels = [
+        str(_("keine Leistung flächendeckend")),
+        str(_("1–2 Leistungen")),
+        str(_("3–4 Leistungen")),
+        str(_("5 und mehr Leistungen (Ziel)")),
+    ]
+    entries = [
+        {"fill": fill, "label": label} for fill, label in zip(FEDERAL_FILLS, labels, strict=True)
+    ]
+    entries.append({"fill": NOT_OPEN_FILL, "label": str(_("noch nicht eröffnet"))})
+    return entries
+
+
+def colour_federal(
+    projected: ProjectedMap,
+    counts: dict[str, int | None],
+    classes: dict[str, int],
+    names: dict[str, str],
+    urls: dict[str, str],
+) -> list[MapArea]:
+    """Each state filled by its class of services flächendeckend, titled "Bayern: 5"."""
+    areas = []
+    for shape in projected.shapes:
+        count = counts.get(shape.ags)
+        name = names.get(shape.ags, shape.name)
+        if count is None:
+            fill = NOT_OPEN_FILL
+            title = f"{name}: {_('noch nicht eröffnet')}"
+        else:
+            fill = FEDERAL_FILLS[classes[shape.ags]]
+            title = f"{name}: " + str(
+                _("%(n)s Leistungen flächendeckend") % {"n": number_format(count)}
+            )
+        areas.append(
+            MapArea(
+                ags=shape.ags,
+                name=name,
+                path=shape.path,
+                fill=fill,
+                title=title,
+                url=urls.get(shape.ags, ""),
+            )
+        )
+    return areas

@@ -32,3 +32,33 @@ class StateCoverageSerializer(CoverageFiguresSerializer):
 class AreaCoverageSerializer(StateCoverageSerializer):
     area = serializers.CharField(help_text="Schlüssel des Regierungsbezirks oder Kreises")
     area_name = serializers.CharField()
+
+
+class FederalServiceSerializer(serializers.Serializer):
+    service = serializers.CharField(help_text="Kürzel (slug) der Leistung")
+    service_name = serializers.CharField()
+    offered = serializers.BooleanField(help_text="Im Land angeboten")
+    responsible = serializers.IntegerField(help_text="Zuständige Behörden")
+    live = serializers.IntegerField(help_text="Zuständige Behörden im Wirkbetrieb")
+    population = serializers.IntegerField(help_text="Einwohner im Zuständigkeitsbereich")
+    population_live = serializers.IntegerField(help_text="Einwohner, deren Behörde live ist")
+    is_full = serializers.BooleanField(help_text="flächendeckend: jede zuständige Behörde live")
+    in_progress = serializers.IntegerField()
+
+
+class FederalStateSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="Länderschlüssel (AGS)")
+    state_name = serializers.CharField()
+    is_open = serializers.BooleanField(
+        help_text="Für DigitalMarkt eröffnet; sonst sind alle Zahlen null (nicht 0)"
+    )
+    services_offered = serializers.IntegerField(allow_null=True)
+    services_full = serializers.IntegerField(allow_null=True, help_text="Leistungen flächendeckend")
+    target_services = serializers.IntegerField(allow_null=True, help_text="Ziel (Leistungen)")
+    target_date = serializers.DateField(allow_null=True)
+    services_in_rollin = serializers.IntegerField(allow_null=True)
+    services_by_target_date = serializers.IntegerField(
+        allow_null=True, help_text="Flächendeckend zum Zieldatum beim Tempo der letzten Wochen"
+    )
+    on_track = serializers.BooleanField(allow_null=True)
+    services = FederalServiceSerializer(many=True)

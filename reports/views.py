@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 
@@ -14,7 +15,9 @@ from catalog.models import Service
 from geo.models import State
 from reports import charts, exports, maps, selectors
 from reports import coverage as cov
+from reports import federal as fed
 from reports.access import (
+    may_read_reports,
     report_district_get,
     report_state_get,
     reports_required,
@@ -249,6 +252,49 @@ def public_summary(request: HttpRequest) -> HttpResponse:
             "legend": maps.legend(),
             "map_width": maps.MAP_WIDTH,
             "map_height": _map_height(state),
+            "method": method_text(overview.window_weeks),
+        },
+    )
+
+
+def federal(request: HttpRequest) -> HttpResponse:
+    """Open to everyone (and the federal ministry's page): the agreement's target per state."""
+    overview = fed.federal_overview()
+    visible = (
+        {s.ags for s in state_visible_to(request.user)}  # type: ignore[arg-type]
+        if may_read_reports(request.user)
+        else set()
+    )
+    states = fed.states_table(
+        overview, urls={ags: reverse("reports:state_report", args=[ags]) for ags in visible}
+    )
+    services = fed.services_table(overview)
+    export = _export([states, services], request, "bund-laender")
+    if export is not None:
+        return export
+    projected = maps.state_map()
+    counts = fed.full_counts(overview)
+    areas = None
+    if projected is not None:
+        areas = maps.colour_federal(
+            projected,
+            counts,
+            {ags: fed.full_class(n) for ags, n in counts.items() if n is not None},
+            {entry.ags: entry.name for entry in overview.states},
+            {},
+        )
+    return render(
+        request,
+        "reports/federal.html",
+        {
+            "overview": overview,
+            "states": states,
+            "services": services,
+            "areas": areas,
+            "legend": maps.federal_legend(),
+            "map_width": maps.MAP_WIDTH,
+            "map_height": projected.height if projected else 0,
+            "export_base": "?",
             "method": method_text(overview.window_weeks),
         },
     )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.db.models import Model
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, User
@@ -34,6 +35,10 @@ class StateFactory(ModelFactory[State]):
 
     ags = "09"
     name = "Bayern"
+    # Open unless a test says otherwise (opened_at=None): most tests act in an opened state.
+    opened_at = factory.LazyFunction(timezone.now)
+    general_contractor = "AKDB"
+    responsibility_confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class RegionFactory(ModelFactory[Region]):

@@ -9,8 +9,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from catalog.models import CostItem, Fachverfahren, FundingProgramme, Service
-from geo.models import Level
+from catalog.models import CostItem, Fachverfahren, FundingProgramme, Service, ServiceOffering
+from geo.models import Level, State
 from orders.models import Order
 from tests.factories import AuthorityFactory, ModelFactory, StaffFactory, StateFactory
 
@@ -63,6 +63,27 @@ class ServiceFactory(ModelFactory[Service]):
             service.fachverfahren.set(
                 extracted if extracted is not None else [FachverfahrenFactory()]
             )
+
+    @factory.post_generation
+    def offered_in(
+        service: Service, create: bool, extracted: list[State] | None, **kwargs: object
+    ) -> None:
+        """Offered in Bavaria unless told otherwise (`offered_in=[...]`, `[]` for nowhere)."""
+        if create:
+            offering_ensure(service, extracted if extracted is not None else [StateFactory()])
+
+
+def offering_ensure(service: Service, states: list[State]) -> None:
+    """Offer `service` in `states` with its own Fachverfahren (as the opening flow would)."""
+    if service.status != Service.Status.AVAILABLE:
+        return
+    for state in states:
+        offering, _created = ServiceOffering.objects.get_or_create(
+            state=state,
+            service=service,
+            defaults={"funding_programme_id": service.funding_programme_id},
+        )
+        offering.fachverfahren.set(service.fachverfahren.all())
 
 
 class DistrictServiceFactory(ServiceFactory):

@@ -44,7 +44,7 @@ class Data:
 @dataclass
 class Page:
     name: str
-    role: str  # anonymous, coordinator, viewer, staff
+    role: str  # anonymous, coordinator, viewer, federal, staff
     url: Callable[[Data], str]
     bounded: bool = True  # lists, reports, API: at most MAX_QUERIES
 
@@ -118,6 +118,9 @@ PAGES = [
             reverse("reports:public_summary") + f"?land={d.state.ags}&service={d.service_slug}"
         ),
     ),
+    Page("federal view", "anonymous", lambda d: reverse("reports:federal")),
+    Page("federal view as the federal ministry", "federal", lambda d: reverse("reports:federal")),
+    Page("API coverage: federal", "anonymous", lambda d: reverse("api-coverage-federal")),
     Page("API coverage: states", "anonymous", lambda d: reverse("api-coverage-state-list")),
     Page(
         "API coverage: one state",

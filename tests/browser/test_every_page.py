@@ -20,7 +20,7 @@ from tests.security.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = ["anon", "staff_a", "coord_by", "viewer_by", "admin"]
+ROLES = ["anon", "staff_a", "coord_by", "viewer_by", "federal", "admin"]
 
 # Main content wider than the screen, except inside a table's own scroll region; and a table
 # region that overflows at this width is reported too (at 1366 px every table must fit).

@@ -75,4 +75,5 @@ def test_the_schema_lists_the_open_data_operations(client, db) -> None:
         "/api/v1/coverage/states/{ags}/regions/",
         "/api/v1/coverage/states/{ags}/districts/",
         "/api/v1/coverage/services/{slug}/",
+        "/api/v1/coverage/federal/",
     }

@@ -1,7 +1,8 @@
 """Permission matrix: every named URL of the resolver × every role × objects of three owners.
 
-Roles (7): anonymous, staff of authority A (Bavaria), staff of authority B (Baden-Württemberg),
-coordinator of Bavaria (09), coordinator of Baden-Württemberg (08), ministry viewer (Bavaria),
+Roles (8): anonymous, staff of authority A (Bavaria), staff of authority B (Baden-Württemberg),
+coordinator of Bavaria (09), coordinator of Baden-Württemberg (08, the second state: nothing of
+Bavaria's), ministry viewer (Bavaria), federal viewer (every state's reports, nothing else),
 admin. Owners of objects (see tests/security/world.py): A (Bavaria, has staff_a), N (another
 authority in Bavaria, no role of its own) and F (Baden-Württemberg, has staff_b).
 
@@ -14,8 +15,8 @@ e.g. back to the page with a message), KEPT (302 elsewhere, and nothing changed)
 (LOGIN/403/404/KEPT/REFUSED) must leave the owners' data exactly as it was.
 
 Matrix size (checked by test_matrix_size_is_documented):
-    7 roles × 74 URL names; 39 names without object, 35 with objects of 2–3 owners (97 URL ×
-    object combinations) → 7 × (39 + 97) = 952 cases, plus 21 admin and 20 allauth samples.
+    8 roles × 79 URL names; 42 names without object, 37 with objects of 2–3 owners (101 URL ×
+    object combinations) → 8 × (42 + 101) = 1144 cases, plus 24 admin and 20 allauth samples.
 """
 
 from __future__ import annotations
@@ -43,13 +44,23 @@ SEES_ORDERS = {
     "coord_by": {"A", "N"},
     "coord_bw": {"F"},
     "viewer_by": set(),  # orders carry contact persons: ministry viewers get none
+    "federal": set(),  # nor the federal ministry
     "admin": {"A", "N", "F"},
 }
 SEES_ALL = {role: {"A", "N", "F"} for role in w.ROLES}
-SEES_STATE = {**SEES_ORDERS, "staff_a": set(), "staff_b": set(), "viewer_by": {"A", "N"}}
+SEES_STATE = {
+    **SEES_ORDERS,
+    "staff_a": set(),
+    "staff_b": set(),
+    "viewer_by": {"A", "N"},
+    "federal": {"A", "N", "F"},  # every state's reports
+}
 SEES_BULK_JOBS = {**SEES_ORDERS, "coord_by": {"A"}}  # a bulk job is its creator's
 COORDINATING = ("coord_by", "coord_bw", "admin")
 STAFF = ("staff_a", "staff_b")
+# Read reports only: no coordination, no orders.
+VIEWERS = ("viewer_by", "federal")
+NOT_OPERATORS = ("staff_a", "staff_b", "coord_by", "coord_bw", "viewer_by", "federal")
 
 
 Expect = Callable[[str, str], Any]
@@ -91,7 +102,7 @@ def everyone(code: Any = OK) -> Expect:
 
 
 def coordination(seen: Any = OK, sees: dict[str, set[str]] = SEES_ORDERS) -> Expect:
-    return rule(seen=seen, sees=sees, forbidden=(*STAFF, "viewer_by"))
+    return rule(seen=seen, sees=sees, forbidden=(*STAFF, *VIEWERS))
 
 
 def reports(seen: Any = OK) -> Expect:
@@ -176,7 +187,7 @@ EXPECTATIONS: dict[str, Row] = {
         owners=ALL,
         kwargs=lambda world, o: {"authority_id": world.authorities[o].pk},
     ),
-    "accounts:membership_queue": Row(rule(forbidden=(*STAFF, "viewer_by"))),
+    "accounts:membership_queue": Row(rule(forbidden=(*STAFF, *VIEWERS))),
     "accounts:membership_approve": Row(
         coordination(seen=REDIRECT),
         method="post",
@@ -190,16 +201,24 @@ EXPECTATIONS: dict[str, Row] = {
         kwargs=lambda world, o: {"pk": world.memberships[o].pk},
         data=lambda world, o: {f"reject-{world.memberships[o].pk}-reason": "Unbekannt."},
     ),
-    "accounts:invitation_create": Row(rule(forbidden=(*STAFF, "viewer_by"))),
+    "accounts:invitation_create": Row(rule(forbidden=(*STAFF, *VIEWERS))),
     # The token is the secret; the page shows nothing of the invitation before accepting.
     "accounts:invitation_accept": Row(
         rule(sees=SEES_ALL),
         owners=ALL,
         kwargs=lambda world, o: {"token": world.invitations[o].token},
     ),
+    "accounts:coordinator_invitation_accept": Row(
+        rule(sees=SEES_ALL),
+        owners=STATES,
+        kwargs=lambda world, o: {"token": world.coordinator_invitations[o].token},
+    ),
     # --- catalog ------------------------------------------------------------------------------
     "catalog:service_list": Row(everyone()),
     "catalog:service_detail": Row(everyone(), kwargs=slug),
+    # Opening a state: operators only; the page of any state, imported or not.
+    "opening:list": Row(rule(forbidden=NOT_OPERATORS)),
+    "opening:state": Row(rule(forbidden=NOT_OPERATORS), owners=STATES, kwargs=state),
     # --- orders -------------------------------------------------------------------------------
     "orders:order_list": Row(rule()),
     "orders:basket": Row(ordering()),
@@ -305,7 +324,7 @@ EXPECTATIONS: dict[str, Row] = {
     "dashboard:my_tasks": Row(coordination()),
     # A foreign order id in a bulk action is dropped: the job runs, the order stays untouched.
     "dashboard:bulk_action": Row(
-        rule(seen=REDIRECT, unseen=KEPT, forbidden=(*STAFF, "viewer_by")),
+        rule(seen=REDIRECT, unseen=KEPT, forbidden=(*STAFF, *VIEWERS)),
         method="post",
         owners=ALL,
         data=lambda world, o: {
@@ -364,8 +383,9 @@ EXPECTATIONS: dict[str, Row] = {
     ),
     # --- reports ------------------------------------------------------------------------------
     # One state → straight to its report; the admin sees all and chooses.
-    "reports:state_overview": Row(rule(seen=REDIRECT, forbidden=STAFF, admin=OK)),
+    "reports:state_overview": Row(rule(seen=REDIRECT, forbidden=STAFF, admin=OK, federal=OK)),
     "reports:public_summary": Row(everyone()),
+    "reports:federal": Row(everyone()),
     "reports:state_report": Row(reports(), owners=STATES, kwargs=state),
     "reports:state_report_pdf": Row(reports(), owners=STATES, kwargs=state),
     "reports:map_report": Row(reports(), owners=STATES, kwargs=state),
@@ -383,6 +403,7 @@ EXPECTATIONS: dict[str, Row] = {
     "api-coverage-region-list": Row(everyone(), owners=STATES, kwargs=state),
     "api-coverage-district-list": Row(everyone(), owners=STATES, kwargs=state),
     "api-coverage-service-detail": Row(everyone(), kwargs=slug),
+    "api-coverage-federal": Row(everyone()),
     "api_schema": Row(everyone()),
 }
 
@@ -573,11 +594,12 @@ def test_allauth_samples(client, world, role: str, name: str) -> None:
 # --- ministry viewers never receive personal data --------------------------------------------
 
 VIEWER_PAGES = [
-    (name, owner)
+    (viewer, name, owner)
+    for viewer in VIEWERS
     for name, row in EXPECTATIONS.items()
     if row.method == "get"
     for owner in row.owners
-    if row.expect("viewer_by", owner) == OK
+    if row.expect(viewer, owner) == OK
 ]
 EXPORT_VARIANTS = [
     ("reports:state_report", {"format": "csv"}),
@@ -587,6 +609,8 @@ EXPORT_VARIANTS = [
     ("reports:service_report", {"format": "csv", "table": "verlauf"}),
     ("reports:map_report", {"format": "csv"}),
     ("reports:public_summary", {"format": "csv"}),
+    ("reports:federal", {"format": "csv", "table": "laender"}),
+    ("reports:federal", {"format": "csv", "table": "leistungen-je-land"}),
 ]
 
 
@@ -597,21 +621,24 @@ def assert_no_personal_data(content: bytes, label: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "owner"), VIEWER_PAGES)
+@pytest.mark.parametrize(("viewer", "name", "owner"), VIEWER_PAGES)
 def test_viewer_pages_carry_no_personal_data(
-    client, world, documents, name: str, owner: str
+    client, world, documents, viewer: str, name: str, owner: str
 ) -> None:
-    client.force_login(world.users["viewer_by"])
-    response = request_as(client, world, name, "viewer_by", owner)
+    client.force_login(world.users[viewer])
+    response = request_as(client, world, name, viewer, owner)
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert_no_personal_data(body, f"{name} ({owner})")
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize(("name", "query"), EXPORT_VARIANTS)
-def test_viewer_exports_carry_no_personal_data(client, world, name: str, query: dict) -> None:
-    client.force_login(world.users["viewer_by"])
+def test_viewer_exports_carry_no_personal_data(
+    client, world, viewer: str, name: str, query: dict
+) -> None:
+    client.force_login(world.users[viewer])
     kwargs = EXPECTATIONS[name].kwargs(world, "A")
     response = client.get(reverse(name, kwargs=kwargs), query)
     assert response.status_code == 200

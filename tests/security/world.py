@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership
+from accounts.models import CoordinatorInvitation, Invitation, Membership, Role
 from dashboard.models import BulkJob
 from geo.models import Authority, District
 from orders.models import BasketItem, Comment, Order
@@ -26,7 +26,7 @@ from tests import factories
 from tests.factories_orders import ServiceFactory
 from tests.factories_rollin import RollinFactory
 
-ROLES = ("anon", "staff_a", "staff_b", "coord_by", "coord_bw", "viewer_by", "admin")
+ROLES = ("anon", "staff_a", "staff_b", "coord_by", "coord_bw", "viewer_by", "federal", "admin")
 OWNERS = ("A", "N", "F")
 
 DOCUMENT_NAME = "rollin/dokumente/vertrag-{owner}.pdf"
@@ -65,6 +65,7 @@ class World:
     doc_items: dict[str, RollinItem] = field(default_factory=dict)
     memberships: dict[str, Membership] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
+    coordinator_invitations: dict[str, CoordinatorInvitation] = field(default_factory=dict)
     bulk_jobs: dict[str, BulkJob] = field(default_factory=dict)
     service: Any = None
     submission_key: str = ""
@@ -122,13 +123,20 @@ def _people(world: World) -> None:
         "coord_by": factories.CoordinatorFactory(states=[bavaria], email="koord.by@example.org"),
         "coord_bw": factories.CoordinatorFactory(states=[bw], email="koord.bw@example.org"),
         "viewer_by": factories.ViewerFactory(states=[bavaria], email="ministerium@example.org"),
+        # The federal ministry: every state's reports, nothing else (no states of its own).
+        "federal": factories.UserFactory(role=Role.FEDERAL, email="bund@example.org"),
         "admin": factories.AdminFactory(email="betrieb@example.org"),
     }
     world.users["staff_n"] = staff["N"]
 
 
 def _orders(world: World) -> None:
-    world.service = ServiceFactory(slug="meldebescheinigung", name="Meldebescheinigung")
+    # Offered in both states, so both states' staff may order it.
+    world.service = ServiceFactory(
+        slug="meldebescheinigung",
+        name="Meldebescheinigung",
+        offered_in=[factories.StateFactory(), factories.StateFactory(ags="08")],
+    )
     for owner in OWNERS:
         name, email, phone = CONTACT[owner]
         common = {
@@ -178,6 +186,13 @@ def _accounts(world: World) -> None:
             token=uuid.uuid4().hex,
             invited_by=world.users["admin"],
         )
+    for owner in ("A", "F"):
+        world.coordinator_invitations[owner] = CoordinatorInvitation.objects.create(
+            email=f"koordination-{owner.lower()}@example.org",
+            state=world.authorities[owner].state,
+            token=uuid.uuid4().hex,
+            invited_by=world.users["admin"],
+        )
 
 
 def _coordination(world: World) -> None:
@@ -208,11 +223,24 @@ def build_world() -> World:
 
 def owned_data() -> list[Any]:
     """Everything a refused request must leave as it was."""
-    from accounts.models import Invitation, Membership, User
+    from accounts.models import CoordinatorInvitation, Invitation, Membership, User
+    from catalog.models import ServiceOffering
+    from geo.models import State
     from orders.models import BasketItem, Comment, Order
     from rollin.models import HistoryEntry, Rollin, RollinItem
 
-    models = [Order, Rollin, RollinItem, HistoryEntry, Comment, Membership, Invitation]
+    models = [
+        Order,
+        Rollin,
+        RollinItem,
+        HistoryEntry,
+        Comment,
+        Membership,
+        Invitation,
+        CoordinatorInvitation,
+        State,
+        ServiceOffering,
+    ]
     rows: list[Any] = [list(m._default_manager.order_by("pk").values()) for m in models]
     rows.append(list(User.objects.order_by("pk").values("pk", "role", "authority_id")))
     rows.append(list(BasketItem.objects.order_by("pk").values("pk", "user_id", "service_id")))

@@ -41,6 +41,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Website: {site.name} ({site.domain}).")
         self._call_if_present("load_catalog")
         if not options["no_demo"]:
+            # The demo states (Bavaria and Saarland) first: their territory and offerings, so
+            # that their demo people can be created; the roll-in demo then opens them.
+            self._call_if_present("demo_states")
             logins, created = demo_users_ensure()
             self.stdout.write(f"Demo-Benutzer: {created} neu, {len(logins) - created} vorhanden.")
             self._call_if_present("demo_rollin")

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         if not authorities:
             raise CommandError("Keine Behörden vorhanden: erst Geodaten importieren.")
         services = generator.ensure_services(options["services"])
+        generator.open_states(services)  # the federal view counts open states only
         self.stdout.write(
             f"{len(authorities)} Behörden, {len(services)} Leistungen, "
             f"{options['orders']} Bestellungen (Seed {options['seed']})"

@@ -31,6 +31,7 @@ ROLE_NAMES = {
     Role.STAFF: "staff",
     Role.COORDINATOR: "coordinator",
     Role.VIEWER: "ministry",
+    Role.FEDERAL: "federal",
     Role.ADMIN: "admin",
 }
 

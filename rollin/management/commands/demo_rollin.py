@@ -23,9 +23,12 @@ from django.db.models import Max, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from accounts.demo import DEMO_COORDINATORS
 from accounts.models import Role, User
 from accounts.selectors import coordinators_of_states
+from catalog.demo_opening import demo_states_prepare
 from catalog.models import Service
+from catalog.opening import state_open
 from geo.models import Authority, Level
 from orders.models import Order
 from portal.models import OutgoingEmail
@@ -143,8 +146,20 @@ class Command(BaseCommand):
             outbox_after_id=outbox_after_id,
         )
 
+    def _open_states(self) -> list[int]:
+        """Open the demo states (opening flow) before ordering: closed states take no orders."""
+        opened = []
+        # Only the states whose territory is in (setup_portal's demo_states imports Saarland).
+        for state in demo_states_prepare(import_territory=False):
+            first = Authority.objects.filter(state=state).order_by("code").first()
+            if first is not None:
+                _demo_coordinator(first)  # the coordination step: a coordinator of the state
+            opened.append(state_open(state=state).pk)
+        return opened
+
     def _run(self, rng: random.Random, services: list[Service], extra: int) -> int:
         count = 0
+        opened = self._open_states()
         pilots = [self._pilot(name, kind) for name, kind in PILOTS]
         for authority in filter(None, pilots):
             for service in services:
@@ -170,6 +185,24 @@ class Command(BaseCommand):
                 )
                 failing += 1
             count += self._order(rng, authority, service, target, days_ago=rng.randint(3, 400))
+        return count + self._further_states(rng, services, opened)
+
+    def _further_states(
+        self, rng: random.Random, services: list[Service], opened: list[int]
+    ) -> int:
+        """A few orders at different stages in each further demo state (Saarland), started
+        recently: the state has just been opened."""
+        count = 0
+        for state_id in opened:
+            pool = list(
+                Authority.objects.filter(state_id=state_id)
+                .exclude(state__ags="09")
+                .order_by("code")
+            )
+            rng.shuffle(pool)
+            for authority, (target, _weight) in zip(pool, TARGETS * 2, strict=False):
+                service = rng.choice(services)
+                count += self._order(rng, authority, service, target, days_ago=rng.randint(20, 120))
         return count
 
     def _pilot(self, name: str, kind: str) -> Authority | None:
@@ -301,8 +334,12 @@ def _demo_coordinator(authority: Authority) -> User:
             .first()
         )
         if user is None:
+            # Each state has its own coordination: never one of another state's people.
+            email = DEMO_COORDINATORS.get(
+                authority.state.ags, f"koordination-{authority.state.ags}@{DEMO_DOMAIN}"
+            )
             user, created = User.objects.get_or_create(
-                email=f"koordination@{DEMO_DOMAIN}",
+                email=email,
                 defaults={
                     "role": Role.COORDINATOR,
                     "first_name": "Demo",
