@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import CoordinatorInvitation, Role, User
 from accounts.services import coordinator_invite
 from catalog.models import Fachverfahren, FundingProgramme, Service, ServiceOffering
-from catalog.responsibility import responsible_authorities
+from catalog.responsibility import responsibility_rebuild, responsible_authorities
 from geo.models import Authority, Municipality, State
 from geo.selectors import reference_states
 from geo.services import geodata_import_files
@@ -79,16 +79,6 @@ def opening_territory_import(*, ags: str, data_dir: Path | None = None) -> Impor
     )
 
 
-def responsibility_rebuild(states: Iterable[State]) -> None:
-    """Derive the states' responsibility table from their rules.
-
-    Today responsibility follows the level defaults (catalog.responsibility), which need no
-    table. The per-service responsibility table of issue 14 is rebuilt here — the one place
-    the opening flow calls when an operator confirms a state's rules.
-    """
-    del states  # nothing to derive while the level defaults apply
-
-
 def opening_responsibility(state: State) -> list[ResponsibilityRow]:
     """Per available service: the number of authorities responsible for it in the state."""
     return [
@@ -102,6 +92,7 @@ def opening_responsibility_confirm(*, state: State) -> State:
     """The operator confirms the state's responsibility rules (the level defaults for now)."""
     if not Authority.objects.filter(state=state).exists():
         raise ValidationError(_("Bitte importieren Sie zuerst das Gebiet des Landes."))
+    # The state's rules as they stand (its own, or the level defaults until they are entered).
     responsibility_rebuild([state])
     state.responsibility_confirmed_at = timezone.now()
     state.save(update_fields=["responsibility_confirmed_at"])

@@ -10,8 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Responsibility, Service, TaskTransfer
+from catalog.opening import opening_service_offer_from_catalog
 from catalog.responsibility import (
     is_responsible,
     responsibility_rebuild,
@@ -36,7 +38,13 @@ def bavaria(settings, stage_template) -> State:
     settings.DIGITALMARKT_DATA_DIR = PROJECT_DATA_DIR
     call_command("import_geodata", "--states", "09", stdout=StringIO())
     call_command("load_catalog", stdout=StringIO())
-    return State.objects.get(ags="09")
+    state = State.objects.get(ags="09")
+    # Opened as the demo opens it, so its authorities may order (catalog.opening).
+    for service in Service.objects.filter(status=Service.Status.AVAILABLE):
+        opening_service_offer_from_catalog(state=state, service=service)
+    State.objects.filter(pk=state.pk).update(opened_at=timezone.now())
+    state.refresh_from_db()
+    return state
 
 
 def counts(service: Service, state: State) -> dict[str, int]:
