@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from rollin import transitions
+from rollin.figures import contribution, figures_track
 from rollin.models import Rollin, RollinItem, StageDefinition
 from rollin.pipeline import history_append, lock_rollin, next_open_item, tell_todo
 from rollin.transitions import DERIVED, RESTORE, SAME, Action
@@ -73,7 +75,7 @@ def rollin_transition(
     refusal: str = "",
     now: datetime.datetime | None = None,
 ) -> Rollin:
-    """Lock → table and guard → mutate → target status → history → save → notify.
+    """Lock → table and guard → mutate → target status → history → save → figures → notify.
 
     The row is named by `rollin_id`, `order_id` or the `item_id` of one of its items (that item
     is then handed to the guard and the mutation). Callers that already hold the lock in the
@@ -85,6 +87,8 @@ def rollin_transition(
     now = now or timezone.now()
     from_stage: StageDefinition | None
     from_status, from_stage = rollin.status, rollin.stage
+    # A new roll-in counts from its START on (created in the same transaction just before).
+    counted_before = Counter() if action == Action.START else contribution(rollin)
     change = apply(rollin, item, now)
     status, todo = _target(rollin, action, from_status, change)
     rollin.status = status  # the only assignment of Rollin.status in the code base
@@ -104,6 +108,7 @@ def rollin_transition(
         now=now,
     )
     rollin.save()
+    figures_track(counted_before, contribution(rollin))
     if todo is not None:
         tell_todo(rollin, todo)
     for notice in change.notices:

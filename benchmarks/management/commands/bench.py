@@ -35,7 +35,7 @@ from geo.models import Authority, State
 from orders.models import Order
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
 TARGET_RATIO = 3.0
 TARGET_QUERIES = 15
@@ -130,8 +130,6 @@ class Command(BaseCommand):
                 continue
             report["pages"][spec.key] = self._page(spec, url, clients[spec.role], ctx, options)
         self._print_pages(report["pages"])
-        if "coordinator_overview" in report["pages"]:
-            report["overview_cold"] = self._overview_cold(coordinator)
         if "map" in report["pages"]:
             report["map_cold"] = self._map_cold(clients["viewer"], report["pages"]["map"]["url"])
         if not options["skip_load"]:
@@ -140,17 +138,6 @@ class Command(BaseCommand):
             report["memory"] = self._memory(ctx)
         report["meta"]["seconds"] = round(time.monotonic() - started, 1)
         return report
-
-    def _overview_cold(self, user: User) -> dict[str, Any]:
-        """The overview's aggregates without its cache: what the first request after a change
-        (or after the cache expired) pays, next to the cached p50 of the table."""
-        from dashboard.selectors import _overview_uncached
-
-        started = time.perf_counter()
-        _overview_uncached(user)
-        cold_ms = (time.perf_counter() - started) * 1000
-        self.stdout.write(f"Übersicht ohne Cache (erste Anfrage nach Änderung): {cold_ms:.0f} ms")
-        return {"ms": cold_ms}
 
     def _map_cold(self, client: Client, url: str) -> dict[str, Any]:
         """The map page with its fragment cache off: what the first request after a roll-in
