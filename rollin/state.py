@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -70,6 +71,8 @@ def rollin_transition(
     rollin_id: int | None = None,
     order_id: int | None = None,
     item_id: int | None = None,
+    locked: Rollin | None = None,
+    item: RollinItem | None = None,
     actor: User | None = None,
     guard: Guard = _always,
     refusal: str = "",
@@ -79,9 +82,19 @@ def rollin_transition(
 
     The row is named by `rollin_id`, `order_id` or the `item_id` of one of its items (that item
     is then handed to the guard and the mutation). Callers that already hold the lock in the
-    same transaction may call this again: the lock is re-entrant for its owner.
+    same transaction may call this again: the lock is re-entrant for its owner. The worker,
+    which holds it, passes its `locked` instance (from lock_rollin in this transaction) and
+    the `item` it loaded instead, and saves the reads of locking again.
+
+    The roll-in's history is its audit trail (who, when, from → to, why), so the roll-in's
+    save here writes no second, audit-log copy of the same change (nor reads the old row for
+    it); edits outside transitions (the admin) and the order's cancellation are still
+    audit-logged.
     """
-    rollin, item = _lock(rollin_id=rollin_id, order_id=order_id, item_id=item_id)
+    if locked is not None:
+        rollin = locked
+    else:
+        rollin, item = _lock(rollin_id=rollin_id, order_id=order_id, item_id=item_id)
     if not transitions.allowed(rollin.status, action) or not guard(rollin, item):
         raise TransitionError(refusal or _("Diese Aktion ist jetzt nicht möglich."))
     now = now or timezone.now()
@@ -107,7 +120,8 @@ def rollin_transition(
         reason=change.reason,
         now=now,
     )
-    rollin.save()
+    with disable_auditlog():
+        rollin.save()
     figures_track(counted_before, contribution(rollin))
     if todo is not None:
         tell_todo(rollin, todo)
