@@ -55,7 +55,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench --sizes $${BENCH_SIZES:-50000,500000}
 
 bench-worker: install
 	$(BIN)/python manage.py bench_worker
