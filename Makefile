@@ -21,6 +21,7 @@ install: $(STAMP)
 setup: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rebuild_figures
 	$(BIN)/python manage.py setup_portal
 
 # supervisord (supervisord.dev.conf) runs web, worker and beat in the foreground and starts a
