@@ -98,6 +98,13 @@ class FiguresMachine(RuleBasedStateMachine):
                 document=document,
             )
 
+    @rule(index=st.integers(0, 50), rounds=st.integers(1, 15))
+    def push(self, index: int, rounds: int) -> None:
+        """Worker and people in turn, so that orders reach the late stages and go live."""
+        for _round in range(rounds):
+            self.worker_step(index)
+            self.complete_item(index)
+
     @rule(index=st.integers(0, 50), hold=st.booleans())
     def hold_or_resume(self, index: int, hold: bool) -> None:
         rollin_id = self._rollin_id(index)
