@@ -21,6 +21,7 @@ install: $(STAMP)
 setup: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rebuild_figures
 	$(BIN)/python manage.py setup_portal
 
 # supervisord (supervisord.dev.conf) runs web, worker and beat in the foreground and starts a
@@ -55,7 +56,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench --sizes $${BENCH_SIZES:-50000,500000}
 
 bench-worker: install
 	$(BIN)/python manage.py bench_worker

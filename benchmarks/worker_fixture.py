@@ -24,6 +24,7 @@ from accounts.models import Role, User
 from catalog.models import Service
 from geo.models import Authority, District, State
 from orders.models import Comment, FundingCase, Order
+from rollin.figures import figures_rebuild
 from rollin.models import (
     ConnectorLog,
     HistoryEntry,
@@ -162,6 +163,8 @@ def worker_fixture_create(n: int) -> list[int]:
             for r in rollins
         ]
     )
+    # Written beside the transition function, so counted afterwards (the fixture's own state).
+    figures_rebuild(state_ids=[state.pk])
     return [o.pk for o in orders]
 
 
@@ -193,6 +196,7 @@ def worker_fixture_remove() -> None:
         ).delete()
         fixture_services().exclude(pk__in=Order.objects.values("service_id")).delete()
         fixture_authorities().exclude(pk__in=Order.objects.values("authority_id")).delete()
+        figures_rebuild(state_ids=State.objects.filter(ags=STATE_AGS).values_list("pk", flat=True))
 
 
 def _delete_where(model: Any, column: str, ids: list[int], content_type: Any = None) -> None:

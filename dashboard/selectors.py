@@ -7,14 +7,10 @@ stay as fast for 50,000 orders as for 50.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from catalog.models import Service
@@ -22,8 +18,16 @@ from dashboard.models import BulkJob
 from orders.models import Order
 from orders.selectors import order_visible_to
 from rollin import transitions
-from rollin.models import ConnectorLog, ItemDefinition, Rollin, RollinItem, StageDefinition
-from rollin.selectors import rollin_data_version
+from rollin.models import (
+    ConnectorLog,
+    DueFigure,
+    ItemDefinition,
+    Rollin,
+    RollinItem,
+    StageDefinition,
+    StatusFigure,
+    WeekFigure,
+)
 from rollin.turn import Turn, turn_from_loaded
 
 if TYPE_CHECKING:
@@ -33,8 +37,9 @@ Status = Rollin.Status
 OPEN_ITEM_STATUSES = (RollinItem.Status.OPEN, RollinItem.Status.REJECTED)
 CLOSED_STATUSES = (Status.LIVE, Status.CANCELLED)
 ACTIVE_STATUSES = (Status.IN_PROGRESS, Status.WAITING)
+OPEN_STATUSES = [s for s in Status.values if s not in CLOSED_STATUSES]
 WEEKS = 26
-# Seconds an overview may be served from the cache; 0 (the tests) computes every request.
+FigureModel = TypeVar("FigureModel", bound=Model)
 
 
 def _open_manual_items(actor: str) -> QuerySet[RollinItem]:
@@ -95,113 +100,111 @@ class Overview:
     totals: dict[str, int]
     weeks: list[WeekRow] = field(default_factory=list)
 
+    @property
+    def matrix(self) -> list[tuple[Service, list[tuple[StageDefinition, int]], int]]:
+        """The rows with each count beside its stage: the template walks a 50 × 8 matrix
+        without indexing into lists (a slice per cell cost more than the figures' query)."""
+        return [
+            (service, list(zip(self.stages, counts, strict=True)), total)
+            for service, counts, total in self.rows
+        ]
+
 
 def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def overview_for(
-    user: User, *, now: datetime.datetime | None = None, key: str | None = None
-) -> Overview:
-    """The overview of the user's states: from the cache while no roll-in and no order changed.
+def overview_for(user: User, *, now: datetime.datetime | None = None) -> Overview:
+    """Matrix services × stages, totals and the weekly series of the user's states.
 
-    At national scale the figures aggregate half a million orders (seconds of database time);
-    coordinators reload the page far more often than orders change. The key (see
-    overview_cache_key) holds the newest roll-in change and the newest order, the user's
-    states and today's date. The short expiry bounds what the version cannot see: a
-    transaction that commits after a newer one (its timestamp is older) and time-based
-    figures (overdue). `key`: the caller's overview_cache_key, if it has one already."""
-    seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
-    if now is not None or seconds <= 0:
-        return _overview_uncached(user, now=now)
-    key = key or overview_cache_key(user)
-    overview: Overview | None = cache.get(key)
-    if overview is None:
-        overview = _overview_uncached(user)
-        cache.set(key, overview, seconds)
-    return overview
-
-
-def overview_cache_key(user: User) -> str:
-    """The version of the user's overview: the roll-in data version (one query), the user's
-    states and today's date (overdue figures)."""
-    if settings.ROLLIN_FIGURES_CACHE_SECONDS <= 0:
-        return ""
-    scope = "all" if user.is_operator else ",".join(map(str, sorted(_state_ids(user))))
-    raw = f"{scope}|{rollin_data_version()}|{timezone.localdate()}"
-    return "dashboard:overview:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _state_ids(user: User) -> list[int]:
-    return list(user.states.values_list("id", flat=True))
-
-
-def _overview_uncached(user: User, *, now: datetime.datetime | None = None) -> Overview:
-    """Matrix services × stages, totals and the weekly series, in six queries."""
+    Read from the figures the transitions maintain (rollin.figures): a few hundred rows
+    whatever the number of orders, so no cache is needed and a change shows at once."""
     now = now or timezone.now()
-    orders = order_visible_to(user)
+    states = _state_scope(user)
     stages = stages_for_filters()
     position_index = {stage.position: i for i, stage in enumerate(stages)}
-    cells = (
-        orders.exclude(rollin__status=Status.CANCELLED)
-        .filter(rollin__isnull=False)
-        .values("service_id", "rollin__stage__position")
-        .annotate(n=Count("id"))
-    )
     by_service: dict[int, list[int]] = {}
+    by_status: dict[str, int] = dict.fromkeys(Status.values, 0)
+    cells = (
+        _scoped(StatusFigure.objects.all(), states)
+        .values("service_id", "stage__position", "status")
+        .annotate(n=Sum("orders"))
+    )
     for cell in cells:
-        column = position_index.get(cell["rollin__stage__position"])
-        if column is None:
-            continue  # a service-specific template's extra stage: not in the default columns
+        by_status[cell["status"]] += cell["n"]
+        column = position_index.get(cell["stage__position"])
+        if cell["status"] == Status.CANCELLED or column is None or not cell["n"]:
+            continue  # column None: a service template's extra stage, not a default column
         by_service.setdefault(cell["service_id"], [0] * len(stages))[column] += cell["n"]
+    by_service = {pk: counts for pk, counts in by_service.items() if any(counts)}
     services = Service.objects.filter(pk__in=by_service).order_by("position", "name")
     rows = [(service, by_service[service.pk], sum(by_service[service.pk])) for service in services]
     column_totals = [sum(row[1][i] for row in rows) for i in range(len(stages))]
-    totals = orders.aggregate(
-        ordered=Count("id", filter=~Q(rollin__status=Status.CANCELLED)),
-        in_progress=Count("id", filter=Q(rollin__status__in=[Status.IN_PROGRESS, Status.WAITING])),
-        live=Count("id", filter=Q(rollin__status=Status.LIVE)),
-        on_hold=Count("id", filter=Q(rollin__status=Status.ON_HOLD)),
-        failing=Count("id", filter=Q(rollin__status=Status.FAILING)),
-        overdue=Count("id", filter=overdue_q(now)),
-        cancelled=Count("id", filter=Q(rollin__status=Status.CANCELLED)),
-    )
+    totals = {
+        "ordered": sum(by_status.values()) - by_status[Status.CANCELLED],
+        "in_progress": by_status[Status.IN_PROGRESS] + by_status[Status.WAITING],
+        "live": by_status[Status.LIVE],
+        "on_hold": by_status[Status.ON_HOLD],
+        "failing": by_status[Status.FAILING],
+        "overdue": _overdue(states, now),
+        "cancelled": by_status[Status.CANCELLED],
+    }
     return Overview(
         stages=stages,
         rows=rows,
         column_totals=column_totals,
         totals=totals,
-        weeks=weekly_series(orders, now=now),
+        weeks=weekly_series(states, now=now),
     )
 
 
-def weekly_series(orders: QuerySet[Order], *, now: datetime.datetime) -> list[WeekRow]:
-    """Orders placed and gone live per calendar week over the last WEEKS weeks (2 queries)."""
+# None: every state (operators).
+StateScope = list[int] | None
+
+
+def _state_scope(user: User) -> StateScope:
+    """The states whose figures the user sees; the overview is the coordinators' (and the
+    operators') page, so this is order_visible_to's rule for them."""
+    if user.is_operator:
+        return None
+    if user.is_coordinator and user.is_active:
+        return list(user.states.values_list("id", flat=True))
+    return []
+
+
+def _scoped(figures: QuerySet[FigureModel], states: StateScope) -> QuerySet[FigureModel]:
+    return figures if states is None else figures.filter(state_id__in=states)
+
+
+def _overdue(states: StateScope, now: datetime.datetime) -> int:
+    """Open roll-ins due before now: the maintained per-day rows before today, and today's
+    roll-ins from the base table (those due later today are not overdue yet)."""
+    today = timezone.localdate(now)
+    before_today = _scoped(DueFigure.objects.filter(due_on__lt=today), states)
+    earlier = before_today.aggregate(n=Sum("open"))["n"] or 0
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    # status IN (…) AND due_at range: the (status, due_at) index finds exactly these rows.
+    due_today = Rollin.objects.filter(
+        status__in=OPEN_STATUSES, due_at__gte=start_of_today, due_at__lt=now
+    )
+    if states is not None:
+        due_today = due_today.filter(order__authority__state_id__in=states)
+    return earlier + due_today.count()
+
+
+def weekly_series(states: StateScope, *, now: datetime.datetime) -> list[WeekRow]:
+    """Orders placed and gone live per calendar week over the last WEEKS weeks (1 query)."""
     today = timezone.localdate(now)
     first = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
-    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     weeks = {
         first + datetime.timedelta(weeks=i): WeekRow(start=first + datetime.timedelta(weeks=i))
         for i in range(WEEKS)
     }
-    placed = (
-        orders.filter(created_at__gte=since)
-        .annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(n=Count("id"))
-    )
-    live = (
-        orders.filter(rollin__live_at__gte=since)
-        .annotate(week=TruncWeek("rollin__live_at"))
-        .values("week")
-        .annotate(n=Count("id"))
-    )
-    for series, attribute in ((placed, "placed"), (live, "live")):
-        for row in series:
-            week = row["week"]
-            day = week.date() if isinstance(week, datetime.datetime) else week
-            if day in weeks:
-                setattr(weeks[day], attribute, getattr(weeks[day], attribute) + row["n"])
+    figures = _scoped(WeekFigure.objects.filter(week__gte=first), states)
+    for row in figures.values("week").annotate(placed=Sum("placed"), live=Sum("live")):
+        if row["week"] in weeks:
+            weeks[row["week"]].placed += row["placed"]
+            weeks[row["week"]].live += row["live"]
     return list(weeks.values())
 
 

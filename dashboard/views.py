@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,20 +48,16 @@ PAGE_SIZE = 50
 @coordinator_required
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # The figures are rendered once per data version and language; while that fragment is
-    # cached, a request neither loads the overview nor draws the chart: both are lazy.
-    key = selectors.overview_cache_key(request.user)
-    overview = SimpleLazyObject(lambda: selectors.overview_for(request.user, key=key))
+    # The figures are maintained rows (rollin.figures): read on every visit, never cached.
+    overview = selectors.overview_for(request.user)
     return render(
         request,
         "dashboard/overview.html",
         {
             "overview": overview,
-            "chart": SimpleLazyObject(lambda: weekly_chart(overview.weeks)),
-            "cache_key": key,
-            "cache_seconds": settings.ROLLIN_FIGURES_CACHE_SECONDS,
-            # Will we make it? Its own block, cached under the same data version.
-            "pace": SimpleLazyObject(lambda: pace_for_states(coordinated_states(request.user))),
+            "chart": weekly_chart(overview.weeks),
+            # Will we make it? A few aggregate queries over the responsible authorities.
+            "pace": pace_for_states(coordinated_states(request.user)),
         },
     )
 

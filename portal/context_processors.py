@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from portal.selectors import notification_unread_count
+
 
 def portal(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        unread = notification_unread_count(user.pk)
     return {"unread_notifications": unread}

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -25,6 +26,7 @@ from django.utils.text import Truncator
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from portal.models import Notification, OutgoingEmail
+from portal.selectors import unread_cache_key
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +69,27 @@ def notify(*, users: Iterable[Any], text: Message | str, url: str = "", dedup_ke
                     user=user, text=german, text_en=english, url=url, dedup_key=dedup_key
                 )
             created += 1
+            notifications_changed(user.pk)
         except IntegrityError:
             continue  # already notified under this key (a task ran twice)
     return created
+
+
+def notifications_changed(user_id: int) -> None:
+    """Forget the user's cached unread count (portal.selectors) now and once the transaction
+    commits: a request that counted in between, before the commit, cached the old figure."""
+    key = unread_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def notifications_mark_read(*, user_id: int) -> int:
+    """Mark all of the user's notifications read."""
+    marked = Notification.objects.filter(user_id=user_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notifications_changed(user_id)
+    return marked
 
 
 def email_send(

@@ -11,12 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal.health import health_report
 from portal.models import Notification
+from portal.services import notifications_mark_read
 
 
 def _notifications_of(request: HttpRequest) -> QuerySet[Notification]:
@@ -57,7 +57,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
-    _notifications_of(request).filter(read_at__isnull=True).update(read_at=timezone.now())
+    notifications_mark_read(user_id=cast(int, request.user.pk))  # login_required
     return redirect("portal:notifications")
 
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
-from geo.models import Authority
+from geo.models import Authority, State
 from orders.models import Order
 from portal.localized import localized_value
 from portal.system_text import system_text
@@ -403,3 +403,60 @@ class SimulatorSubmission(models.Model):
     key = models.CharField(max_length=200, unique=True)
     payload = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+
+
+# --- figures maintained with every change (rollin.figures) ----------------------------------
+# The coordinator overview shows a matrix of services × stages, a few totals and a weekly
+# series: a fixed number of figures, whatever the number of orders ever placed. These rows
+# hold them, changed by rollin.figures in the transaction of the transition that changes them
+# and rebuilt from the base tables by `manage.py rebuild_figures` (also the repair tool).
+# The per-district coverage figure (live and responsible authorities, covered inhabitants per
+# district × service) belongs beside them once the per-service responsibility table exists.
+
+
+class StatusFigure(models.Model):
+    """Roll-ins per state × service × stage × status. Keyed by the stage row, not its position:
+    a template edit that reorders or relabels stages changes no stored figure."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(StageDefinition, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=RollinStatus.choices)
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Stufe × Status")
+        verbose_name_plural = _("Kennzahlen Stufe × Status")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "service", "stage", "status"], name="status_figure_key"
+            )
+        ]
+
+
+class WeekFigure(models.Model):
+    """Orders placed and roll-ins gone live per state × calendar week (Monday, local time)."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    placed = models.IntegerField(default=0)
+    live = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Woche")
+        verbose_name_plural = _("Kennzahlen Woche")
+        constraints = [models.UniqueConstraint(fields=["state", "week"], name="week_figure_key")]
+
+
+class DueFigure(models.Model):
+    """Open roll-ins (neither live nor cancelled) per state × local due date: whatever is due
+    before today is overdue, so the overdue total reads these rows plus today's due ones."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Fälligkeit")
+        verbose_name_plural = _("Kennzahlen Fälligkeit")
+        constraints = [models.UniqueConstraint(fields=["state", "due_on"], name="due_figure_key")]

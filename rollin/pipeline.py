@@ -29,7 +29,7 @@ def lock_rollin(**lookup: Any) -> Rollin:
     """The Rollin row, locked until the end of the surrounding transaction."""
     return (
         Rollin.objects.select_for_update(of=("self",))
-        .select_related("order__authority__state", "template", "stage")
+        .select_related("order__authority__state", "order__service", "template", "stage")
         .get(**lookup)
     )
 
@@ -84,7 +84,7 @@ def stage_items_create(rollin: Rollin, stage: StageDefinition) -> None:
 def current_items(rollin: Rollin, stage: StageDefinition | None = None) -> list[RollinItem]:
     return list(
         RollinItem.objects.filter(rollin=rollin, stage=stage or rollin.stage)
-        .select_related("definition")
+        .select_related("definition", "stage")
         .order_by("definition__position", "id")
     )
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from rollin import transitions
+from rollin.figures import contribution, figures_track
 from rollin.models import Rollin, RollinItem, StageDefinition
 from rollin.pipeline import history_append, lock_rollin, next_open_item, tell_todo
 from rollin.transitions import DERIVED, RESTORE, SAME, Action
@@ -73,23 +76,37 @@ def rollin_transition(
     rollin_id: int | None = None,
     order_id: int | None = None,
     item_id: int | None = None,
+    locked: Rollin | None = None,
+    item: RollinItem | None = None,
     actor: User | None = None,
     guard: Guard = _always,
     refusal: str = "",
     now: datetime.datetime | None = None,
 ) -> Rollin:
-    """Lock → table and guard → mutate → target status → history → save → notify.
+    """Lock → table and guard → mutate → target status → history → save → figures → notify.
 
     The row is named by `rollin_id`, `order_id` or the `item_id` of one of its items (that item
     is then handed to the guard and the mutation). Callers that already hold the lock in the
-    same transaction may call this again: the lock is re-entrant for its owner.
+    same transaction may call this again: the lock is re-entrant for its owner. The worker,
+    which holds it, passes its `locked` instance (from lock_rollin in this transaction) and
+    the `item` it loaded instead, and saves the reads of locking again.
+
+    The roll-in's history is its audit trail (who, when, from → to, why), so the roll-in's
+    save here writes no second, audit-log copy of the same change (nor reads the old row for
+    it); edits outside transitions (the admin) and the order's cancellation are still
+    audit-logged.
     """
-    rollin, item = _lock(rollin_id=rollin_id, order_id=order_id, item_id=item_id)
+    if locked is not None:
+        rollin = locked
+    else:
+        rollin, item = _lock(rollin_id=rollin_id, order_id=order_id, item_id=item_id)
     if not transitions.allowed(rollin.status, action) or not guard(rollin, item):
         raise TransitionError(refusal or _("Diese Aktion ist jetzt nicht möglich."))
     now = now or timezone.now()
     from_stage: StageDefinition | None
     from_status, from_stage = rollin.status, rollin.stage
+    # A new roll-in counts from its START on (created in the same transaction just before).
+    counted_before = Counter() if action == Action.START else contribution(rollin)
     change = apply(rollin, item, now)
     status, todo = _target(rollin, action, from_status, change)
     rollin.status = status  # the only assignment of Rollin.status in the code base
@@ -111,7 +128,9 @@ def rollin_transition(
         detail=change.detail,
         now=now,
     )
-    rollin.save()
+    with disable_auditlog():
+        rollin.save()
+    figures_track(counted_before, contribution(rollin))
     if todo is not None:
         tell_todo(rollin, todo)
     for notice in change.notices:

@@ -20,6 +20,7 @@ import random
 import uuid
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -66,19 +67,22 @@ def rollin_advance(
     from rollin.connectors import connector_for
 
     rollin: Rollin | None = None
-    for _step in range(100):  # every stage has few items; the bound only guards bugs
-        rollin, claimed = _claim_step(order_id, now or timezone.now())
-        if claimed is None:
-            break
-        assert rollin is not None  # a claimed item comes with its locked roll-in
-        item = RollinItem.objects.select_related("definition", "stage").get(pk=claimed)
-        item.rollin = rollin  # the claimed state, for the key
-        result = (connector or connector_for(rollin.order)).run(item=item)
-        rollin, go_on = _record_step(
-            order_id, rollin.claim_token, claimed, result, now or timezone.now()
-        )
-        if not go_on:
-            break
+    # Everything the worker writes is in the roll-in's history (and the connector log): an
+    # audit-log entry per save would record each change a second time, and read the old row
+    # first to diff it. People's edits and the admin's stay audit-logged.
+    with disable_auditlog():
+        for _step in range(100):  # every stage has few items; the bound only guards bugs
+            rollin, item = _claim_step(order_id, now or timezone.now())
+            if item is None:
+                break
+            assert rollin is not None  # a claimed item comes with its locked roll-in
+            item.rollin = rollin  # the claimed state, for the key
+            result = (connector or connector_for(rollin.order)).run(item=item)
+            rollin, go_on = _record_step(
+                order_id, rollin.claim_token, item.pk, result, now or timezone.now()
+            )
+            if not go_on:
+                break
     return rollin
 
 
@@ -86,7 +90,7 @@ def rollin_advance(
 
 
 @transaction.atomic
-def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, int | None]:
+def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, RollinItem | None]:
     """Under the lock: move stages while nothing is open; claim the next automatic item."""
     try:
         rollin = lock_rollin(order_id=order_id)
@@ -102,7 +106,7 @@ def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, i
         item = next_open_item(rollin)
         if item is None:
             rollin = rollin_transition(
-                action=Action.ADVANCE, order_id=order_id, apply=_move_to_next_stage, now=now
+                action=Action.ADVANCE, locked=rollin, apply=_move_to_next_stage, now=now
             )
             continue
         manual = item.definition.kind == ItemDefinition.Kind.MANUAL
@@ -111,7 +115,7 @@ def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, i
             # (e.g. after a template edit), and a repair leaves its trace too.
             rollin = rollin_transition(
                 action=Action.ADVANCE,
-                order_id=order_id,
+                locked=rollin,
                 apply=history_only(HistoryEntry.Action.SETTLED),
                 now=now,
             )
@@ -120,7 +124,7 @@ def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, i
         rollin.claim_token = uuid.uuid4().hex
         rollin.claimed_until = now + datetime.timedelta(seconds=settings.ROLLIN_CLAIM_SECONDS)
         rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
-        return rollin, item.pk
+        return rollin, item
 
 
 def _move_to_next_stage(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
@@ -161,32 +165,23 @@ def _record_step(
         return rollin, False  # our claim expired and someone else took over; theirs counts
     rollin.claim_token = ""
     rollin.claimed_until = None
-    item = RollinItem.objects.get(pk=item_id)
+    item = RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
     if rollin.status != Status.IN_PROGRESS or item.status == RollinItem.Status.DONE:
         rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
         return rollin, rollin.status == Status.IN_PROGRESS
-    # Release the claim in the same save as the result: the transition reloads the row.
-    rollin.save(update_fields=["claim_token", "claimed_until"])
+    # The claim is released by the transition's save, together with the result: one write.
     if result.ok:
         rollin = rollin_transition(
-            action=Action.ADVANCE,
-            order_id=order_id,
-            item_id=item_id,
-            apply=_succeeded(result),
-            now=now,
+            action=Action.ADVANCE, locked=rollin, item=item, apply=_succeeded(result), now=now
         )
         return rollin, True
     if item.attempts + 1 >= settings.ROLLIN_MAX_ATTEMPTS:
         rollin = rollin_transition(
-            action=Action.FAIL, order_id=order_id, item_id=item_id, apply=_gave_up(result), now=now
+            action=Action.FAIL, locked=rollin, item=item, apply=_gave_up(result), now=now
         )
         return rollin, False
     rollin = rollin_transition(
-        action=Action.ADVANCE,
-        order_id=order_id,
-        item_id=item_id,
-        apply=_will_retry(result),
-        now=now,
+        action=Action.ADVANCE, locked=rollin, item=item, apply=_will_retry(result), now=now
     )
     return rollin, False
 

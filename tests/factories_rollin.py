@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from rollin import transitions
+from rollin.figures import figures_add
 from rollin.models import (
     HistoryEntry,
     ItemDefinition,
@@ -169,6 +170,13 @@ class RollinFactory(ModelFactory[Rollin]):
             item.status = RollinItem.Status.DONE
             item.completed_at = timezone.now()
             item.document.save("vertrag.pdf", ContentFile(PDF), save=True)
+
+    @factory.post_generation
+    def figures(rollin: Rollin, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Counted in the maintained figures as the transitions would have (after `placed`
+        dated the order)."""
+        if create:
+            figures_add(rollin)
 
 
 class RollinItemFactory(ModelFactory[RollinItem]):

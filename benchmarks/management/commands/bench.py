@@ -9,12 +9,14 @@ the CSV export of all orders and of a sweep. Prints a table, writes var/bench/<t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -35,13 +37,70 @@ from geo.models import Authority, State
 from orders.models import Order
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
 TARGET_RATIO = 3.0
 TARGET_QUERIES = 15
 TARGET_THROUGHPUT_RATIO = 0.25
 TARGET_EXPORT_MB = 150
 TARGET_WORKER_MB = 250
+TARGET_P95_MS = 100
+TARGET_GROWTH = 1.5
+
+
+@contextlib.contextmanager
+def bench_database(size: int) -> Iterator[str]:
+    """Point the default connection (and the subprocesses: gunicorn, probes) at the database
+    of one size, `<NAME>_bench_50k`, created if missing; restored afterwards."""
+    label = f"{size // 1000}k" if size % 1000 == 0 else str(size)
+    original = connection.settings_dict["NAME"]
+    name = f"{original}_bench_{label}"
+    url_before = os.environ.get("DATABASE_URL", "")
+    connection.close()
+    connection.settings_dict["NAME"] = "postgres"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    if url_before:
+        os.environ["DATABASE_URL"] = url_before.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield name
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+        if url_before:
+            os.environ["DATABASE_URL"] = url_before
+
+
+def growth_table(runs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per page: p50/p95 at the smallest and the largest size and the ratio of the p95s."""
+    sizes = sorted(runs, key=int)
+    if len(sizes) < 2:
+        return []
+    small, large = runs[sizes[0]]["pages"], runs[sizes[-1]]["pages"]
+    rows = []
+    for key, big in large.items():
+        if key not in small:
+            continue
+        ratio = big["p95_ms"] / small[key]["p95_ms"] if small[key]["p95_ms"] else 0.0
+        rows.append(
+            {
+                "key": key,
+                "label": big["label"],
+                "small": int(sizes[0]),
+                "large": int(sizes[-1]),
+                "small_p50": small[key]["p50_ms"],
+                "small_p95": small[key]["p95_ms"],
+                "large_p50": big["p50_ms"],
+                "large_p95": big["p95_ms"],
+                "ratio": ratio,
+                "flat": ratio <= TARGET_GROWTH and big["p95_ms"] <= TARGET_P95_MS,
+            }
+        )
+    return rows
 
 
 class Command(BaseCommand):
@@ -67,6 +126,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Vorhandene Geodaten nutzen, Deutschland nicht importieren (Tests).",
         )
+        parser.add_argument(
+            "--sizes",
+            default="",
+            help="Bestellzahlen, z. B. 50000,500000: je Größe eine eigene Datenbank "
+            "(<NAME>_bench_50k …), in einem Lauf gemessen, mit p95-Verhältnis",
+        )
         parser.add_argument("--probe", choices=["export", "sweep"], help=argparse.SUPPRESS)
         parser.add_argument("--probe-url", default="", help=argparse.SUPPRESS)
 
@@ -79,15 +144,58 @@ class Command(BaseCommand):
                 "Der Benchmark braucht PostgreSQL: DATABASE_URL=postgres://… setzen und "
                 "`manage.py generate_national` ausführen."
             )
-        generated = self._prepare(options)
-        with override_settings(DEBUG=False):
-            report = self._run(options)
-        report["meta"]["generator"] = generated or _last_generation()
+        report = self._run_sizes(options) if options["sizes"] else self._run_prepared(options)
         target = settings.VAR_DIR / "bench"
         target.mkdir(parents=True, exist_ok=True)
         path = target / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.json"
         path.write_text(json.dumps(report, indent=2, default=str))
         self.stdout.write(f"\nErgebnis: {path}")
+
+    def _run_prepared(self, options: dict[str, Any]) -> dict[str, Any]:
+        generated = self._prepare(options)
+        # Uncached: what a visit after a change pays, which in live operation is most visits.
+        with override_settings(DEBUG=False, ROLLIN_FIGURES_CACHE_SECONDS=0):
+            report = self._run(options)
+        report["meta"]["generator"] = generated or _last_generation()
+        return report
+
+    def _run_sizes(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Every page at each size, one database per size; load and memory at the largest."""
+        sizes = sorted(int(n) for n in options["sizes"].split(",") if n.strip())
+        runs: dict[str, Any] = {}
+        for size in sizes:
+            largest = size == sizes[-1]
+            self.stdout.write(self.style.MIGRATE_HEADING(f"\n=== {size} Bestellungen ==="))
+            with bench_database(size):
+                runs[str(size)] = self._run_prepared(
+                    {
+                        **options,
+                        "orders": size,
+                        "skip_load": options["skip_load"] or not largest,
+                        "skip_memory": options["skip_memory"] or not largest,
+                    }
+                )
+        growth = growth_table(runs)
+        self._print_growth(growth)
+        return {"meta": runs[str(sizes[-1])]["meta"], "sizes": runs, "growth": growth}
+
+    def _print_growth(self, growth: list[dict[str, Any]]) -> None:
+        if not growth:
+            return
+        small, large = growth[0]["small"], growth[0]["large"]
+        self.stdout.write(
+            f"\nWachstum {small} → {large} Bestellungen (ohne Cache; Ziel p95 ≤ "
+            f"{TARGET_P95_MS} ms bei {large}, Verhältnis ≤ {TARGET_GROWTH})"
+        )
+        self.stdout.write(
+            f"{'Seite':<34} {'p50':>7} {'p95':>7} │ {'p50':>7} {'p95':>7} │ {'p95×':>6}"
+        )
+        for row in growth:
+            self.stdout.write(
+                f"{row['label'][:34]:<34} {row['small_p50']:7.0f} {row['small_p95']:7.0f} │ "
+                f"{row['large_p50']:7.0f} {row['large_p95']:7.0f} │ {row['ratio']:6.2f} "
+                f"{_mark(row['flat'])}"
+            )
 
     def _prepare(self, options: dict[str, Any]) -> dict[str, Any] | None:
         """A fresh database gets its schema and the national data first: one command."""
@@ -130,8 +238,6 @@ class Command(BaseCommand):
                 continue
             report["pages"][spec.key] = self._page(spec, url, clients[spec.role], ctx, options)
         self._print_pages(report["pages"])
-        if "coordinator_overview" in report["pages"]:
-            report["overview_cold"] = self._overview_cold(coordinator)
         if "map" in report["pages"]:
             report["map_cold"] = self._map_cold(clients["viewer"], report["pages"]["map"]["url"])
         if not options["skip_load"]:
@@ -140,17 +246,6 @@ class Command(BaseCommand):
             report["memory"] = self._memory(ctx)
         report["meta"]["seconds"] = round(time.monotonic() - started, 1)
         return report
-
-    def _overview_cold(self, user: User) -> dict[str, Any]:
-        """The overview's aggregates without its cache: what the first request after a change
-        (or after the cache expired) pays, next to the cached p50 of the table."""
-        from dashboard.selectors import _overview_uncached
-
-        started = time.perf_counter()
-        _overview_uncached(user)
-        cold_ms = (time.perf_counter() - started) * 1000
-        self.stdout.write(f"Übersicht ohne Cache (erste Anfrage nach Änderung): {cold_ms:.0f} ms")
-        return {"ms": cold_ms}
 
     def _map_cold(self, client: Client, url: str) -> dict[str, Any]:
         """The map page with its fragment cache off: what the first request after a roll-in

@@ -23,12 +23,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from benchmarks.step_queries import step_cost
 from benchmarks.tasks import noop
 from benchmarks.worker_fixture import worker_fixture_create, worker_fixture_remove
 from rollin.models import Rollin
 from rollin.tasks import advance
 
 NOOP_COUNTER = "benchmarks:worker:noop"
+STEP_SAMPLE = 20
 READY_COUNTER = "benchmarks:worker:ready"
 
 
@@ -51,6 +53,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{n} Benchmark-Bestellungen angelegt in {time.monotonic() - started:.1f} s"
         )
+        # A few orders walked in this process, where every statement can be counted; the
+        # worker walks the rest.
+        sample, order_ids = order_ids[:STEP_SAMPLE], order_ids[STEP_SAMPLE:]
+        cost = step_cost(sample)
         import redis
 
         client = redis.Redis.from_url(broker)
@@ -68,7 +74,10 @@ class Command(BaseCommand):
             f"Gesamtdauer: {time.monotonic() - started:8.1f} s\n"
             f"No-op-Task:  {noop_rate:8.1f} Tasks/s\n"
             f"advance:     {advance_rate:8.1f} Bestellungen/s durch alle automatischen Punkte "
-            f"({n} Bestellungen, Worker mit {options['concurrency']} Prozessen)"
+            f"({len(order_ids)} Bestellungen, Worker mit {options['concurrency']} Prozessen)\n"
+            f"je Schritt:  {cost.queries_per_step:8.1f} Abfragen, {cost.writes_per_step:.1f} davon "
+            f"schreibend ({cost.steps} Connector-Schritte von {cost.orders} Bestellungen gezählt; "
+            f"je Bestellung {cost.queries / max(cost.orders, 1):.0f} Abfragen)"
         )
 
     def _worker(self, concurrency: int) -> subprocess.Popen[bytes]:

@@ -1,0 +1,233 @@
+"""Figures maintained with every change: what the coordinator overview shows, kept in rows.
+
+A roll-in *contributes* to a few figure rows (its state × service × stage × status, the week
+its order was placed, the week it went live, the day it is due while open). The transition
+function takes the contribution before and after the writer's mutation and adds the
+difference in the same transaction (`figures_track`), so the pages read a few hundred rows
+whatever the number of orders. The additions are upserts that increment in the database
+(INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n): two workers changing the same
+state × service at once both count, neither overwrites the other.
+
+Changes that touch many figures at once (a new Gebietsstand, rows written by COPY or by
+hand) are followed by `figures_rebuild`, which recomputes the rows of the given states from
+the base tables (`manage.py rebuild_figures`, also the repair tool). `figures_recomputed` and
+`figures_maintained` read both sides in one shape, for the rebuild and the tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
+
+from geo.models import State
+from rollin.models import DueFigure, Rollin, StatusFigure, WeekFigure
+
+Status = Rollin.Status
+CLOSED = (Status.LIVE, Status.CANCELLED)
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A figure model, the fields that key its rows and the count columns it adds up."""
+
+    model: type[models.Model]
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]
+
+
+STATUS = FigureTable(StatusFigure, ("state", "service", "stage", "status"), ("orders",))
+WEEK = FigureTable(WeekFigure, ("state", "week"), ("placed", "live"))
+DUE = FigureTable(DueFigure, ("state", "due_on"), ("open",))
+TABLES = (STATUS, WEEK, DUE)
+# Where the per-district coverage figure (district × service: live and responsible
+# authorities, covered inhabitants) joins TABLES once the per-service responsibility table
+# exists; its contribution then comes from the authority's responsibilities, not the roll-in.
+
+# (table, key values, count column) → how much the roll-in adds there.
+Contribution = Counter[tuple[FigureTable, tuple[Any, ...], str]]
+
+
+def week_of(moment: datetime.datetime) -> datetime.date:
+    day = timezone.localdate(moment)
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def contribution(rollin: Rollin) -> Contribution:
+    """What one roll-in counts for. Reads the order (and its authority) the caller loaded."""
+    order = rollin.order
+    state_id = order.authority.state_id
+    parts: Contribution = Counter()
+    parts[(STATUS, (state_id, order.service_id, rollin.stage_id, rollin.status), "orders")] += 1
+    parts[(WEEK, (state_id, week_of(order.created_at)), "placed")] += 1
+    if rollin.live_at is not None:
+        parts[(WEEK, (state_id, week_of(rollin.live_at)), "live")] += 1
+    if rollin.due_at is not None and rollin.status not in CLOSED:
+        parts[(DUE, (state_id, timezone.localdate(rollin.due_at)), "open")] += 1
+    return parts
+
+
+def figures_track(before: Contribution, after: Contribution) -> None:
+    """Add the difference between two contributions of a roll-in (inside its transaction).
+    Steps that change no figure — most of the worker's — cost no query."""
+    delta: Counter[tuple[FigureTable, tuple[Any, ...], str]] = Counter(after)
+    delta.subtract(before)
+    by_table: dict[FigureTable, dict[tuple[Any, ...], dict[str, int]]] = defaultdict(dict)
+    for (table, key, column), n in delta.items():
+        if n:
+            by_table[table].setdefault(key, dict.fromkeys(table.counts, 0))[column] += n
+    for table in TABLES:  # a fixed order of tables and keys: concurrent upserts cannot deadlock
+        if table in by_table:
+            _upsert(table, sorted(by_table[table].items(), key=lambda kv: _sortable(kv[0])))
+
+
+def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(str(part) for part in key)
+
+
+def _upsert(table: FigureTable, rows: list[tuple[tuple[Any, ...], dict[str, int]]]) -> None:
+    """One INSERT … ON CONFLICT for all rows of a table; PostgreSQL and SQLite speak it alike.
+    Django's bulk_create(update_conflicts=True) would overwrite the count, not add to it."""
+    meta = table.model._meta
+    quote = connection.ops.quote_name
+    name = quote(meta.db_table)
+    key_columns = [quote(_column(table, f)) for f in table.keys]
+    count_columns = [quote(_column(table, f)) for f in table.counts]
+    placeholders = "(" + ", ".join(["%s"] * (len(key_columns) + len(count_columns))) + ")"
+    increments = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in count_columns)
+    sql = (
+        f"INSERT INTO {name} ({', '.join(key_columns + count_columns)}) "
+        f"VALUES {', '.join([placeholders] * len(rows))} "
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {increments}"
+    )
+    params: list[Any] = []
+    for key, counts in rows:
+        params.extend(key)
+        params.extend(counts[c] for c in table.counts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def figures_add(rollin: Rollin) -> None:
+    """Count a roll-in written outside the transition function (test factories)."""
+    figures_track(Counter(), contribution(rollin))
+
+
+# --- both sides in one shape ----------------------------------------------------------------
+
+# table name → {key values: {count column: n}}, zero counts left out.
+Figures = dict[str, dict[tuple[Any, ...], dict[str, int]]]
+
+
+def figures_recomputed(state_ids: Iterable[int]) -> Figures:
+    """The figures counted from the base tables (rollins, their orders), per state."""
+    rollins = Rollin.objects.filter(order__authority__state_id__in=list(state_ids)).order_by()
+    state = "order__authority__state_id"
+    result: Figures = {table.model.__name__: {} for table in TABLES}
+
+    def put(table: FigureTable, key: tuple[Any, ...], column: str, n: int) -> None:
+        if n:
+            result[table.model.__name__].setdefault(key, dict.fromkeys(table.counts, 0))[column] = n
+
+    for row in rollins.values(state, "order__service_id", "stage_id", "status").annotate(
+        n=Count("id")
+    ):
+        key = (row[state], row["order__service_id"], row["stage_id"], row["status"])
+        put(STATUS, key, "orders", row["n"])
+    placed = rollins.annotate(week=TruncWeek("order__created_at")).values(state, "week")
+    for row in placed.annotate(n=Count("id")):
+        put(WEEK, (row[state], _day(row["week"])), "placed", row["n"])
+    live = rollins.filter(live_at__isnull=False).annotate(week=TruncWeek("live_at"))
+    for row in live.values(state, "week").annotate(n=Count("id")):
+        put(WEEK, (row[state], _day(row["week"])), "live", row["n"])
+    due = rollins.filter(due_at__isnull=False).exclude(status__in=CLOSED)
+    for row in due.annotate(day=TruncDate("due_at")).values(state, "day").annotate(n=Count("id")):
+        put(DUE, (row[state], _day(row["day"])), "open", row["n"])
+    return result
+
+
+def figures_maintained(state_ids: Iterable[int]) -> Figures:
+    """The maintained rows of the states in the shape of figures_recomputed."""
+    result: Figures = {}
+    for table in TABLES:
+        found: dict[tuple[Any, ...], dict[str, int]] = {}
+        columns = _attnames(table)
+        for row in table.model._default_manager.filter(state_id__in=list(state_ids)).values(
+            *columns, *table.counts
+        ):
+            counts = {c: row[c] for c in table.counts}
+            if any(counts.values()):
+                found[tuple(row[c] for c in columns)] = counts
+        result[table.model.__name__] = found
+    return result
+
+
+def _attnames(table: FigureTable) -> list[str]:
+    """The key fields as columns of values() and constructor arguments (state → state_id)."""
+    return [_field(table, f).attname for f in table.keys]
+
+
+def _column(table: FigureTable, name: str) -> str:
+    column = _field(table, name).column
+    assert column is not None  # every figure field is a concrete column
+    return column
+
+
+def _field(table: FigureTable, name: str) -> models.Field[Any, Any]:
+    field = table.model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # concrete columns, never reverse relations
+    return field
+
+
+def _day(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+# --- rebuild --------------------------------------------------------------------------------
+
+
+def figures_rebuild(
+    *, state_ids: Iterable[int] | None = None, progress: Callable[[State], None] | None = None
+) -> int:
+    """Recompute the figure rows of the states (all when None) from the base tables; one
+    transaction per state. Idempotent: a second run writes the same rows. Returns the number
+    of rows written."""
+    states = State.objects.order_by("ags")
+    if state_ids is not None:
+        states = states.filter(pk__in=list(state_ids))
+    written = 0
+    for state in states:
+        written += _rebuild_state(state.pk)
+        if progress is not None:
+            progress(state)
+    return written
+
+
+@transaction.atomic
+def _rebuild_state(state_id: int) -> int:
+    if connection.vendor == "postgresql":
+        # Writers of roll-ins wait until the rebuilt rows are committed, and the rebuild waits
+        # for the transitions in flight: no change is counted twice or lost. (SQLite
+        # serialises writers anyway.)
+        with connection.cursor() as cursor:
+            table_name = connection.ops.quote_name(Rollin._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table_name} IN SHARE MODE")
+    recomputed = figures_recomputed([state_id])
+    written = 0
+    for table in TABLES:
+        manager = table.model._default_manager
+        manager.filter(state_id=state_id).delete()
+        rows = []
+        for key, counts in recomputed[table.model.__name__].items():
+            fields = dict(zip(_attnames(table), key, strict=True))
+            rows.append(table.model(**fields, **counts))
+        manager.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
