@@ -15,12 +15,13 @@ e.g. back to the page with a message), KEPT (302 elsewhere, and nothing changed)
 (LOGIN/403/404/KEPT/REFUSED) must leave the owners' data exactly as it was.
 
 Matrix size (checked by test_matrix_size_is_documented):
-    8 roles × 79 URL names; 42 names without object, 37 with objects of 2–3 owners (101 URL ×
-    object combinations) → 8 × (42 + 101) = 1144 cases, plus 24 admin and 20 allauth samples.
+    8 roles × 95 URL names; 46 names without object, 49 with objects of 2–3 owners (129 URL ×
+    object combinations) → 8 × (46 + 129) = 1400 cases, plus 24 admin and 20 allauth samples.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.security import world as w
 from tests.security.world import owned_data
@@ -60,6 +62,8 @@ COORDINATING = ("coord_by", "coord_bw", "admin")
 STAFF = ("staff_a", "staff_b")
 # Read reports only: no coordination, no orders.
 VIEWERS = ("viewer_by", "federal")
+# The pages of an order's training seats: staff of the order's authority only.
+NOT_STAFF = ("coord_by", "coord_bw", "viewer_by", "federal", "admin")
 NOT_OPERATORS = ("staff_a", "staff_b", "coord_by", "coord_bw", "viewer_by", "federal")
 
 
@@ -156,6 +160,34 @@ def slug(world: w.World, owner: str) -> dict[str, Any]:
 
 def sim(world: w.World, owner: str) -> dict[str, Any]:
     return {"authority_code": world.authorities["A"].code}
+
+
+def session_id(world: w.World, owner: str) -> dict[str, Any]:
+    return {"session_id": world.session_of(owner).pk}
+
+
+def campaign_id(world: w.World, owner: str) -> dict[str, Any]:
+    return {"campaign_id": world.campaigns[owner].pk}
+
+
+def session_times() -> dict[str, Any]:
+    starts = timezone.localtime() + datetime.timedelta(days=21)
+    return {
+        "starts_at": f"{starts:%Y-%m-%d} 10:00",
+        "ends_at": f"{starts:%Y-%m-%d} 12:00",
+        "place": "Landratsamt, Raum 2",
+        "capacity": "12",
+        "trainer": "Neue Schulungsleitung",
+    }
+
+
+def session_new(world: w.World, owner: str) -> dict[str, Any]:
+    """A session for the owner's state: a coordinator of another state may not choose it."""
+    return {
+        **session_times(),
+        "state": world.authorities[owner].state_id,
+        "service": world.service.pk,
+    }
 
 
 def reason(prefix: str) -> Callable[[w.World, str], dict[str, Any]]:
@@ -338,6 +370,7 @@ EXPECTATIONS: dict[str, Row] = {
         owners=STATES,
         kwargs=lambda world, o: {"job_id": world.bulk_jobs[o].pk},
     ),
+    "dashboard:white_spots": Row(coordination()),
     "dashboard:order_detail": Row(coordination(), owners=ALL, kwargs=order_number),
     # The order actions of the coordination's page (the same table as the staff page's).
     "dashboard:order_hold": Row(
@@ -380,6 +413,72 @@ EXPECTATIONS: dict[str, Row] = {
         owners=ALL,
         kwargs=lambda world, o: {**order_number(world, o), **doc_item(world, o)},
         data=item_reason,
+    ),
+    # --- outreach: training sessions ------------------------------------------------------
+    # Coordinators for their own states' sessions (others' → 404); staff and viewers 403.
+    "outreach:session_list": Row(coordination()),
+    # A session for a state one does not coordinate is not a choice: the form again (400).
+    "outreach:session_create": Row(
+        rule(seen=REDIRECT, unseen=REFUSED, forbidden=(*STAFF, *VIEWERS)),
+        method="post",
+        owners=STATES,
+        data=session_new,
+    ),
+    "outreach:session_detail": Row(coordination(), owners=STATES, kwargs=session_id),
+    "outreach:session_edit": Row(
+        coordination(seen=REDIRECT),
+        method="post",
+        owners=STATES,
+        kwargs=session_id,
+        data=lambda world, o: session_times(),
+    ),
+    # The session has not begun: its coordinators are sent back with the reason.
+    "outreach:attendance": Row(
+        coordination(seen=REDIRECT),
+        method="post",
+        owners=STATES,
+        kwargs=session_id,
+        data=lambda world, o: {"attended": [world.bookings[o].pk]},
+    ),
+    # Seats: the staff of the order's own authority (another's order → 404); all others 403.
+    "outreach:order_sessions": Row(rule(forbidden=NOT_STAFF), owners=ALL, kwargs=order_number),
+    # The order is not yet in the training stage: back to its sessions with the reason.
+    "outreach:seat_book": Row(
+        rule(seen=REDIRECT, forbidden=NOT_STAFF),
+        method="post",
+        owners=ALL,
+        kwargs=lambda world, o: {**order_number(world, o), **session_id(world, o)},
+    ),
+    "outreach:seat_cancel": Row(
+        rule(seen=REDIRECT, forbidden=NOT_STAFF),
+        method="post",
+        owners=STATES,
+        kwargs=lambda world, o: {**order_number(world, o), "booking_id": world.bookings[o].pk},
+    ),
+    # --- outreach: campaigns (each state's, made by its coordinator) -------------------------
+    "outreach:campaign_list": Row(coordination()),
+    "outreach:campaign_create": Row(coordination()),
+    "outreach:campaign_detail": Row(coordination(), owners=STATES, kwargs=campaign_id),
+    "outreach:campaign_send": Row(
+        coordination(seen=REDIRECT), method="post", owners=STATES, kwargs=campaign_id
+    ),
+    # Not sent yet: nothing to follow up; its coordinators are sent back with the reason.
+    "outreach:campaign_follow_up": Row(
+        coordination(seen=REDIRECT), method="post", owners=STATES, kwargs=campaign_id
+    ),
+    # The recipient's signed links, for whoever holds them: the personal link sends on (to the
+    # service, to joining the authority, or to sign-up) and shows nothing; the opt-out records
+    # the address of its own token. Tampered tokens: test_tampered_outreach_tokens_are_refused.
+    "outreach:campaign_link": Row(
+        everyone(REDIRECT),
+        owners=ALL,
+        kwargs=lambda world, o: {"token": world.link_tokens[o]},
+    ),
+    "outreach:opt_out": Row(
+        everyone(),
+        method="post",
+        owners=ALL,
+        kwargs=lambda world, o: {"token": world.opt_out_tokens[o]},
     ),
     # --- reports ------------------------------------------------------------------------------
     # One state → straight to its report; the admin sees all and chooses.
@@ -650,3 +749,37 @@ def test_the_pii_markers_do_show_where_they_belong(client, world, db) -> None:
     client.force_login(world.users["staff_a"])
     response = client.get(reverse("orders:order_detail", kwargs=order_number(world, "A")))
     assert w.CONTACT["A"][1] in response.content.decode()
+
+
+# --- tampered outreach tokens -----------------------------------------------------------------
+
+TAMPERED = {
+    # name: (method, the world's tokens, expected answer)
+    "outreach:campaign_link": ("get", "link_tokens", NOT_FOUND),
+    "outreach:opt_out": ("post", "opt_out_tokens", NOT_FOUND),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", w.ROLES)
+@pytest.mark.parametrize("owner", w.OWNERS)
+@pytest.mark.parametrize("name", list(TAMPERED))
+def test_tampered_outreach_tokens_are_refused(
+    client, world, name: str, owner: str, role: str
+) -> None:
+    """A token whose signature does not match gets the app's refusal and changes nothing
+    (not even the link's "opened")."""
+    method, tokens, expected = TAMPERED[name]
+    if role != "anon":
+        client.force_login(world.users[role])
+    before = owned_data()
+    token = w.tampered(getattr(world, tokens)[owner])
+    response = getattr(client, method)(reverse(name, kwargs={"token": token}))
+    assert_answer(response, expected, f"{name} {owner} as {role}: {response.status_code}")
+    assert owned_data() == before, f"a tampered {name} changed data"
+    # Nothing of the token's owner: the page names only the signed-in person themselves.
+    user = world.users[role]
+    own = {user.get_full_name(), user.first_name, user.last_name, user.email} if user else set()
+    text = response.content.decode()
+    leaked = [s for s in w.pii_strings() if s in text and s not in own]
+    assert not leaked, f"a tampered {name} ({owner}) shows personal data: {leaked}"

@@ -11,6 +11,7 @@ the ministry viewer must never receive.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from accounts.models import CoordinatorInvitation, Invitation, Membership, Role
 from dashboard.models import BulkJob
 from geo.models import Authority, District
 from orders.models import BasketItem, Comment, Order
+from outreach import campaigns
+from outreach.models import Campaign, CampaignRecipient, SeatBooking, TrainingSession
 from rollin.models import RollinItem, SimulatorSubmission
 from tests import factories
 from tests.factories_orders import ServiceFactory
@@ -69,6 +72,18 @@ class World:
     bulk_jobs: dict[str, BulkJob] = field(default_factory=dict)
     service: Any = None
     submission_key: str = ""
+    # Outreach: a training session and a campaign per state (keyed "A" for Bavaria, "F" for
+    # Baden-Württemberg; N shares A's), a seat of A's and F's authority, and the signed
+    # personal link and opt-out link a campaign mail gives each owner's authority.
+    sessions: dict[str, TrainingSession] = field(default_factory=dict)
+    bookings: dict[str, SeatBooking] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    link_tokens: dict[str, str] = field(default_factory=dict)
+    opt_out_tokens: dict[str, str] = field(default_factory=dict)
+
+    def session_of(self, owner: str) -> TrainingSession:
+        """The session of the owner's state."""
+        return self.sessions["F" if owner == "F" else "A"]
 
 
 def _geography(world: World) -> None:
@@ -211,6 +226,54 @@ def _coordination(world: World) -> None:
     )
 
 
+def _outreach(world: World) -> None:
+    starts = timezone.now() + datetime.timedelta(days=14)
+    for owner, creator in (("A", "coord_by"), ("F", "coord_bw")):
+        state = world.authorities[owner].state
+        world.sessions[owner] = TrainingSession.objects.create(
+            service=world.service,
+            state=state,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            place="Rathaus, Saal 1",
+            capacity=10,
+            trainer="Schulungsleitung",
+            created_by=world.users[creator],
+        )
+        world.bookings[owner] = SeatBooking.objects.create(
+            session=world.sessions[owner],
+            authority=world.authorities[owner],
+            order=world.orders[owner],
+            booked_by=_staff_of(world, owner),
+            status=SeatBooking.Status.CONFIRMED,
+        )
+        world.campaigns[owner] = Campaign.objects.create(
+            state=state,
+            service=world.service,
+            audience=Campaign.Audience.WHITE_SPOTS,
+            subject="Jetzt bestellen",
+            body="Liebe {behoerde}, bitte bestellen Sie {leistung}: {link}",
+            deadline=(starts + datetime.timedelta(days=30)).date(),
+            created_by=world.users[creator],
+        )
+    for owner in OWNERS:
+        email = PII[owner][1]
+        recipient = CampaignRecipient.objects.create(
+            campaign=world.campaigns["F" if owner == "F" else "A"],
+            authority=world.authorities[owner],
+            email=email,
+            channel=CampaignRecipient.Channel.STAFF,
+            sent_at=timezone.now(),
+        )
+        world.link_tokens[owner] = campaigns.link_token(recipient)
+        world.opt_out_tokens[owner] = campaigns.opt_out_token(email)
+
+
+def tampered(token: str) -> str:
+    """The token with one character of its signature changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
 def build_world() -> World:
     world = World()
     _geography(world)
@@ -218,6 +281,7 @@ def build_world() -> World:
     _orders(world)
     _accounts(world)
     _coordination(world)
+    _outreach(world)
     return world
 
 
@@ -227,6 +291,7 @@ def owned_data() -> list[Any]:
     from catalog.models import ServiceOffering
     from geo.models import State
     from orders.models import BasketItem, Comment, Order
+    from outreach.models import Campaign, CampaignRecipient, OptOut, SeatBooking, TrainingSession
     from rollin.models import HistoryEntry, Rollin, RollinItem
 
     models = [
@@ -240,6 +305,11 @@ def owned_data() -> list[Any]:
         CoordinatorInvitation,
         State,
         ServiceOffering,
+        TrainingSession,
+        SeatBooking,
+        Campaign,
+        CampaignRecipient,
+        OptOut,
     ]
     rows: list[Any] = [list(m._default_manager.order_by("pk").values()) for m in models]
     rows.append(list(User.objects.order_by("pk").values("pk", "role", "authority_id")))
