@@ -103,11 +103,12 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
     services = list(cov.coverage_services())
     rows = {s.ags: s for s in State.objects.order_by("ags")}
     open_states = [s for s in rows.values() if s.is_open]
-    now_figures = cov.coverage_for_states(open_states, services=services)
+    areas = cov.areas_of(open_states)  # the same for both moments
+    now_figures = cov.coverage_for_states(open_states, services=services, areas=areas)
     today = timezone.localdate()
     window_start = today - datetime.timedelta(weeks=window_weeks)
     before = cov.coverage_for_states(
-        open_states, as_of=cov.end_of_day(window_start), services=services
+        open_states, as_of=cov.end_of_day(window_start), services=services, areas=areas
     )
     offered = _offered(open_states)
     names = {ref.ags: ref.name for ref in reference_states()}
