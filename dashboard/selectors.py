@@ -44,20 +44,16 @@ FigureModel = TypeVar("FigureModel", bound=Model)
 
 def _open_manual_items(actor: str) -> QuerySet[RollinItem]:
     """Manual items `actor` can act on now: open, of the current stage of an active roll-in,
-    and next in line (items of a stage are done in order, so the countersignature does not
-    wait for the coordination while the authority has not uploaded the contract)."""
-    earlier_open = RollinItem.objects.filter(
-        rollin_id=OuterRef("rollin_id"),
-        stage_id=OuterRef("stage_id"),
-        definition__position__lt=OuterRef("definition__position"),
-    ).exclude(status=RollinItem.Status.DONE)
+    and next in line (rollin.transitions: the countersignature does not wait for the
+    coordination while the authority has not uploaded the contract)."""
     return RollinItem.objects.filter(
+        transitions.next_in_line_q(),
         status__in=OPEN_ITEM_STATUSES,
         definition__kind=ItemDefinition.Kind.MANUAL,
         definition__actor=actor,
         stage_id=F("rollin__stage_id"),
         rollin__status__in=ACTIVE_STATUSES,
-    ).filter(~Exists(earlier_open))
+    )
 
 
 def waiting_for(actor: str) -> Exists:

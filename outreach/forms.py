@@ -14,6 +14,13 @@ from outreach.models import Campaign, SeatBooking, TrainingSession
 from portal.fields import BoundedModelChoiceField
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of `form`, typed, to narrow its queryset to what the user may pick."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -48,8 +55,8 @@ class SessionForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.DateTimeField)
             field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["state"].queryset = states  # type: ignore[attr-defined]
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        _choices(self, "state").queryset = states
+        _choices(self, "service").queryset = services
         if self.instance.pk:  # state and service of a published session stay
             del self.fields["state"]
             del self.fields["service"]
@@ -118,14 +125,12 @@ class CampaignForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].queryset = states  # type: ignore[attr-defined]
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
-        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
-            state__in=states
-        ).order_by("name")
-        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
-            state__in=states
-        ).order_by("name")
+        _choices(self, "state").queryset = states
+        _choices(self, "service").queryset = services
+        _choices(self, "region").queryset = Region.objects.filter(state__in=states).order_by("name")
+        _choices(self, "district").queryset = District.objects.filter(state__in=states).order_by(
+            "name"
+        )
         stage_field = self.fields["stage_code"]
         assert isinstance(stage_field, forms.ChoiceField)
         stage_field.choices = [("", "–"), *stages]

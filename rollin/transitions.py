@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q
+
 from rollin.models import ItemDefinition, Rollin, RollinItem, StageDefinition
 
 if TYPE_CHECKING:
@@ -187,6 +189,21 @@ def next_in_line(items: Iterable[RollinItem]) -> RollinItem | None:
     are one stage's items; the worker, the guards and whose_turn all ask this."""
     pending = [item for item in items if item.status != RollinItem.Status.DONE]
     return min(pending, key=lambda item: (item.definition.position, item.pk), default=None)
+
+
+def next_in_line_q() -> Q:
+    """The same rule as a filter on RollinItem querysets, for lists that cannot load each
+    stage: no item of the same stage before it (by position, then id) is still not done.
+    tests/rollin/test_next_in_line.py keeps both forms in agreement."""
+    earlier_not_done = (
+        RollinItem.objects.filter(rollin_id=OuterRef("rollin_id"), stage_id=OuterRef("stage_id"))
+        .filter(
+            Q(definition__position__lt=OuterRef("definition__position"))
+            | Q(definition__position=OuterRef("definition__position"), pk__lt=OuterRef("pk"))
+        )
+        .exclude(status=RollinItem.Status.DONE)
+    )
+    return Q(~Exists(earlier_not_done)) & ~Q(status=RollinItem.Status.DONE)
 
 
 def item_is_next(item: RollinItem, rollin: Rollin) -> bool:
