@@ -121,14 +121,7 @@ def rollin_item_complete(
         if document is not None:
             assert document.name is not None  # an upload always has a name
             item.document.save(document.name.rsplit("/", 1)[-1], document, save=False)
-        item.status = RollinItem.Status.DONE
-        item.data = {**item.data, **(data or {})}
-        item.completed_by = actor
-        item.completed_at = now
-        item.rejection_reason = ""
-        item.save()
-        rollin.last_progress_at = now
-        return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, wake_worker=True)
+        return _item_done(rollin, item, actor, now, data or {})
 
     def guard(rollin: Rollin, item: RollinItem | None) -> bool:
         assert item is not None
@@ -146,6 +139,20 @@ def rollin_item_complete(
     return RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
 
 
+def _item_done(
+    rollin: Rollin, item: RollinItem, actor: User, now: datetime.datetime, data: dict[str, Any]
+) -> Change:
+    """An item done by a person: who, when, what they entered; the worker moves on."""
+    item.status = RollinItem.Status.DONE
+    item.data = {**item.data, **data}
+    item.completed_by = actor
+    item.completed_at = now
+    item.rejection_reason = ""
+    item.save()
+    rollin.last_progress_at = now
+    return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, wake_worker=True)
+
+
 def rollin_training_attended(*, item_id: int, actor: User, session: str) -> RollinItem:
     """A coordinator records that the authority attended the training `session` (its label):
     the training item is done as if the authority had confirmed it, with the same history
@@ -153,14 +160,7 @@ def rollin_training_attended(*, item_id: int, actor: User, session: str) -> Roll
 
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
-        item.status = RollinItem.Status.DONE
-        item.data = {**item.data, "training_session": session}
-        item.completed_by = actor
-        item.completed_at = now
-        item.rejection_reason = ""
-        item.save()
-        rollin.last_progress_at = now
-        return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, wake_worker=True)
+        return _item_done(rollin, item, actor, now, {"training_session": session})
 
     def guard(rollin: Rollin, item: RollinItem | None) -> bool:
         assert item is not None
