@@ -119,6 +119,8 @@ def test_campaign_to_white_spots_is_followed_to_an_order(
     page.goto(link.group(1))
     page.wait_for_url(re.compile(r"/konto/signup/"))
     assert_accessible(page)
+    page.locator("#id_first_name").fill("Klara")
+    page.locator("#id_last_name").fill("Kämmerer")
     page.locator("#id_email").fill("kaemmerei@abensberg.example")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)

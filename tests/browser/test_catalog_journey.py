@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from catalog.models import Service
 from tests import factories
 from tests.browser.conftest import assert_accessible, login
+from tests.factories_orders import offering_ensure
 from tests.factories_rollin import default_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +56,8 @@ def test_district_filter_and_order_button_for_a_landratsamt(page, loaded_catalog
         email="landratsamt@example.org", authority=factories.LandratsamtFactory()
     )
     _verify_email(staff)
+    # The reference catalog is offered in the states open when it was loaded; this one is new.
+    offering_ensure(Service.objects.get(slug="ewaffe"), [staff.authority.state])
     login(page, staff.email, factories.DEFAULT_PASSWORD)
     page.goto("/leistungen/ewaffe/")
     assert page.get_by_test_id("order-button").is_visible()

@@ -96,7 +96,7 @@ def test_coordinator_holds_kelheims_overdue_fuehrerschein_orders(page) -> None:
 
     page.locator("#bulk_action").select_option(label="Zurückstellen (mit Grund)")
     page.get_by_label("alle gefilterten Bestellungen").check()
-    page.get_by_label("Grund (für Zurückstellen)").fill(REASON)
+    page.get_by_label("Grund (für Zurückstellen und Fortsetzen)").fill(REASON)
     page.get_by_role("button", name="Aktion ausführen").click()
     page.wait_for_selector("[data-job-status=done]")
     assert "2 von 2 Bestellungen erfolgreich" in page.get_by_test_id("bulk-status").inner_text()

@@ -40,6 +40,8 @@ def _verify(user) -> None:
 
 def sign_up(page, email: str) -> None:
     page.goto("/konto/signup/")
+    page.locator("#id_first_name").fill("Sanne")
+    page.locator("#id_last_name").fill("Saar")
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
