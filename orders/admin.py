@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from orders.models import Comment, FundingCase, Order
 
@@ -15,8 +18,21 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["service", "authority__state"]
     search_fields = ["number", "authority__name"]
     list_select_related = ["service", "authority"]
-    raw_id_fields = ["authority", "placed_by", "terms_accepted_by", "cancelled_by", "fachverfahren"]
+    raw_id_fields = ["placed_by", "terms_accepted_by", "fachverfahren"]
+    # Who ordered what, when, and its cancellation change only through the services (placing,
+    # cancelling, the move after a merger): they keep the roll-in, its history and the
+    # maintained figures in step. An order is a record of the roll-in; it is never deleted.
+    readonly_fields = [
+        "number", "authority", "service", "created_at", "cancelled_at", "cancelled_by",
+        "cancel_reason",
+    ]  # fmt: skip
     inlines = [CommentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # orders are placed through the portal (order_place starts the roll-in)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(FundingCase)

@@ -58,9 +58,16 @@ class RollinAdmin(admin.ModelAdmin):
     list_filter = ["status", "stage__code"]
     search_fields = ["order__number", "order__authority__name"]
     raw_id_fields = ["order", "assignee"]
-    # State is written only through rollin.services, never by hand.
-    readonly_fields = ["template", "stage", "status", "status_before_hold", "live_at"]
+    # State is written only through rollin.services, never by hand: the transitions keep the
+    # history and the maintained figures (the due day counts for "overdue") in step.
+    readonly_fields = ["template", "stage", "status", "status_before_hold", "live_at", "due_at"]
     inlines = [HistoryEntryInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # every roll-in is started with its order
+
+    def has_delete_permission(self, request: HttpRequest, obj: Rollin | None = None) -> bool:
+        return False
 
 
 @admin.register(ConnectorEndpoint)
