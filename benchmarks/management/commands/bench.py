@@ -201,8 +201,11 @@ class Command(BaseCommand):
         """A fresh database gets its schema and the national data first: one command."""
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            self.stdout.write("Datenbank ohne aktuelles Schema: migrate …")
+            self.stdout.write("Datenbank ohne aktuelles Schema: migrate, rebuild_figures …")
             call_command("migrate", interactive=False, verbosity=0)
+            # What `make setup` and the compose setup run after migrate: a new figure table
+            # is filled from the orders already there.
+            call_command("rebuild_figures", verbosity=0)
         if Order.objects.exists():
             return None
         self.stdout.write(
