@@ -46,6 +46,12 @@ def geodata_import_listener_add(listener: ImportListener) -> None:
         _import_listeners.append(listener)
 
 
+def geodata_import_listeners_call(state_keys: list[str]) -> None:
+    """Tell the layers above which states an import changed (inside its transaction)."""
+    for listener in _import_listeners:
+        listener(state_keys)
+
+
 @dataclass
 class SyncCounts:
     created: int = 0
@@ -339,8 +345,7 @@ def geodata_import(
         report.gebietsstand = data.gebietsstand
         report.ended = _municipalities_end(data, populations_before)
         report.ended_authorities = _authorities_end(data, {plan.code for plan in plans})
-        for listener in _import_listeners:
-            listener(sorted(data.states))
+        geodata_import_listeners_call(sorted(data.states))
         if digest:
             DataImport.objects.create(
                 source=data.source,

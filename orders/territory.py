@@ -9,6 +9,7 @@ the operator as actor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,6 +19,17 @@ from accounts.models import User
 from catalog.responsibility import responsible_authority_for
 from geo.models import Authority, Municipality
 from orders.models import Order
+
+# Called in the move's transaction with the pks of the states whose orders moved. The layers
+# above register here (rollin: rebuild the figures it counts per district), since orders may
+# not import them.
+OrdersMovedListener = Callable[[list[int]], object]
+_moved_listeners: list[OrdersMovedListener] = []
+
+
+def orders_moved_listener_add(listener: OrdersMovedListener) -> None:
+    if listener not in _moved_listeners:
+        _moved_listeners.append(listener)
 
 
 class TerritoryMoveError(Exception):
@@ -54,6 +66,7 @@ def territory_move_to_successor(*, municipality: Municipality) -> TerritoryMove:
             % {"name": municipality}
         )
     result = TerritoryMove()
+    moved_states: set[int] = set()
     ended = ended_authorities_of(municipality)
     orders = (
         Order.objects.select_for_update()
@@ -72,9 +85,13 @@ def territory_move_to_successor(*, municipality: Municipality) -> TerritoryMove:
                 % {"number": order.number, "authority": target, "service": order.service}
             )
             continue
+        moved_states.update((order.authority.state_id, target.state_id))
         order.authority = target
         order.save(update_fields=["authority"])
         result.orders += 1
+    for listener in _moved_listeners:
+        if moved_states:
+            listener(sorted(moved_states))
     administration = successor.municipal_authority
     if administration is not None:
         for user in User.objects.filter(authority__in=ended):

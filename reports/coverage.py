@@ -15,6 +15,7 @@ so a trend is the real history and not a snapshot.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -22,14 +23,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from catalog.models import Responsibility, Service
 from geo.models import Authority, District, Level, Municipality, Region, State
 from orders.models import Order
-from rollin.models import HistoryEntry, Rollin
+from rollin.models import CoverageFigure, HistoryEntry, LiveDayFigure, Rollin
 
 # An order counts for the level it was placed at only if the authority serves that level.
 _SERVES_LEVEL = Q(service__level=Level.MUNICIPAL, authority__is_municipal_level=True) | Q(
@@ -48,7 +48,7 @@ def percent(part: int, whole: int) -> Decimal:
     return value
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """Coverage of one service in one area."""
 
@@ -164,7 +164,20 @@ def _active_orders(
 def _order_counts(
     states: list[State], as_of: datetime.datetime | None, services: list[Service] | None = None
 ) -> Iterable[Mapping[str, Any]]:
-    """Ordered / live counts and live population per (service, district), by level: one query."""
+    """Ordered / live counts and live population per (service, district), by level: one query.
+    Now: the rows rollin.figures maintains with every change (a few hundred per state, however
+    many orders were ever placed). A past moment: counted from the orders and their history."""
+    if as_of is None:
+        figures = CoverageFigure.objects.filter(state__in=states)
+        if services is not None:
+            figures = figures.filter(service__in=services)
+        return figures.values(
+            "service_id",
+            "ordered",
+            "live",
+            "population_live",
+            authority__district_id=F("district_id"),
+        )
     orders = Order.objects.filter(
         _SERVES_LEVEL, _authority_current(as_of, "authority__"), authority__state__in=states
     )
@@ -183,12 +196,12 @@ def _order_counts(
 
 
 def _responsible_counts(
-    states: list[State], as_of: datetime.datetime | None = None
+    states: list[State], as_of: datetime.datetime | None = None, area: str = "district_id"
 ) -> dict[int, Mapping[str, Any]]:
-    """Authorities and their population per district and level, by level: one query."""
+    """Authorities and their population per district (or state) and level: one query."""
     rows = (
         Authority.objects.filter(_authority_current(as_of), state__in=states)
-        .values("district_id")
+        .values(area)
         .annotate(
             municipal=Count("id", filter=Q(is_municipal_level=True)),
             municipal_population=Sum("population", filter=Q(is_municipal_level=True)),
@@ -197,7 +210,7 @@ def _responsible_counts(
         )
         .order_by()
     )
-    return {row["district_id"]: row for row in rows}
+    return {row[area]: row for row in rows}
 
 
 @dataclass(frozen=True)
@@ -395,16 +408,22 @@ def coverage_for_states(
         )
         for state in states
     }
+    # One dict for all states (districts are theirs alone): 16 states × 50 services are
+    # 20,000 entries, built once and not copied per state.
     by_district: dict[tuple[int, int], Figures] = {}
     responsible = _responsible_counts(states, as_of)
+    level_keys = [
+        (service.pk, *(("municipal", "municipal_population") if service.level == Level.MUNICIPAL
+                       else ("district", "district_population")))
+        for service in services
+    ]  # fmt: skip
     for district in all_districts:
         row = responsible.get(district.pk)
         if row is None:
             continue
-        for service in services:
-            prefix = "municipal" if service.level == Level.MUNICIPAL else "district"
-            by_district[(service.pk, district.pk)] = Figures(
-                responsible=row[prefix] or 0, population=row[f"{prefix}_population"] or 0
+        for service_id, count_key, population_key in level_keys:
+            by_district[(service_id, district.pk)] = Figures(
+                row[count_key] or 0, 0, row[population_key] or 0
             )
     service_ids = {service.pk for service in services}
     for row in _order_counts(states, as_of, requested):
@@ -424,11 +443,59 @@ def coverage_for_states(
             _served_counts(exceptions),
             {service.pk: service.level for service in services},
         )
-    state_of = {district.pk: district.state_id for district in all_districts}
-    for (service_id, district_id), figures in by_district.items():
-        if district_id in state_of:
-            result[state_of[district_id]].by_district[(service_id, district_id)] = figures
+    for coverage in result.values():
+        coverage.by_district = by_district
     return result
+
+
+def coverage_totals_for_states(
+    states: list[State], services: list[Service]
+) -> dict[tuple[int, int], Figures]:
+    """Coverage now per (service, state pk), the totals of coverage_for_states without the
+    district breakdown: a few hundred figures for 16 states × 50 services instead of 20,000
+    (the coordinator overview's pace needs no more). The same rules: the level's authorities,
+    the maintained order rows summed per state, the exceptions moved at state granularity."""
+    totals: dict[tuple[int, int], Figures] = {}
+    responsible = _responsible_counts(states, area="state_id")
+    for state in states:
+        row = responsible.get(state.pk)
+        for service in services:
+            level = "municipal" if service.level == Level.MUNICIPAL else "district"
+            totals[(service.pk, state.pk)] = Figures(
+                responsible=(row and row[level]) or 0,
+                population=(row and row[f"{level}_population"]) or 0,
+            )
+    rows = (
+        CoverageFigure.objects.filter(state__in=states, service__in=services)
+        .values("service_id", "state_id")
+        .annotate(ordered=Sum("ordered"), live=Sum("live"), population_live=Sum("population_live"))
+        .order_by()
+    )
+    for row in rows:
+        figures = totals[(row["service_id"], row["state_id"])]
+        figures.ordered, figures.live = row["ordered"], row["live"]
+        figures.population_live = row["population_live"] or 0
+    exceptions = _exceptions(states, services, None)
+    if exceptions:
+        state_of = dict(District.objects.filter(state__in=states).values_list("pk", "state_id"))
+        coarse = [
+            dataclasses.replace(
+                e,
+                district_id=state_of.get(e.district_id, 0),
+                authority_district_id=state_of.get(e.authority_district_id, 0),
+                default_district_id=e.default_district_id
+                and state_of.get(e.default_district_id, 0),
+            )
+            for e in exceptions
+        ]
+        _apply_exceptions(
+            totals,
+            coarse,
+            _order_status(exceptions, None),
+            _served_counts(exceptions),
+            {service.pk: service.level for service in services},
+        )
+    return totals
 
 
 def coverage_services() -> QuerySet[Service]:
@@ -449,70 +516,53 @@ class TrendPoint:
 def live_events(
     state: State, services: list[Service] | None = None
 ) -> dict[int, list[tuple[datetime.date, int, int]]]:
-    """Per service: (day, Δ authorities live, Δ population live), summed per day in the database.
+    """Per service: (day, Δ authorities live, Δ population live), summed per day.
 
-    +1 on the day an order entered its live stage; -1 on the day such an order was cancelled,
-    or its authority was ended by a newer Gebietsstand (the territory as it was then). The
-    orders of ended authorities and of those the responsibility table concerns (a few per
-    state) are added up in Python with the population they actually serve.
+    +1 on the day a roll-in went live; -1 on the day such an order was cancelled, or its
+    authority was ended by a newer Gebietsstand (the territory as it was then).
     """
-    orders = Order.objects.filter(authority__state=state)
-    if services is not None:  # one service's trend: its history, not the whole state's
-        orders = orders.filter(service__in=services)
-    special = _special_pairs(state, services)
-    by_level = orders.filter(_SERVES_LEVEL, authority__ended_on__isnull=True).exclude(
-        authority__in={authority for authority, _service in special},
-        service__in={service for _authority, service in special},
-    )
-    events: dict[int, dict[datetime.date, list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0])
-    )
-    _add_level_events(events, by_level)
-    _add_special_events(events, orders, special)
+    return live_events_for_states([state], services)[state.pk]
+
+
+_Events = dict[int, dict[int, dict[datetime.date, list[int]]]]  # state → service → day → Δ
+
+
+def live_events_for_states(
+    states: list[State], services: list[Service] | None = None
+) -> dict[int, dict[int, list[tuple[datetime.date, int, int]]]]:
+    """live_events of several states (by state pk) in the same five queries for 1 or 16.
+
+    The days of the orders the level rule decides are the rows rollin.figures maintains with
+    every transition (a few per service and day, however many orders). The orders the
+    responsibility table concerns and those of ended authorities (a few per state) are taken
+    out of them and added up here with the inhabitants they actually serve.
+    """
+    events: _Events = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+    rows = LiveDayFigure.objects.filter(state__in=states)
+    if services is not None:  # one service's trend: its rows, not the whole state's
+        rows = rows.filter(service__in=services)
+    for state_id, service_id, day, live, population in rows.values_list(
+        "state_id", "service_id", "day", "live", "population_live"
+    ):
+        delta = events[state_id][service_id][day]
+        delta[0] += live
+        delta[1] += population
+    _add_special_events(events, states, services, _special_pairs(states, services))
     return {
-        service_id: sorted((day, delta[0], delta[1]) for day, delta in days.items())
-        for service_id, days in events.items()
+        state.pk: {
+            service_id: sorted((day, delta[0], delta[1]) for day, delta in days.items())
+            for service_id, days in events[state.pk].items()
+        }
+        for state in states
     }
 
 
-_Events = dict[int, dict[datetime.date, list[int]]]
-
-
-def _add_level_events(events: _Events, orders: QuerySet[Order]) -> None:
-    """Two GROUP BY queries over the orders the level rule decides alone."""
-    went_live = (
-        HistoryEntry.objects.filter(
-            rollin__order__in=orders, action=HistoryEntry.Action.ADVANCED, to_stage__is_live=True
-        )
-        .annotate(day=TruncDate("created_at"))
-        .values("rollin__order__service_id", "day")
-        .annotate(count=Count("id"), population=Sum("rollin__order__authority__population"))
-        .order_by()
-    )
-    cancelled = (
-        orders.filter(cancelled_at__isnull=False)
-        .annotate(was_live=live_reached_at(timezone.now()))
-        .filter(was_live=True)
-        .annotate(day=TruncDate("cancelled_at"))
-        .values("service_id", "day")
-        .annotate(count=Count("id"), population=Sum("authority__population"))
-        .order_by()
-    )
-    row: Mapping[str, Any]
-    for row in went_live:
-        delta = events[row["rollin__order__service_id"]][row["day"]]
-        delta[0] += row["count"]
-        delta[1] += row["population"] or 0
-    for row in cancelled:
-        delta = events[row["service_id"]][row["day"]]
-        delta[0] -= row["count"]
-        delta[1] -= row["population"] or 0
-
-
-def _special_pairs(state: State, services: list[Service] | None) -> dict[tuple[int, int], int]:
+def _special_pairs(
+    states: list[State], services: list[Service] | None
+) -> dict[tuple[int, int], int]:
     """(authority, service) → inhabitants served, where exceptions move them: two queries."""
     rows = Responsibility.objects.filter(
-        municipality__state=state, municipality__ended_on__isnull=True
+        municipality__state__in=states, municipality__ended_on__isnull=True
     )
     if services is not None:
         rows = rows.filter(service__in=services)
@@ -546,51 +596,73 @@ def _special_pairs(state: State, services: list[Service] | None) -> dict[tuple[i
 
 
 def _add_special_events(
-    events: _Events, orders: QuerySet[Order], special: dict[tuple[int, int], int]
+    events: _Events,
+    states: list[State],
+    services: list[Service] | None,
+    special: dict[tuple[int, int], int],
 ) -> None:
-    """Orders of ended authorities and of the pairs exceptions concern: one row per order."""
-    authorities = {authority for authority, _service in special}
-    chosen = orders.filter(
-        Q(authority__ended_on__isnull=False)
-        | Q(authority__in=authorities, service__in={service for _a, service in special})
-    )
-    rows = chosen.annotate(
-        went_live=Min(
-            "rollin__history__created_at",
-            filter=Q(
-                rollin__history__action=HistoryEntry.Action.ADVANCED,
-                rollin__history__to_stage__is_live=True,
-            ),
+    """Orders of ended authorities and of the pairs exceptions concern: one row per order.
+
+    Those the level rule counted in the maintained rows (current authorities serving the
+    service's level) are first taken out again with the rows' own rule, then added with the
+    inhabitants they serve and their own end."""
+    # By authority (the orders' index), not by an OR across the join, which would read them all.
+    ended = set(
+        Authority.objects.filter(state__in=states, ended_on__isnull=False).values_list(
+            "pk", flat=True
         )
-    ).values_list(
-        "authority_id", "service_id", "service__level", "authority__population",
-        "authority__is_municipal_level", "authority__is_district_level",
-        "authority__ended_on", "cancelled_at", "went_live",
+    )
+    special_services = {service for _authority, service in special}
+    chosen = Order.objects.filter(authority__in=ended | {a for a, _service in special})
+    if services is not None:
+        chosen = chosen.filter(service__in=services)
+    rows = chosen.values_list(
+        "authority_id", "authority__state_id", "service_id", "service__level",
+        "authority__population", "authority__is_municipal_level", "authority__is_district_level",
+        "authority__ended_on", "cancelled_at", "rollin__live_at",
     )  # fmt: skip
     for (
-        authority_id, service_id, level, population, municipal, district, ended_on, cancelled_at,
-        went_live,
+        authority_id, state_id, service_id, level, population, municipal, district, ended_on,
+        cancelled_at, went_live,
     ) in rows:  # fmt: skip
+        if authority_id not in ended and service_id not in special_services:
+            continue  # an excepted authority's order of a service no exception concerns
+        by_level = municipal if level == Level.MUNICIPAL else district
+        days = events[state_id][service_id]
+        if went_live is None:
+            continue
+        start = timezone.localdate(went_live)
+        cancelled_on = cancelled_at and timezone.localdate(cancelled_at)
+        if by_level and ended_on is None:  # counted in the maintained rows: take it out
+            _shift(days, start, cancelled_on, -1, population)
         if (authority_id, service_id) in special:
             served = special[(authority_id, service_id)]
-        elif municipal if level == Level.MUNICIPAL else district:
+        elif by_level:
             served = population
         else:
             continue  # neither by level nor by exception: the order never counted
-        if went_live is None or (served <= 0 and ended_on is None):
+        if served <= 0 and ended_on is None:
             continue
-        start = timezone.localdate(went_live)
-        stops = [
-            day for day in (ended_on, cancelled_at and timezone.localdate(cancelled_at)) if day
-        ]
+        stops = [day for day in (ended_on, cancelled_on) if day]
         stop = min(stops) if stops else None
         if stop is not None and stop < start:
             continue
-        events[service_id][start][0] += 1
-        events[service_id][start][1] += served
-        if stop is not None:
-            events[service_id][stop][0] -= 1
-            events[service_id][stop][1] -= served
+        _shift(days, start, stop, 1, served)
+
+
+def _shift(
+    days: dict[datetime.date, list[int]],
+    start: datetime.date,
+    stop: datetime.date | None,
+    sign: int,
+    population: int,
+) -> None:
+    """Add (sign 1) or take out (-1) one authority live from `start` until `stop`."""
+    days[start][0] += sign
+    days[start][1] += sign * population
+    if stop is not None:
+        days[stop][0] -= sign
+        days[stop][1] -= sign * population
 
 
 def trend_points(

@@ -103,13 +103,18 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
     services = list(cov.coverage_services())
     rows = {s.ags: s for s in State.objects.order_by("ags")}
     open_states = [s for s in rows.values() if s.is_open]
-    areas = cov.areas_of(open_states)  # the same for both moments
-    now_figures = cov.coverage_for_states(open_states, services=services, areas=areas)
+    now_figures = cov.coverage_for_states(open_states, services=services)
     today = timezone.localdate()
     window_start = today - datetime.timedelta(weeks=window_weeks)
-    before = cov.coverage_for_states(
-        open_states, as_of=cov.end_of_day(window_start), services=services, areas=areas
-    )
+    # Live at the window's start: the coverage trend (maintained live-day rows) on that day.
+    events = cov.live_events_for_states(open_states, services)
+    before = {
+        state.pk: {
+            service_id: cov.trend_points(days, [window_start])[0].live
+            for service_id, days in events[state.pk].items()
+        }
+        for state in open_states
+    }
     offered = _offered(open_states)
     names = {ref.ags: ref.name for ref in reference_states()}
     for ags, row in rows.items():
@@ -143,7 +148,7 @@ def _offered(states: list[State]) -> set[tuple[int, int]]:
 def state_pace(
     state: State,
     services: list[ServiceInState],
-    window_start: cov.StateCoverage,
+    live_window_start: dict[int, int],
     *,
     today: datetime.date,
     window_weeks: int,
@@ -155,7 +160,7 @@ def state_pace(
         projection = project_full_coverage(
             responsible=entry.figures.responsible,
             live=entry.figures.live,
-            live_window_start=window_start.total(entry.service).live,
+            live_window_start=live_window_start.get(entry.service.pk, 0),
             window_weeks=window_weeks,
             today=today,
             target_date=state.target_date,

@@ -10,20 +10,15 @@ add up: each needs its own rate towards its own target date.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalog.models import Service
-from catalog.responsibility import responsible_authorities
-from geo.models import Authority, State
-from orders.models import Order
+from geo.models import State
 from reports import coverage as cov
-from rollin.models import Rollin
 
 WINDOW_WEEKS = 4
 
@@ -107,79 +102,29 @@ def pace_from_events(
 def pace_for_states(
     states: Iterable[State], *, today: datetime.date | None = None
 ) -> list[ServicePace]:
-    """The pace of every reported service over `states` in four queries, however many states,
-    services and authorities: the coordinator overview carries it beside its own figures.
+    """The pace of every reported service over `states`: the coordinator overview carries it
+    beside its own figures. The same queries for one state or sixteen, and all of them read
+    rows of a fixed size (the coverage and live-day figures rollin.figures maintains), not the
+    orders ever placed.
 
-    Counts the same as the coverage report (the tests compare both): responsible authorities as
-    catalog.responsibility answers, their active orders, those live now and those live at the
-    start of the window (from the roll-in history)."""
+    Counts exactly as the coverage report (the tests compare both): its figures now and its
+    trend at the start of the window."""
     states = list(states)
     today = today or timezone.localdate()
     services = list(cov.coverage_services())
     if not states or not services:
         return [ServicePace(service=service) for service in services]
-    as_of = cov.end_of_day(window_start(today))
-    responsible = _responsible_by_state(services, states)
-    orders = _orders_by_state(services, states, as_of)
+    totals = cov.coverage_totals_for_states(states, services)
+    events = cov.live_events_for_states(states, services)
+    start = window_start(today)
     paces = []
     for service in services:
         pace = ServicePace(service=service)
         for state in states:
-            row = orders.get((service.pk, state.pk), {})
-            figures = cov.Figures(
-                responsible=responsible.get((service.pk, state.pk), 0),
-                ordered=row.get("ordered", 0),
-                live=row.get("live", 0),
-            )
+            history = events[state.pk].get(service.pk, [])
+            before = cov.trend_points(history, [start])[0].live
             pace.add_state(
-                figures, row.get("live_before", 0), weeks_until(state.target_date, today)
+                totals[(service.pk, state.pk)], before, weeks_until(state.target_date, today)
             )
         paces.append(pace)
     return paces
-
-
-def _responsible_by_state(
-    services: list[Service], states: list[State]
-) -> dict[tuple[int, int], int]:
-    """Responsible authorities per (service, state): one query, one count per service."""
-    counts = {
-        f"s{service.pk}": Count(
-            "id", filter=Q(pk__in=responsible_authorities(service, states).values("pk"))
-        )
-        for service in services
-    }
-    rows: Iterable[Mapping[str, Any]] = (
-        Authority.objects.filter(state__in=states).values("state_id").annotate(**counts)
-    )
-    return {
-        (service.pk, row["state_id"]): row[f"s{service.pk}"] for row in rows for service in services
-    }
-
-
-def _orders_by_state(
-    services: list[Service], states: list[State], as_of: datetime.datetime
-) -> dict[tuple[int, int], dict[str, int]]:
-    """Active orders, live now and live at `as_of`, per (service, state): one query. Only
-    orders of responsible authorities count, as in the coverage report."""
-    of_responsible = Q()
-    for service in services:
-        of_responsible |= Q(
-            service=service, authority__in=responsible_authorities(service, states).values("pk")
-        )
-    was_live = Q(created_at__lte=as_of, reached=True) & (
-        Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=as_of)
-    )
-    rows: Iterable[Mapping[str, Any]] = (
-        Order.objects.filter(of_responsible, authority__state__in=states)
-        .annotate(reached=cov.live_reached_at(as_of))
-        .values("service_id", "authority__state_id")
-        .annotate(
-            ordered=Count("id", filter=Q(cancelled_at__isnull=True)),
-            live=Count(
-                "id", filter=Q(cancelled_at__isnull=True, rollin__status=Rollin.Status.LIVE)
-            ),
-            live_before=Count("id", filter=was_live),
-        )
-        .order_by()
-    )
-    return {(row["service_id"], row["authority__state_id"]): dict(row) for row in rows}

@@ -13,9 +13,17 @@ class RollinConfig(AppConfig):
             service_own_states_register,
             service_stages_register,
         )
+        from geo.services import geodata_import_listener_add
+        from orders.territory import orders_moved_listener_add
+        from rollin.figures import figures_rebuild_states, figures_rebuild_territory
         from rollin.selectors import service_live_count, service_stage_outline
         from rollin.service_states import service_states_for
 
         service_count_register("live_count", service_live_count)
         service_stages_register(service_stage_outline, select_related=("stage_template",))
         service_own_states_register(service_states_for)
+        # A new Gebietsstand changes authorities' inhabitants, districts and ends: the coverage
+        # figures of the imported states are rebuilt in the import's own transaction.
+        geodata_import_listener_add(figures_rebuild_territory)
+        # So does an operator's move of an ended municipality's orders to its successor.
+        orders_moved_listener_add(figures_rebuild_states)

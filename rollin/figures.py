@@ -1,15 +1,18 @@
 """Figures maintained with every change: what the coordinator overview shows, kept in rows.
 
 A roll-in *contributes* to a few figure rows (its state × service × stage × status, the week
-its order was placed, the week it went live, the day it is due while open). The transition
+its order was placed, the week it went live, the day it is due while open, and — while its
+order is active and its authority current and serving the service's level — the coverage of
+its district × service). The transition
 function takes the contribution before and after the writer's mutation and adds the
 difference in the same transaction (`figures_track`), so the pages read a few hundred rows
 whatever the number of orders. The additions are upserts that increment in the database
 (INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n): two workers changing the same
 state × service at once both count, neither overwrites the other.
 
-Changes that touch many figures at once (a new Gebietsstand, rows written by COPY or by
-hand) are followed by `figures_rebuild`, which recomputes the rows of the given states from
+Changes that touch many figures at once (a new Gebietsstand — its import calls the rebuild
+for its states, see rollin.apps —, rows written by COPY or by hand) are followed by
+`figures_rebuild`, which recomputes the rows of the given states from
 the base tables (`manage.py rebuild_figures`, also the repair tool). `figures_recomputed` and
 `figures_maintained` read both sides in one shape, for the rebuild and the tests.
 """
@@ -23,12 +26,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
-from geo.models import State
-from rollin.models import DueFigure, Rollin, StatusFigure, WeekFigure
+from geo.models import Level, State
+from orders.models import Order
+from rollin.models import (
+    CoverageFigure,
+    DueFigure,
+    LiveDayFigure,
+    Rollin,
+    StatusFigure,
+    WeekFigure,
+)
 
 Status = Rollin.Status
 CLOSED = (Status.LIVE, Status.CANCELLED)
@@ -46,10 +57,11 @@ class FigureTable:
 STATUS = FigureTable(StatusFigure, ("state", "service", "stage", "status"), ("orders",))
 WEEK = FigureTable(WeekFigure, ("state", "week"), ("placed", "live"))
 DUE = FigureTable(DueFigure, ("state", "due_on"), ("open",))
-TABLES = (STATUS, WEEK, DUE)
-# Where the per-district coverage figure (district × service: live and responsible
-# authorities, covered inhabitants) joins TABLES once the per-service responsibility table
-# exists; its contribution then comes from the authority's responsibilities, not the roll-in.
+COVERAGE = FigureTable(
+    CoverageFigure, ("state", "district", "service"), ("ordered", "live", "population_live")
+)
+LIVE_DAY = FigureTable(LiveDayFigure, ("state", "service", "day"), ("live", "population_live"))
+TABLES = (STATUS, WEEK, DUE, COVERAGE, LIVE_DAY)
 
 # (table, key values, count column) → how much the roll-in adds there.
 Contribution = Counter[tuple[FigureTable, tuple[Any, ...], str]]
@@ -71,7 +83,43 @@ def contribution(rollin: Rollin) -> Contribution:
         parts[(WEEK, (state_id, week_of(rollin.live_at)), "live")] += 1
     if rollin.due_at is not None and rollin.status not in CLOSED:
         parts[(DUE, (state_id, timezone.localdate(rollin.due_at)), "open")] += 1
+    if serves_by_level(order):
+        population = order.authority.population
+        if order.cancelled_at is None:
+            key = (state_id, order.authority.district_id, order.service_id)
+            parts[(COVERAGE, key, "ordered")] += 1
+            if rollin.status == Status.LIVE:
+                parts[(COVERAGE, key, "live")] += 1
+                parts[(COVERAGE, key, "population_live")] += population
+        if rollin.live_at is not None:
+            went_live = (state_id, order.service_id, timezone.localdate(rollin.live_at))
+            parts[(LIVE_DAY, went_live, "live")] += 1
+            parts[(LIVE_DAY, went_live, "population_live")] += population
+            if order.cancelled_at is not None:
+                gone = (state_id, order.service_id, timezone.localdate(order.cancelled_at))
+                parts[(LIVE_DAY, gone, "live")] -= 1
+                parts[(LIVE_DAY, gone, "population_live")] -= population
     return parts
+
+
+def serves_by_level(order: Order) -> bool:
+    """A current authority that serves the order's service by its level: such orders are
+    counted in the coverage rows (the responsibility table's exceptions, a few per state,
+    are applied when a report reads them, see reports.coverage)."""
+    authority = order.authority
+    if authority.ended_on is not None:
+        return False
+    level = order.service.level
+    if level == Level.MUNICIPAL:
+        return authority.is_municipal_level
+    return level == Level.DISTRICT and authority.is_district_level
+
+
+# The same rule as a filter over roll-ins, for the recomputation.
+SERVES_BY_LEVEL = Q(order__authority__ended_on__isnull=True) & (
+    Q(order__service__level=Level.MUNICIPAL, order__authority__is_municipal_level=True)
+    | Q(order__service__level=Level.DISTRICT, order__authority__is_district_level=True)
+)
 
 
 def figures_track(before: Contribution, after: Contribution) -> None:
@@ -134,7 +182,9 @@ def figures_recomputed(state_ids: Iterable[int]) -> Figures:
 
     def put(table: FigureTable, key: tuple[Any, ...], column: str, n: int) -> None:
         if n:
-            result[table.model.__name__].setdefault(key, dict.fromkeys(table.counts, 0))[column] = n
+            result[table.model.__name__].setdefault(key, dict.fromkeys(table.counts, 0))[
+                column
+            ] += n
 
     for row in rollins.values(state, "order__service_id", "stage_id", "status").annotate(
         n=Count("id")
@@ -150,7 +200,40 @@ def figures_recomputed(state_ids: Iterable[int]) -> Figures:
     due = rollins.filter(due_at__isnull=False).exclude(status__in=CLOSED)
     for row in due.annotate(day=TruncDate("due_at")).values(state, "day").annotate(n=Count("id")):
         put(DUE, (row[state], _day(row["day"])), "open", row["n"])
+    is_live = Q(status=Status.LIVE)
+    by_level = rollins.filter(SERVES_BY_LEVEL)
+    covered = by_level.filter(order__cancelled_at__isnull=True).values(
+        state, "order__authority__district_id", "order__service_id"
+    )
+    for row in covered.annotate(
+        ordered=Count("id"),
+        live=Count("id", filter=is_live),
+        population_live=Sum("order__authority__population", filter=is_live),
+    ):
+        area = (row[state], row["order__authority__district_id"], row["order__service_id"])
+        for column in COVERAGE.counts:
+            put(COVERAGE, area, column, row[column] or 0)
+    _recompute_live_days(by_level.filter(live_at__isnull=False), put)
+    for rows in result.values():  # a day whose went-live and cancellations cancel out
+        for key in [k for k, counts in rows.items() if not any(counts.values())]:
+            del rows[key]
     return result
+
+
+def _recompute_live_days(
+    went_live: models.QuerySet[Rollin],
+    put: Callable[[FigureTable, tuple[Any, ...], str, int], None],
+) -> None:
+    state = "order__authority__state_id"
+    population = Sum("order__authority__population")
+    for moment, sign in (("live_at", 1), ("order__cancelled_at", -1)):
+        rows = went_live.filter(**{f"{moment}__isnull": False}).annotate(day=TruncDate(moment))
+        for row in rows.values(state, "order__service_id", "day").annotate(
+            n=Count("id"), population=population
+        ):
+            key = (row[state], row["order__service_id"], _day(row["day"]))
+            put(LIVE_DAY, key, "live", sign * row["n"])
+            put(LIVE_DAY, key, "population_live", sign * (row["population"] or 0))
 
 
 def figures_maintained(state_ids: Iterable[int]) -> Figures:
@@ -208,6 +291,18 @@ def figures_rebuild(
         if progress is not None:
             progress(state)
     return written
+
+
+def figures_rebuild_territory(state_keys: list[str]) -> int:
+    """Rebuild the figures of the states a Gebietsstand import named (by AGS)."""
+    return figures_rebuild_states(
+        list(State.objects.filter(ags__in=state_keys).values_list("pk", flat=True))
+    )
+
+
+def figures_rebuild_states(state_ids: list[int]) -> int:
+    """Rebuild the figures of the states whose orders an operator moved (orders.territory)."""
+    return figures_rebuild(state_ids=state_ids)
 
 
 @transaction.atomic

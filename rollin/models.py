@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
-from geo.models import Authority, State
+from geo.models import Authority, District, State
 from orders.models import Order
 from portal.localized import localized_value
 from portal.system_text import system_text
@@ -410,8 +410,8 @@ class SimulatorSubmission(models.Model):
 # series: a fixed number of figures, whatever the number of orders ever placed. These rows
 # hold them, changed by rollin.figures in the transaction of the transition that changes them
 # and rebuilt from the base tables by `manage.py rebuild_figures` (also the repair tool).
-# The per-district coverage figure (live and responsible authorities, covered inhabitants per
-# district × service) belongs beside them once the per-service responsibility table exists.
+# The per-district coverage figure (active and live orders, covered inhabitants per district ×
+# service by the level rule) depends on the territory too: a new Gebietsstand rebuilds it.
 
 
 class StatusFigure(models.Model):
@@ -446,6 +446,48 @@ class WeekFigure(models.Model):
         verbose_name = _("Kennzahl Woche")
         verbose_name_plural = _("Kennzahlen Woche")
         constraints = [models.UniqueConstraint(fields=["state", "week"], name="week_figure_key")]
+
+
+class CoverageFigure(models.Model):
+    """Active and live orders and the inhabitants live orders cover, per district × service,
+    counting only orders of current authorities that serve the service's level: the part of
+    a coverage report that grows with the orders. The responsible authorities and the few
+    exceptions of the responsibility table are read beside it (reports.coverage)."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    ordered = models.IntegerField(default=0)
+    live = models.IntegerField(default=0)
+    population_live = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Abdeckung")
+        verbose_name_plural = _("Kennzahlen Abdeckung")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "district", "service"], name="coverage_figure_key"
+            )
+        ]
+
+
+class LiveDayFigure(models.Model):
+    """Roll-ins gone live (+) and live ones cancelled (−) per state × service × local day, with
+    the inhabitants they cover, for the same orders as CoverageFigure but cancelled ones too:
+    the coverage trend and the pace add these up to any day."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    live = models.IntegerField(default=0)
+    population_live = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Live-Tag")
+        verbose_name_plural = _("Kennzahlen Live-Tag")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "service", "day"], name="live_day_figure_key")
+        ]
 
 
 class DueFigure(models.Model):

@@ -124,6 +124,7 @@ def order_with_history(
         contact_email=SECRET_EMAIL,
         contact_phone=SECRET_PHONE,
         placed_by=world.placer,
+        cancelled_at=cancelled,  # before the roll-in: its factory counts the figures
     )
     if cancelled is not None:
         status = Rollin.Status.CANCELLED

@@ -1,10 +1,12 @@
 """The maintained figures equal the figures recomputed from the base tables after every step
 of random sequences of placements, worker steps, people's items, holds, resumes,
-cancellations, template edits and rebuilds (the command a re-import runs)."""
+cancellations, template edits, re-imports of the territory (inhabitants, ended authorities)
+and rebuilds (the repair command)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from geo.models import Authority
+from geo.services import geodata_import_listeners_call
 from orders.models import Order
 from rollin.connectors import InProcessConnector
 from rollin.figures import figures_maintained, figures_rebuild, figures_recomputed
@@ -66,11 +70,16 @@ class FiguresMachine(RuleBasedStateMachine):
         order = self._order(index)
         return None if order is None else Rollin.objects.get(order=order).pk
 
-    @rule(district=st.integers(0, 1), service=st.integers(0, 1))
-    def place(self, district: int, service: int) -> None:
+    @rule(district=st.integers(0, 1), service=st.integers(0, 1), levels=st.integers(1, 3))
+    def place(self, district: int, service: int, levels: int) -> None:
+        """An order of an authority at the municipal level, the district level or both (a
+        kreisfreie Stadt): whether it counts for coverage depends on the service's level."""
         authority = factories.AuthorityFactory(
             district=self.districts[district],
             key=f"{self.districts[district].ags}{len(self.orders):04d}",
+            is_municipal_level=bool(levels & 1),
+            is_district_level=bool(levels & 2),
+            population=1000 + 7 * len(self.orders),
         )
         self.orders.append(order_with_rollin(authority=authority, service=self.services[service]))
 
@@ -141,6 +150,18 @@ class FiguresMachine(RuleBasedStateMachine):
     @rule(days=st.integers(1, 30))
     def edit_due_days(self, days: int) -> None:
         StageDefinition.objects.filter(template=default_template()).update(due_working_days=days)
+
+    @rule(index=st.integers(0, 50), population=st.integers(0, 90_000), ended=st.booleans())
+    def reimport(self, index: int, population: int, ended: bool) -> None:
+        """A new Gebietsstand: an ordering authority's inhabitants change, or it is ended (a
+        merger); the import then tells its listeners in its own transaction."""
+        order = self._order(index)
+        if order is None:
+            return
+        Authority.objects.filter(pk=order.authority_id).update(
+            population=population, ended_on=datetime.date(2026, 1, 1) if ended else None
+        )
+        geodata_import_listeners_call(sorted(s.ags for s in self.states))
 
     @rule()
     def rebuild(self) -> None:
