@@ -557,6 +557,30 @@ def live_events_for_states(
     }
 
 
+def live_on(
+    states: list[State], services: list[Service], day: datetime.date
+) -> dict[tuple[int, int], int]:
+    """Authorities live at the end of `day` per (service, state pk): the trend's value on one
+    day, summed in the database (the maintained live-day rows grow with the days of history;
+    their sum up to a day is a few hundred rows for 16 states × 50 services)."""
+    live: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        LiveDayFigure.objects.filter(state__in=states, service__in=services, day__lte=day)
+        .values("state_id", "service_id")
+        .annotate(n=Sum("live"))
+        .values_list("state_id", "service_id", "n")
+        .order_by()
+    )
+    for state_id, service_id, n in rows:
+        live[(service_id, state_id)] += n or 0
+    events: _Events = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+    _add_special_events(events, states, services, _special_pairs(states, services))
+    for state_id, by_service in events.items():
+        for service_id, days in by_service.items():
+            live[(service_id, state_id)] += sum(d[0] for when, d in days.items() if when <= day)
+    return live
+
+
 def _special_pairs(
     states: list[State], services: list[Service] | None
 ) -> dict[tuple[int, int], int]:

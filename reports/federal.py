@@ -107,12 +107,9 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
     today = timezone.localdate()
     window_start = today - datetime.timedelta(weeks=window_weeks)
     # Live at the window's start: the coverage trend (maintained live-day rows) on that day.
-    events = cov.live_events_for_states(open_states, services)
+    live_before = cov.live_on(open_states, services, window_start)
     before = {
-        state.pk: {
-            service_id: cov.trend_points(days, [window_start])[0].live
-            for service_id, days in events[state.pk].items()
-        }
+        state.pk: {service.pk: live_before.get((service.pk, state.pk), 0) for service in services}
         for state in open_states
     }
     offered = _offered(open_states)

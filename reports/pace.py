@@ -115,14 +115,12 @@ def pace_for_states(
     if not states or not services:
         return [ServicePace(service=service) for service in services]
     totals = cov.coverage_totals_for_states(states, services)
-    events = cov.live_events_for_states(states, services)
-    start = window_start(today)
+    live_before = cov.live_on(states, services, window_start(today))
     paces = []
     for service in services:
         pace = ServicePace(service=service)
         for state in states:
-            history = events[state.pk].get(service.pk, [])
-            before = cov.trend_points(history, [start])[0].live
+            before = live_before.get((service.pk, state.pk), 0)
             pace.add_state(
                 totals[(service.pk, state.pk)], before, weeks_until(state.target_date, today)
             )

@@ -33,6 +33,14 @@ def _totals_agree(world) -> None:
     for state in states:
         for service in services:
             assert totals[(service.pk, state.pk)] == by_district[state.pk].total(service)
+    # … and the trend's value on one day, summed in the database, is the trend's.
+    for day in (world.weeks_ago(4).date(), world.now.date()):
+        live = cov.live_on(states, services, day)
+        for state in states:
+            events = cov.live_events(state, services)
+            for service in services:
+                (point,) = cov.trend_points(events.get(service.pk, []), [day])
+                assert live.get((service.pk, state.pk), 0) == point.live
 
 
 def test_a_town_responsible_by_exception_counts_beside_its_landratsamt(stage_template) -> None:
