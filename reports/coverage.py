@@ -561,23 +561,36 @@ def live_on(
     states: list[State], services: list[Service], day: datetime.date
 ) -> dict[tuple[int, int], int]:
     """Authorities live at the end of `day` per (service, state pk): the trend's value on one
-    day, summed in the database (the maintained live-day rows grow with the days of history;
-    their sum up to a day is a few hundred rows for 16 states × 50 services)."""
-    live: dict[tuple[int, int], int] = defaultdict(int)
+    day (see live_on_days)."""
+    return live_on_days(states, services, [day])[day]
+
+
+def live_on_days(
+    states: list[State], services: list[Service], days: list[datetime.date]
+) -> dict[datetime.date, dict[tuple[int, int], int]]:
+    """The trend's values on a few days, per day and (service, state pk), summed in the
+    database: the maintained live-day rows grow with the days of history, their sums up to a
+    day are a few hundred rows for 16 states × 50 services. The same queries for any number
+    of days."""
+    live: dict[datetime.date, dict[tuple[int, int], int]] = {day: defaultdict(int) for day in days}
+    sums = {f"d{n}": Sum("live", filter=Q(day__lte=day)) for n, day in enumerate(days)}
     rows = (
-        LiveDayFigure.objects.filter(state__in=states, service__in=services, day__lte=day)
+        LiveDayFigure.objects.filter(state__in=states, service__in=services, day__lte=max(days))
         .values("state_id", "service_id")
-        .annotate(n=Sum("live"))
-        .values_list("state_id", "service_id", "n")
+        .annotate(**sums)
         .order_by()
     )
-    for state_id, service_id, n in rows:
-        live[(service_id, state_id)] += n or 0
+    for row in rows:
+        for n, day in enumerate(days):
+            live[day][(row["service_id"], row["state_id"])] += row[f"d{n}"] or 0
     events: _Events = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
     _add_special_events(events, states, services, _special_pairs(states, services))
     for state_id, by_service in events.items():
-        for service_id, days in by_service.items():
-            live[(service_id, state_id)] += sum(d[0] for when, d in days.items() if when <= day)
+        for service_id, deltas in by_service.items():
+            for day in days:
+                live[day][(service_id, state_id)] += sum(
+                    d[0] for when, d in deltas.items() if when <= day
+                )
     return live
 
 

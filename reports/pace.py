@@ -80,19 +80,17 @@ def window_start(today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(weeks=WINDOW_WEEKS)
 
 
-def pace_from_events(
+def pace_of_state(
     state: State,
-    rows: Iterable[tuple[Service, cov.Figures, list[tuple[datetime.date, int, int]]]],
+    rows: Iterable[tuple[Service, cov.Figures, int]],
     *,
     today: datetime.date | None = None,
 ) -> list[ServicePace]:
-    """The pace of one state from figures and live history a page already holds (no query):
-    per service its current figures and its cov.live_events."""
+    """The pace of one state from what its report already holds (no query): per service its
+    figures now and the authorities live at the start of the window."""
     today = today or timezone.localdate()
-    start = window_start(today)
     paces = []
-    for service, figures, events in rows:
-        before = cov.trend_points(events, [start])[0].live
+    for service, figures, before in rows:
         pace = ServicePace(service=service)
         pace.add_state(figures, before, weeks_until(state.target_date, today))
         paces.append(pace)

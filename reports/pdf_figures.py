@@ -40,10 +40,11 @@ def service_pictures(overview: StateOverview) -> list[ServicePictures]:
     """Per service of the report: its district map and its trend, as on the service page."""
     state = overview.state
     projected = maps.district_map(state.ags)
+    events = cov.live_events(state, [status.service for status in overview.services])
     pictures = []
     for status in overview.services:
         service, figures = status.service, status.figures
-        _table, points = selectors.trend_table(service, figures, status.events)
+        _table, points = selectors.trend_table(service, figures, events.get(service.pk, []))
         chart = charts.trend_chart(
             [(p.date, cov.percent(p.live, figures.responsible)) for p in points],
             state.target_date,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -20,6 +20,7 @@ from geo.models import Authority, District, Level, Municipality, State
 from orders.models import Order
 from portal.localized import localized_text
 from reports import coverage as cov
+from reports import pace
 from reports.projection import DEFAULT_WINDOW_WEEKS, Projection, project_full_coverage
 from reports.tables import Column, Table
 from rollin.models import Rollin
@@ -74,8 +75,7 @@ class ServiceStatus:
     service: Service
     figures: cov.Figures
     projection: Projection
-    # The service's live history (cov.live_events), kept for the PDF's trend chart.
-    events: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+    live_pace_start: int = 0  # authorities live at the start of the pace's window
 
 
 @dataclass
@@ -103,21 +103,20 @@ def service_projection(
     *,
     window_weeks: int = DEFAULT_WINDOW_WEEKS,
 ) -> Projection:
-    return _projection(
-        figures, events, state=state, today=timezone.localdate(), window_weeks=window_weeks
-    )
+    today = timezone.localdate()
+    window_start = today - datetime.timedelta(weeks=window_weeks)
+    before = cov.trend_points(events, [window_start])[0].live
+    return _projection(figures, before, state=state, today=today, window_weeks=window_weeks)
 
 
 def _projection(
     figures: cov.Figures,
-    events: list[tuple[datetime.date, int, int]],
+    before: int,
     *,
     state: State,
     today: datetime.date,
     window_weeks: int,
 ) -> Projection:
-    window_start = today - datetime.timedelta(weeks=window_weeks)
-    before = cov.trend_points(events, [window_start])[0].live
     return project_full_coverage(
         responsible=figures.responsible,
         live=figures.live,
@@ -129,11 +128,19 @@ def _projection(
 
 
 def state_overview(
-    state: State, *, window_weeks: int = DEFAULT_WINDOW_WEEKS, public: bool = False
+    state: State,
+    *,
+    window_weeks: int = DEFAULT_WINDOW_WEEKS,
+    public: bool = False,
 ) -> StateOverview:
+    """The state's coverage per service with its projection. The projection needs only the
+    live count at the window's start (one sum in the database), not the whole live history,
+    which only the PDF draws (pdf_figures)."""
     today = timezone.localdate()
     coverage = cov.coverage_for_state(state)
-    events = cov.live_events(state)
+    window_start = today - datetime.timedelta(weeks=window_weeks)
+    pace_start = pace.window_start(today)
+    live_on = cov.live_on_days([state], coverage.services, [window_start, pace_start])
     statuses = []
     table = Table(
         slug="leistungen",
@@ -148,19 +155,16 @@ def state_overview(
     )
     for service in coverage.services:
         figures = coverage.total(service)
+        before = live_on[window_start].get((service.pk, state.pk), 0)
         projection = _projection(
-            figures,
-            events.get(service.pk, []),
-            state=state,
-            today=today,
-            window_weeks=window_weeks,
+            figures, before, state=state, today=today, window_weeks=window_weeks
         )
         statuses.append(
             ServiceStatus(
                 service=service,
                 figures=figures,
                 projection=projection,
-                events=events.get(service.pk, []),
+                live_pace_start=live_on[pace_start].get((service.pk, state.pk), 0),
             )
         )
         url_name = "reports:public_summary" if public else "reports:service_report"

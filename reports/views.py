@@ -23,7 +23,7 @@ from reports.access import (
     reports_required,
     state_visible_to,
 )
-from reports.pace import pace_from_events
+from reports.pace import pace_of_state
 from reports.projection import DEFAULT_WINDOW_WEEKS, method_text
 from reports.tables import Table, valid_sort
 from rollin.selectors import rollin_data_version
@@ -55,8 +55,9 @@ def state_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
             "state": state,
             "overview": overview,
             "method": method_text(overview.window_weeks),
-            "pace": pace_from_events(
-                state, [(row.service, row.figures, row.events) for row in overview.services]
+            "pace": pace_of_state(
+                state,
+                [(row.service, row.figures, row.live_pace_start) for row in overview.services],
             ),
         },
     )
