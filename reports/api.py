@@ -80,12 +80,12 @@ class _CoverageList(generics.ListAPIView):
 class StateCoverageList(_CoverageList):
     def rows(self) -> list[dict[str, Any]]:
         states = list(State.objects.order_by("ags"))
-        by_state = cov.coverage_for_states(states, services=_services(self.request))
-        return [
-            _row(state, s, by_state[state.pk].total(s))
-            for state in states
-            for s in by_state[state.pk].services
-        ]
+        services = _services(self.request)
+        if services is None:
+            services = list(cov.coverage_services())
+        # Totals per state are all this list shows: no district breakdown is built.
+        totals = cov.coverage_totals_for_states(states, services)
+        return [_row(state, s, totals[(s.pk, state.pk)]) for state in states for s in services]
 
 
 @extend_schema_view(
@@ -152,8 +152,8 @@ class ServiceCoverageDetail(_CoverageList):
     def rows(self) -> list[dict[str, Any]]:
         service = get_object_or_404(cov.coverage_services(), slug=self.kwargs["slug"])
         states = list(State.objects.order_by("ags"))
-        by_state = cov.coverage_for_states(states, services=[service])
-        return [_row(state, service, by_state[state.pk].total(service)) for state in states]
+        totals = cov.coverage_totals_for_states(states, [service])
+        return [_row(state, service, totals[(service.pk, state.pk)]) for state in states]
 
 
 def _federal_row(entry: FederalState) -> dict[str, Any]:

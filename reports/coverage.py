@@ -366,38 +366,18 @@ def coverage_for_state(
     return coverage_for_states([state], as_of=as_of, services=services)[state.pk]
 
 
-@dataclass(frozen=True)
-class Areas:
-    """The districts and regions of some states, in key order."""
-
-    districts: list[District]
-    regions: list[Region]
-
-
-def areas_of(states: list[State]) -> Areas:
-    return Areas(
-        districts=list(District.objects.filter(state__in=states).order_by("ags")),
-        regions=list(Region.objects.filter(state__in=states).order_by("ags")),
-    )
-
-
 def coverage_for_states(
     states: list[State],
     *,
     as_of: datetime.datetime | None = None,
     services: list[Service] | None = None,
-    areas: Areas | None = None,
 ) -> dict[int, StateCoverage]:
-    """Coverage of several states at once (by state pk): the same five queries for 1 or 16.
-
-    `areas` (from areas_of) lets a caller that counts the same states at two moments load
-    their districts and regions once.
-    """
+    """Coverage of several states at once (by state pk): the same queries for 1 or 16."""
     requested = services
     if services is None:
         services = list(coverage_services())
-    chosen = areas if areas is not None else areas_of(states)
-    all_districts, all_regions = chosen.districts, chosen.regions
+    all_districts = list(District.objects.filter(state__in=states).order_by("ags"))
+    all_regions = list(Region.objects.filter(state__in=states).order_by("ags"))
     result = {
         state.pk: StateCoverage(
             state=state,
@@ -574,7 +554,7 @@ def live_on_days(
     of days."""
     live: dict[datetime.date, dict[tuple[int, int], int]] = {day: defaultdict(int) for day in days}
     sums = {f"d{n}": Sum("live", filter=Q(day__lte=day)) for n, day in enumerate(days)}
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         LiveDayFigure.objects.filter(state__in=states, service__in=services, day__lte=max(days))
         .values("state_id", "service_id")
         .annotate(**sums)

@@ -103,7 +103,8 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
     services = list(cov.coverage_services())
     rows = {s.ags: s for s in State.objects.order_by("ags")}
     open_states = [s for s in rows.values() if s.is_open]
-    now_figures = cov.coverage_for_states(open_states, services=services)
+    # Totals per state are all the page shows: no district breakdown is built.
+    now_figures = cov.coverage_totals_for_states(open_states, services)
     today = timezone.localdate()
     window_start = today - datetime.timedelta(weeks=window_weeks)
     # Live at the window's start: the coverage trend (maintained live-day rows) on that day.
@@ -121,9 +122,9 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
         state = rows.get(ags)
         entry = FederalState(ags=ags, name=state.name if state else name, state=state)
         if state is not None and state.is_open:
-            coverage = now_figures[state.pk]
             entry.services = [
-                ServiceInState(s, (state.pk, s.pk) in offered, coverage.total(s)) for s in services
+                ServiceInState(s, (state.pk, s.pk) in offered, now_figures[(s.pk, state.pk)])
+                for s in services
             ]
             entry.pace = state_pace(
                 state,
