@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from catalog.models import Service
 from catalog.rules import service_order_blocker
@@ -35,18 +34,6 @@ def order_visible_to(user: AnyUser | None) -> QuerySet[Order]:
         assert user.authority_id is not None  # what is_authority_staff means
         return orders.filter(authority_id=user.authority_id)
     return orders.none()
-
-
-def service_authorities_count(**filters: Any) -> Coalesce:
-    """How many authorities hold an active order of the service in the outer query's row
-    (OuterRef("pk")), among the orders matching `filters`; cancelled orders never count.
-    The catalog's "ordered" figure, and the roll-in's "live" one with a filter on its status
-    (registered with catalog.selectors from the apps' ready())."""
-    active = Order.objects.filter(
-        service=OuterRef("pk"), cancelled_at__isnull=True, **filters
-    ).order_by()
-    counted = active.values("service").annotate(n=Count("authority", distinct=True))
-    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 def basket_items_for(user: User) -> list[BasketItem]:

@@ -16,9 +16,15 @@ class RollinConfig(AppConfig):
         from geo.services import geodata_import_listener_add
         from orders.territory import orders_moved_listener_add
         from rollin.figures import figures_rebuild_states, figures_rebuild_territory
-        from rollin.selectors import service_live_count, service_stage_outline
+        from rollin.selectors import (
+            service_live_count,
+            service_ordered_count,
+            service_stage_outline,
+        )
         from rollin.service_states import service_states_for
 
+        # Both read the maintained figures, so the catalog's cost does not grow with the orders.
+        service_count_register("ordered_count", service_ordered_count)
         service_count_register("live_count", service_live_count)
         service_stages_register(service_stage_outline, select_related=("stage_template",))
         service_own_states_register(service_states_for)

@@ -6,13 +6,14 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from catalog.models import Service
 from orders.models import Order
-from orders.selectors import order_visible_to, service_authorities_count
+from orders.selectors import order_visible_to
 from rollin import transitions
-from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition
+from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition, StatusFigure
 from rollin.turn import Turn, turn_from_loaded
 
 if TYPE_CHECKING:
@@ -164,9 +165,29 @@ def rollin_steps(
 # --- what the catalog shows of the roll-in (registered in RollinConfig.ready) ----------------
 
 
-def service_live_count() -> Any:
-    """How many authorities run the service of the outer query's row live."""
-    return service_authorities_count(rollin__status=Rollin.Status.LIVE)
+def service_ordered_count() -> Coalesce:
+    """How many authorities hold an active order of the service of the outer query's row.
+
+    An authority holds at most one active order per service (orders' constraint) and a
+    roll-in is cancelled exactly when its order is: so this is the maintained roll-ins per
+    status without the cancelled ones (rollin.figures), a few rows per service and state,
+    not every order ever placed."""
+    return _service_figure_sum(~Q(status=Rollin.Status.CANCELLED))
+
+
+def service_live_count() -> Coalesce:
+    """How many authorities run the service of the outer query's row live (see above)."""
+    return _service_figure_sum(Q(status=Rollin.Status.LIVE))
+
+
+def _service_figure_sum(condition: Q) -> Coalesce:
+    rows = (
+        StatusFigure.objects.filter(condition, service=OuterRef("pk"))
+        .order_by()
+        .values("service")
+        .annotate(n=Sum("orders"))
+    )
+    return Coalesce(Subquery(rows.values("n")), 0)
 
 
 def service_stage_outline(service: Service) -> tuple[str | None, list[StageDefinition]]:

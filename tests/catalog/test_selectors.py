@@ -67,6 +67,8 @@ def test_counts_come_from_active_orders_and_live_rollins() -> None:
     assert counts == {"ewaffe": (3, 2), "bauantrag": (1, 0)}
     detail = selectors.service_detail("ewaffe")
     assert (detail.ordered_count, detail.live_count) == (3, 2)
+    # Counted from the maintained figures, not from every order ever placed.
+    assert "orders_order" not in str(selectors.service_list().query)
 
 
 def test_stages_fall_back_to_the_default_template(catalog) -> None:
