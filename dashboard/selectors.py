@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from catalog.models import Service
 from dashboard.models import BulkJob
+from geo.models import State
 from orders.models import Order
 from orders.selectors import order_visible_to
 from rollin import transitions
@@ -110,13 +111,24 @@ def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def overview_for(user: User, *, now: datetime.datetime | None = None) -> Overview:
+def overview_for(
+    user: User,
+    *,
+    now: datetime.datetime | None = None,
+    states_loaded: list[State] | None = None,
+    services_loaded: list[Service] | None = None,
+) -> Overview:
     """Matrix services × stages, totals and the weekly series of the user's states.
 
     Read from the figures the transitions maintain (rollin.figures): a few hundred rows
-    whatever the number of orders, so no cache is needed and a change shows at once."""
+    whatever the number of orders, so no cache is needed and a change shows at once. A page
+    that has loaded the user's states (coordinated_states) and all services for its other
+    blocks hands them in, which saves reading them twice."""
     now = now or timezone.now()
-    states = _state_scope(user)
+    if states_loaded is not None and not user.is_operator:
+        states: StateScope = [state.pk for state in states_loaded]
+    else:
+        states = _state_scope(user)
     stages = stages_for_filters()
     position_index = {stage.position: i for i, stage in enumerate(stages)}
     by_service: dict[int, list[int]] = {}
@@ -133,7 +145,12 @@ def overview_for(user: User, *, now: datetime.datetime | None = None) -> Overvie
             continue  # column None: a service template's extra stage, not a default column
         by_service.setdefault(cell["service_id"], [0] * len(stages))[column] += cell["n"]
     by_service = {pk: counts for pk, counts in by_service.items() if any(counts)}
-    services = Service.objects.filter(pk__in=by_service).order_by("position", "name")
+    if services_loaded is None:
+        services = list(Service.objects.filter(pk__in=by_service).order_by("position", "name"))
+    else:
+        services = sorted(
+            (s for s in services_loaded if s.pk in by_service), key=lambda s: (s.position, s.name)
+        )
     rows = [(service, by_service[service.pk], sum(by_service[service.pk])) for service in services]
     column_totals = [sum(row[1][i] for row in rows) for i in range(len(stages))]
     totals = {

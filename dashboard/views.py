@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog.models import Service
 from dashboard import selectors, services
 from dashboard.access import coordinated_states, coordinator_required, dashboard_order_get
 from dashboard.charts import weekly_chart
@@ -49,15 +50,19 @@ PAGE_SIZE = 50
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The figures are maintained rows (rollin.figures): read on every visit, never cached.
-    overview = selectors.overview_for(request.user)
+    states = list(coordinated_states(request.user))
+    all_services = list(Service.objects.all())
+    overview = selectors.overview_for(
+        request.user, states_loaded=states, services_loaded=all_services
+    )
     return render(
         request,
         "dashboard/overview.html",
         {
             "overview": overview,
             "chart": weekly_chart(overview.weeks),
-            # Will we make it? A few aggregate queries over the responsible authorities.
-            "pace": pace_for_states(coordinated_states(request.user)),
+            # Will we make it? A few aggregate queries over the maintained figures.
+            "pace": pace_for_states(states, services_loaded=all_services),
         },
     )
 

@@ -623,14 +623,13 @@ def _add_special_events(
     Those the level rule counted in the maintained rows (current authorities serving the
     service's level) are first taken out again with the rows' own rule, then added with the
     inhabitants they serve and their own end."""
-    # By authority (the orders' index), not by an OR across the join, which would read them all.
-    ended = set(
-        Authority.objects.filter(state__in=states, ended_on__isnull=False).values_list(
-            "pk", flat=True
-        )
+    # By authority (one semi-join on the orders' index), not by an OR across the join, which
+    # would read every order of the states.
+    authorities = Authority.objects.filter(
+        Q(state__in=states, ended_on__isnull=False) | Q(pk__in={a for a, _service in special})
     )
     special_services = {service for _authority, service in special}
-    chosen = Order.objects.filter(authority__in=ended | {a for a, _service in special})
+    chosen = Order.objects.filter(authority__in=authorities.values("pk"))
     if services is not None:
         chosen = chosen.filter(service__in=services)
     rows = chosen.values_list(
@@ -642,7 +641,7 @@ def _add_special_events(
         authority_id, state_id, service_id, level, population, municipal, district, ended_on,
         cancelled_at, went_live,
     ) in rows:  # fmt: skip
-        if authority_id not in ended and service_id not in special_services:
+        if ended_on is None and service_id not in special_services:
             continue  # an excepted authority's order of a service no exception concerns
         by_level = municipal if level == Level.MUNICIPAL else district
         days = events[state_id][service_id]

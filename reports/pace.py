@@ -98,7 +98,10 @@ def pace_of_state(
 
 
 def pace_for_states(
-    states: Iterable[State], *, today: datetime.date | None = None
+    states: Iterable[State],
+    *,
+    today: datetime.date | None = None,
+    services_loaded: list[Service] | None = None,
 ) -> list[ServicePace]:
     """The pace of every reported service over `states`: the coordinator overview carries it
     beside its own figures. The same queries for one state or sixteen, and all of them read
@@ -109,7 +112,13 @@ def pace_for_states(
     trend at the start of the window."""
     states = list(states)
     today = today or timezone.localdate()
-    services = list(cov.coverage_services())
+    if services_loaded is None:
+        services = list(cov.coverage_services())
+    else:  # the same choice and order as coverage_services, from services the page has
+        services = sorted(
+            (s for s in services_loaded if s.status == Service.Status.AVAILABLE),
+            key=lambda s: s.name,
+        )
     if not states or not services:
         return [ServicePace(service=service) for service in services]
     totals = cov.coverage_totals_for_states(states, services)
