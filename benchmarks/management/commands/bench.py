@@ -30,6 +30,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from benchmarks import measure, pages
+from benchmarks.churn import churn, churning
 from benchmarks.generator import ensure_bench_user, last_generation_path
 from benchmarks.pages import Context, PageSpec
 from catalog.models import Service
@@ -132,10 +133,13 @@ class Command(BaseCommand):
             help="Bestellzahlen, z. B. 50000,500000: je Größe eine eigene Datenbank "
             "(<NAME>_bench_50k …), in einem Lauf gemessen, mit p95-Verhältnis",
         )
-        parser.add_argument("--probe", choices=["export", "sweep"], help=argparse.SUPPRESS)
+        parser.add_argument("--probe", choices=["export", "sweep", "churn"], help=argparse.SUPPRESS)
         parser.add_argument("--probe-url", default="", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["probe"] == "churn":
+            print(json.dumps(churn(os.environ.get("BENCH_CHURN_STATE", "09"))))
+            return
         if options["probe"]:
             self._probe(options["probe"], options["probe_url"])
             return
@@ -338,12 +342,23 @@ class Command(BaseCommand):
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
         seconds, concurrency = options["load_seconds"], options["concurrency"]
+        # Roll-ins change while the overview is under load, as in live operation: a process
+        # holds and resumes roll-ins of the measured state through the real transitions
+        # (their notifications go to no broker and no mailbox).
+        churn_env = {
+            "BENCH_CHURN_STATE": ctx.state.ags,
+            "CELERY_BROKER_URL": "memory://",
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        }
+        churn_command = [measure.PYTHON, measure.MANAGE, "bench", "--probe", "churn"]
         with measure.gunicorn(workers=2) as base:
-            # One request first, as for the pages in process: the overview's cache may have
-            # expired while the other pages were measured; its cold cost is in the table.
+            # One request first, as for the pages in process.
             measure.warm_up(base + url, cookie=cookie)
             hello = measure.load(base + "/bench/hello/", seconds=seconds, concurrency=concurrency)
-            page = measure.load(base + url, seconds=seconds, concurrency=concurrency, cookie=cookie)
+            with churning(churn_command, churn_env) as changes:
+                page = measure.load(
+                    base + url, seconds=seconds, concurrency=concurrency, cookie=cookie
+                )
             # The floor of any signed-in page: session, user, unread count, the base layout.
             floor = measure.load(
                 base + reverse("portal:imprint"),
@@ -357,6 +372,7 @@ class Command(BaseCommand):
             "hello": hello,
             "overview": page,
             "signed_in_imprint": floor,
+            "changes_meanwhile": changes,
             "ratio": ratio,
             "signed_in_imprint_ratio": floor_ratio,
             "target_met": ratio >= TARGET_THROUGHPUT_RATIO,
@@ -366,6 +382,8 @@ class Command(BaseCommand):
             f"hello {hello['rps']:.1f}/s, Übersicht {page['rps']:.1f}/s "
             f"(Fehler {page.get('errors')}), Verhältnis {ratio:.3f} "
             f"[Ziel ≥ {TARGET_THROUGHPUT_RATIO}: {_mark(result['target_met'])}]\n"
+            f"  währenddessen Roll-in-Änderungen: {changes.get('changes', 0)} "
+            f"({changes.get('rate', 0):.1f}/s) {changes.get('error', '')}\n"
             f"  zum Vergleich: Impressum angemeldet {floor['rps']:.1f}/s, "
             f"Verhältnis {floor_ratio:.3f} (Sitzung, Benutzer, Benachrichtigungen, Layout)"
         )

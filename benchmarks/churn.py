@@ -1,0 +1,82 @@
+"""Roll-ins changing in the background while the throughput is measured (issue 16: "measured
+while a worker changes roll-ins"). A separate process holds and resumes open roll-ins of
+the measured state through the real services — each change runs the transition function,
+its history, figures and notifications — at a steady rate, until it is told to stop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from accounts.models import Role
+from benchmarks.generator import ensure_bench_user
+from geo.models import State
+from rollin.models import Rollin
+from rollin.services import TransitionError, rollin_hold, rollin_resume
+
+POOL = 200
+RATE_PER_SECOND = 10.0
+
+
+def churn(state_ags: str, *, rate: float = RATE_PER_SECOND) -> dict[str, Any]:
+    """Hold an open roll-in, then resume it, and so on through a pool, `rate` changes a second,
+    until SIGTERM. Returns the changes made and the rate reached."""
+    stop = False
+
+    def on_term(_signum: int, _frame: Any) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_term)
+    state = State.objects.get(ags=state_ags)
+    actor = ensure_bench_user(Role.COORDINATOR, states=list(State.objects.all()))
+    pool = list(
+        Rollin.objects.filter(
+            order__authority__state=state, status=Rollin.Status.IN_PROGRESS
+        ).values_list("pk", flat=True)[:POOL]
+    )
+    changes = refused = 0
+    started = time.monotonic()
+    while not stop and pool:
+        rollin_id = pool[changes % len(pool)]
+        try:
+            rollin_hold(rollin_id=rollin_id, actor=actor, reason="Benchmark")
+            rollin_resume(rollin_id=rollin_id, actor=actor, reason="Benchmark")
+            changes += 2
+        except TransitionError:
+            refused += 1  # someone else moved it meanwhile; the next one
+            pool.remove(rollin_id)
+        pause = started + changes / rate - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+    seconds = time.monotonic() - started
+    return {"changes": changes, "refused": refused, "seconds": seconds, "rate": changes / seconds}
+
+
+@contextmanager
+def churning(command: list[str], env: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Run `manage.py bench --probe churn` for the duration of the block; its report (JSON,
+    the last line it prints) lands in the yielded dict when the block ends."""
+    report: dict[str, Any] = {}
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(2)  # Django's start-up, so the measurement sees changes from its first second
+        yield report
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        lines = [line for line in out.splitlines() if line.startswith("{")]
+        report.update(json.loads(lines[-1]) if lines else {"error": err.strip()[-600:]})
