@@ -37,8 +37,7 @@ def test_churn_holds_and_resumes_until_sigterm() -> None:
 
     assert report["changes"] >= 2 and report["changes"] % 2 == 0
     assert report["rate"] <= 45  # held to the asked rate
-    assert HistoryEntry.objects.filter(action=HistoryEntry.Action.HELD).count() * 2 == (
-        report["changes"]
-    )
+    held = HistoryEntry.objects.filter(action=HistoryEntry.Action.HELD).count()
+    assert held * 2 == report["changes"]
     assert set(Rollin.objects.values_list("status", flat=True)) == {Rollin.Status.IN_PROGRESS}
     assert figures_maintained([state.pk]) == figures_recomputed([state.pk])
