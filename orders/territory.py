@@ -89,8 +89,8 @@ def territory_move_to_successor(*, municipality: Municipality) -> TerritoryMove:
         order.authority = target
         order.save(update_fields=["authority"])
         result.orders += 1
-    for listener in _moved_listeners:
-        if moved_states:
+    if moved_states:
+        for listener in _moved_listeners:
             listener(sorted(moved_states))
     administration = successor.municipal_authority
     if administration is not None:

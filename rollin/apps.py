@@ -15,7 +15,7 @@ class RollinConfig(AppConfig):
         )
         from geo.services import geodata_import_listener_add
         from orders.territory import orders_moved_listener_add
-        from rollin.figures import figures_rebuild_states, figures_rebuild_territory
+        from rollin.figures import figures_rebuild, figures_rebuild_territory
         from rollin.selectors import (
             service_live_count,
             service_ordered_count,
@@ -32,4 +32,4 @@ class RollinConfig(AppConfig):
         # figures of the imported states are rebuilt in the import's own transaction.
         geodata_import_listener_add(figures_rebuild_territory)
         # So does an operator's move of an ended municipality's orders to its successor.
-        orders_moved_listener_add(figures_rebuild_states)
+        orders_moved_listener_add(figures_rebuild)

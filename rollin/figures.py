@@ -1,20 +1,21 @@
-"""Figures maintained with every change: what the coordinator overview shows, kept in rows.
+"""Figures maintained with every change: what the overview and the reports show, kept in rows.
 
-A roll-in *contributes* to a few figure rows (its state × service × stage × status, the week
-its order was placed, the week it went live, the day it is due while open, and — while its
-order is active and its authority current and serving the service's level — the coverage of
-its district × service). The transition
-function takes the contribution before and after the writer's mutation and adds the
-difference in the same transaction (`figures_track`), so the pages read a few hundred rows
-whatever the number of orders. The additions are upserts that increment in the database
-(INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n): two workers changing the same
-state × service at once both count, neither overwrites the other.
+A roll-in *contributes* to a few figure rows: its state × service × stage × status, the week
+its order was placed, the week it went live, the day it is due while open, and — where its
+authority is current and serves the service's level — its district × service coverage while
+the order is active, and the days it went live (+1) and, if cancelled after, went away (−1).
+The transition function takes the contribution before and after the writer's mutation and
+adds the difference in the same transaction (`figures_track`), so the pages read rows of a
+fixed size whatever the number of orders. The additions are upserts that increment in the
+database (INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n): two workers changing the
+same state × service at once both count, neither overwrites the other.
 
-Changes that touch many figures at once (a new Gebietsstand — its import calls the rebuild
-for its states, see rollin.apps —, rows written by COPY or by hand) are followed by
-`figures_rebuild`, which recomputes the rows of the given states from
-the base tables (`manage.py rebuild_figures`, also the repair tool). `figures_recomputed` and
-`figures_maintained` read both sides in one shape, for the rebuild and the tests.
+Changes that touch many figures at once (a new Gebietsstand and an operator's move of an
+ended municipality's orders call it for their states, see rollin.apps; rows written by COPY
+or by hand) are followed by `figures_rebuild`, which recomputes the rows of the given states
+from the base tables (`manage.py rebuild_figures`, also the repair tool).
+`figures_recomputed` and `figures_maintained` read both sides in one shape, for the rebuild
+and the tests.
 """
 
 from __future__ import annotations
@@ -277,7 +278,7 @@ def _day(value: datetime.date | datetime.datetime) -> datetime.date:
 
 
 def figures_rebuild(
-    *, state_ids: Iterable[int] | None = None, progress: Callable[[State], None] | None = None
+    state_ids: Iterable[int] | None = None, *, progress: Callable[[State], None] | None = None
 ) -> int:
     """Recompute the figure rows of the states (all when None) from the base tables; one
     transaction per state. Idempotent: a second run writes the same rows. Returns the number
@@ -295,14 +296,7 @@ def figures_rebuild(
 
 def figures_rebuild_territory(state_keys: list[str]) -> int:
     """Rebuild the figures of the states a Gebietsstand import named (by AGS)."""
-    return figures_rebuild_states(
-        list(State.objects.filter(ags__in=state_keys).values_list("pk", flat=True))
-    )
-
-
-def figures_rebuild_states(state_ids: list[int]) -> int:
-    """Rebuild the figures of the states whose orders an operator moved (orders.territory)."""
-    return figures_rebuild(state_ids=state_ids)
+    return figures_rebuild(State.objects.filter(ags__in=state_keys).values_list("pk", flat=True))
 
 
 @transaction.atomic
