@@ -125,10 +125,9 @@ def overview_for(
     that has loaded the user's states (coordinated_states) and all services for its other
     blocks hands them in, which saves reading them twice."""
     now = now or timezone.now()
-    if states_loaded is not None and not user.is_operator:
-        states: StateScope = [state.pk for state in states_loaded]
-    else:
-        states = _state_scope(user)
+    states: StateScope = (
+        _state_scope(user) if states_loaded is None else [state.pk for state in states_loaded]
+    )
     stages = stages_for_filters()
     position_index = {stage.position: i for i, stage in enumerate(stages)}
     by_service: dict[int, list[int]] = {}

@@ -195,6 +195,13 @@ def _order_counts(
     )
 
 
+def _level_keys(service: Service) -> tuple[str, str]:
+    """The columns of _responsible_counts that count the service's level."""
+    if service.level == Level.MUNICIPAL:
+        return "municipal", "municipal_population"
+    return "district", "district_population"
+
+
 def _responsible_counts(
     states: list[State], as_of: datetime.datetime | None = None, area: str = "district_id"
 ) -> dict[int, Mapping[str, Any]]:
@@ -392,11 +399,7 @@ def coverage_for_states(
     # 20,000 entries, built once and not copied per state.
     by_district: dict[tuple[int, int], Figures] = {}
     responsible = _responsible_counts(states, as_of)
-    level_keys = [
-        (service.pk, *(("municipal", "municipal_population") if service.level == Level.MUNICIPAL
-                       else ("district", "district_population")))
-        for service in services
-    ]  # fmt: skip
+    level_keys = [(service.pk, *_level_keys(service)) for service in services]
     for district in all_districts:
         row = responsible.get(district.pk)
         if row is None:
@@ -438,12 +441,11 @@ def coverage_totals_for_states(
     totals: dict[tuple[int, int], Figures] = {}
     responsible = _responsible_counts(states, area="state_id")
     for state in states:
-        row = responsible.get(state.pk)
+        row = responsible.get(state.pk) or {}
         for service in services:
-            level = "municipal" if service.level == Level.MUNICIPAL else "district"
+            count_key, population_key = _level_keys(service)
             totals[(service.pk, state.pk)] = Figures(
-                responsible=(row and row[level]) or 0,
-                population=(row and row[f"{level}_population"]) or 0,
+                row.get(count_key) or 0, 0, row.get(population_key) or 0
             )
     rows = (
         CoverageFigure.objects.filter(state__in=states, service__in=services)
@@ -483,6 +485,12 @@ def coverage_services() -> QuerySet[Service]:
     return Service.objects.filter(status=Service.Status.AVAILABLE).order_by("name")
 
 
+def coverage_services_among(services: list[Service]) -> list[Service]:
+    """coverage_services' choice and order from services a page has loaded already."""
+    chosen = [service for service in services if service.status == Service.Status.AVAILABLE]
+    return sorted(chosen, key=lambda service: service.name)
+
+
 # --- Trend from the history -----------------------------------------------------------------
 
 
@@ -517,7 +525,7 @@ def live_events_for_states(
     responsibility table concerns and those of ended authorities (a few per state) are taken
     out of them and added up here with the inhabitants they actually serve.
     """
-    events: _Events = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+    events = _special_events(states, services)
     rows = LiveDayFigure.objects.filter(state__in=states)
     if services is not None:  # one service's trend: its rows, not the whole state's
         rows = rows.filter(service__in=services)
@@ -527,7 +535,6 @@ def live_events_for_states(
         delta = events[state_id][service_id][day]
         delta[0] += live
         delta[1] += population
-    _add_special_events(events, states, services, _special_pairs(states, services))
     return {
         state.pk: {
             service_id: sorted((day, delta[0], delta[1]) for day, delta in days.items())
@@ -563,15 +570,20 @@ def live_on_days(
     for row in rows:
         for n, day in enumerate(days):
             live[day][(row["service_id"], row["state_id"])] += row[f"d{n}"] or 0
+    for state_id, by_service in _special_events(states, services).items():
+        for service_id, deltas in by_service.items():
+            series = [(when, d[0], d[1]) for when, d in deltas.items()]
+            for point in trend_points(series, days):
+                live[point.date][(service_id, state_id)] += point.live
+    return live
+
+
+def _special_events(states: list[State], services: list[Service] | None) -> _Events:
+    """The corrections to the maintained live-day rows (see _add_special_events): three
+    queries, a few rows per state."""
     events: _Events = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
     _add_special_events(events, states, services, _special_pairs(states, services))
-    for state_id, by_service in events.items():
-        for service_id, deltas in by_service.items():
-            for day in days:
-                live[day][(service_id, state_id)] += sum(
-                    d[0] for when, d in deltas.items() if when <= day
-                )
-    return live
+    return events
 
 
 def _special_pairs(

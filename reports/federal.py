@@ -109,10 +109,6 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
     window_start = today - datetime.timedelta(weeks=window_weeks)
     # Live at the window's start: the coverage trend (maintained live-day rows) on that day.
     live_before = cov.live_on(open_states, services, window_start)
-    before = {
-        state.pk: {service.pk: live_before.get((service.pk, state.pk), 0) for service in services}
-        for state in open_states
-    }
     offered = _offered(open_states)
     names = {ref.ags: ref.name for ref in reference_states()}
     for ags, row in rows.items():
@@ -129,7 +125,7 @@ def federal_overview(*, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> FederalOver
             entry.pace = state_pace(
                 state,
                 entry.services,
-                before[state.pk],
+                live_before,
                 today=today,
                 window_weeks=window_weeks,
             )
@@ -146,7 +142,7 @@ def _offered(states: list[State]) -> set[tuple[int, int]]:
 def state_pace(
     state: State,
     services: list[ServiceInState],
-    live_window_start: dict[int, int],
+    live_window_start: dict[tuple[int, int], int],
     *,
     today: datetime.date,
     window_weeks: int,
@@ -158,7 +154,7 @@ def state_pace(
         projection = project_full_coverage(
             responsible=entry.figures.responsible,
             live=entry.figures.live,
-            live_window_start=live_window_start.get(entry.service.pk, 0),
+            live_window_start=live_window_start.get((entry.service.pk, state.pk), 0),
             window_weeks=window_weeks,
             today=today,
             target_date=state.target_date,

@@ -114,11 +114,8 @@ def pace_for_states(
     today = today or timezone.localdate()
     if services_loaded is None:
         services = list(cov.coverage_services())
-    else:  # the same choice and order as coverage_services, from services the page has
-        services = sorted(
-            (s for s in services_loaded if s.status == Service.Status.AVAILABLE),
-            key=lambda s: s.name,
-        )
+    else:
+        services = cov.coverage_services_among(services_loaded)
     if not states or not services:
         return [ServicePace(service=service) for service in services]
     totals = cov.coverage_totals_for_states(states, services)
