@@ -108,12 +108,7 @@ def serves_by_level(order: Order) -> bool:
     counted in the coverage rows (the responsibility table's exceptions, a few per state,
     are applied when a report reads them, see reports.coverage)."""
     authority = order.authority
-    if authority.ended_on is not None:
-        return False
-    level = order.service.level
-    if level == Level.MUNICIPAL:
-        return authority.is_municipal_level
-    return level == Level.DISTRICT and authority.is_district_level
+    return authority.ended_on is None and authority.serves_level(order.service.level)
 
 
 # The same rule as a filter over roll-ins, for the recomputation.
