@@ -6,7 +6,6 @@ its history, figures and notifications — at a steady rate, until it is told to
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,6 +16,7 @@ from typing import Any
 
 from accounts.models import Role
 from benchmarks.generator import ensure_bench_user
+from benchmarks.measure import probe_report
 from geo.models import State
 from rollin.models import Rollin
 from rollin.services import TransitionError, rollin_hold, rollin_resume
@@ -78,5 +78,4 @@ def churning(command: list[str], env: dict[str, str]) -> Iterator[dict[str, Any]
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)
-        lines = [line for line in out.splitlines() if line.startswith("{")]
-        report.update(json.loads(lines[-1]) if lines else {"error": err.strip()[-600:]})
+        report.update(probe_report(process.returncode, out, err))

@@ -137,9 +137,14 @@ def run_probe(kind: str, extra_env: dict[str, str], timeout: int) -> dict[str, A
         )
     except subprocess.TimeoutExpired:
         return {"error": f"Zeitlimit {timeout} s überschritten"}
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        return {"error": (done.stderr or done.stdout).strip()[-600:]}
+    return probe_report(done.returncode, done.stdout, done.stderr)
+
+
+def probe_report(returncode: int, stdout: str, stderr: str) -> dict[str, Any]:
+    """A probe's report: the JSON it printed last, or the end of what went wrong."""
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if returncode != 0 or not lines:
+        return {"error": (stderr or stdout).strip()[-600:]}
     report: dict[str, Any] = json.loads(lines[-1])
     return report
 
