@@ -5,6 +5,7 @@ keep the history and the maintained figures in step."""
 from __future__ import annotations
 
 import pytest
+from django.forms import SplitDateTimeWidget
 from django.urls import reverse
 
 from orders.models import Order
@@ -26,12 +27,32 @@ def test_an_order_s_authority_and_cancellation_are_read_only(client, admin_user)
     html = page.content.decode()
     assert 'name="authority"' not in html and 'name="cancelled_at_0"' not in html
 
-    client.post(url, {"authority": other.pk, "cancelled_at_0": "01.01.2026"})
+    # The form as the operator would send it, plus the two fields it does not show.
+    data = _form_data(page)
+    data.update({"authority": other.pk, "cancelled_at_0": "01.01.2026"})
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors  # it was saved
 
     order.refresh_from_db()
     assert order.authority_id != other.pk and order.cancelled_at is None
     states = [order.authority.state_id]
     assert figures_maintained(states) == figures_recomputed(states)
+
+
+def _form_data(page) -> dict[str, object]:
+    """The change form's fields and its inlines' management forms with their current values."""
+    data: dict[str, object] = {}
+    forms = [page.context["adminform"].form]
+    forms += [inline.formset.management_form for inline in page.context["inline_admin_formsets"]]
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if isinstance(field.field.widget, SplitDateTimeWidget):
+                day, time = field.field.widget.decompress(value)
+                data.update({f"{field.html_name}_0": day or "", f"{field.html_name}_1": time or ""})
+            elif value is not None and value is not False:
+                data[field.html_name] = value
+    return data
 
 
 def test_orders_and_roll_ins_cannot_be_added_or_deleted_in_the_admin(client, admin_user) -> None:
