@@ -146,6 +146,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal's statements are short: PostgreSQL's JIT compiler spent 240 ms compiling
+    # for a 130 ms white-spot aggregate (EXPLAIN ANALYZE, 50,000 orders) and 1.1 s for a
+    # 0.7 s history query. Off for every connection; DATABASE_JIT=on brings it back.
+    jit = "on" if env_bool("DATABASE_JIT", False) else "off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={jit}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; a timeout lets web, worker and beat share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -14,11 +14,24 @@ in its roll-in (split_of; the tests compare it with reports.coverage, counted ap
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +66,19 @@ class Area:
     region: Region | None = None
     district: District | None = None
 
+    # One page asks for the responsible authorities three times (list, split, one away);
+    # their exceptions are read once per area and service.
+    _responsible: dict[int, QuerySet[Authority]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def responsible(self, service: Service) -> QuerySet[Authority]:
+        """The authorities responsible for `service` in this area."""
+        if service.pk not in self._responsible:
+            scoped = responsible_authorities(service, self.states)
+            self._responsible[service.pk] = self.narrow(scoped)
+        return self._responsible[service.pk]
+
     def narrow(self, authorities: QuerySet[Authority]) -> QuerySet[Authority]:
         if self.district is not None:
             return authorities.filter(district=self.district)
@@ -65,10 +91,6 @@ def _active_order(service: Service) -> QuerySet[Order]:
     return Order.objects.filter(
         authority_id=OuterRef("pk"), service=service, cancelled_at__isnull=True
     )
-
-
-def _responsible_in(service: Service, area: Area) -> QuerySet[Authority]:
-    return area.narrow(responsible_authorities(service, area.states))
 
 
 def white_spots(
@@ -89,7 +111,7 @@ def white_spots(
         .values("created_at")[:1]
     )
     spots = (
-        _responsible_in(service, area)
+        area.responsible(service)
         .filter(~Exists(_active_order(service)))
         .annotate(is_registered=Exists(staff), last_contact=Subquery(last_invitation))
         .select_related("district", "region", "state")
@@ -123,27 +145,42 @@ class Split:
         return self.population - self.population_live
 
 
+LIVE, IN_ROLLIN, WHITE = "live", "in_rollin", "white"
+
+
+def _standing(service: Service) -> Case:
+    """Where a responsible authority stands with `service`: live, in its roll-in, or a white
+    spot. One value per row, so the database asks each authority's orders once whatever
+    the page counts from it (a FILTER per figure would repeat the subqueries ten times)."""
+    active = _active_order(service)
+    return Case(
+        When(Exists(active.filter(rollin__status=Rollin.Status.LIVE)), then=Value(LIVE)),
+        When(Exists(active), then=Value(IN_ROLLIN)),
+        default=Value(WHITE),
+    )
+
+
 def split_of(service: Service, area: Area) -> Split:
     """Responsible authorities: live, in their roll-in, and white spots, with population."""
-    active = _active_order(service)
     rows = (
-        _responsible_in(service, area)
-        .annotate(
-            has_order=Exists(active),
-            is_live=Exists(active.filter(rollin__status=Rollin.Status.LIVE)),
-        )
-        .aggregate(
-            responsible=Count("id"),
-            population=Sum("served_population"),
-            live=Count("id", filter=Q(is_live=True)),
-            population_live=Sum("served_population", filter=Q(is_live=True)),
-            in_rollin=Count("id", filter=Q(has_order=True, is_live=False)),
-            population_in_rollin=Sum("served_population", filter=Q(has_order=True, is_live=False)),
-            white=Count("id", filter=Q(has_order=False)),
-            population_white=Sum("served_population", filter=Q(has_order=False)),
-        )
+        area.responsible(service)
+        .annotate(standing=_standing(service))
+        .values("standing")
+        .annotate(count=Count("id"), population=Sum("served_population"))
+        .order_by()
     )
-    return Split(**{key: value or 0 for key, value in rows.items()})
+    counts = {row["standing"]: (row["count"], row["population"] or 0) for row in rows}
+    live, in_rollin, white = (counts.get(key, (0, 0)) for key in (LIVE, IN_ROLLIN, WHITE))
+    return Split(
+        responsible=live[0] + in_rollin[0] + white[0],
+        population=live[1] + in_rollin[1] + white[1],
+        live=live[0],
+        population_live=live[1],
+        in_rollin=in_rollin[0],
+        population_in_rollin=in_rollin[1],
+        white=white[0],
+        population_white=white[1],
+    )
 
 
 @dataclass(frozen=True)
@@ -159,31 +196,32 @@ class OneAway:
 def one_away(service: Service, area: Area) -> list[OneAway]:
     """Districts one order away from every responsible authority having ordered (one query):
     exactly one white spot among two or more responsible authorities (a kreisfreie Stadt alone
-    in its district is always "one away" and tells a coordinator nothing). Max() over the
-    white spots of such a district is that one authority's value."""
-    no_order = Q(has_order=False)
+    in its district is always "one away" and tells a coordinator nothing). Max() over a
+    district's single white spot is that authority's value."""
     rows = (
-        _responsible_in(service, area)
+        area.responsible(service)
         .annotate(has_order=Exists(_active_order(service)))
-        .values("district_id", "district__name")
-        .annotate(
-            responsible=Count("id"),
-            spots=Count("id", filter=no_order),
-            authority_name=Max("name", filter=no_order),
-            population=Max("served_population", filter=no_order),
-        )
-        .filter(spots=1, responsible__gt=1)
-        .order_by("district__name")
+        .values("district_id", "district__name", "has_order")
+        .annotate(count=Count("id"), name=Max("name"), population=Max("served_population"))
+        .order_by()
     )
-    return [
+    responsible: dict[int, int] = defaultdict(int)
+    spots: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        responsible[row["district_id"]] += row["count"]
+        if not row["has_order"]:
+            spots[row["district_id"]] = row
+    found = [
         OneAway(
-            district_id=row["district_id"],
+            district_id=district_id,
             district_name=row["district__name"],
-            authority_name=row["authority_name"],
+            authority_name=row["name"],
             population=row["population"] or 0,
         )
-        for row in rows
+        for district_id, row in spots.items()
+        if row["count"] == 1 and responsible[district_id] > 1
     ]
+    return sorted(found, key=lambda spot: (spot.district_name, spot.district_id))
 
 
 COLUMNS = [
