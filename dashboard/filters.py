@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from dashboard.selectors import overdue_q, stages_for_filters, waiting_for
 from geo.models import District, Region, State
 from orders.models import Order
 from portal.fields import BoundedModelChoiceField, is_database_integer
-from rollin.models import ItemDefinition, Rollin
+from rollin.models import ItemDefinition, Rollin, StatusFigure
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -33,6 +33,17 @@ STATUS_CHOICES = [
     ("live", _("Wirkbetrieb")),
     ("cancelled", _("Storniert")),
 ]
+
+# The list's count comes from rollin's status figures (a few rows, maintained with every
+# change) when only these filters are chosen; the statuses each status choice stands for.
+FIGURE_FILTERS = frozenset({"state", "service", "stage", "status", "sort"})
+FIGURE_STATUSES = {
+    "in_progress": [Rollin.Status.IN_PROGRESS, Rollin.Status.WAITING],
+    "on_hold": [Rollin.Status.ON_HOLD],
+    "failing": [Rollin.Status.FAILING],
+    "live": [Rollin.Status.LIVE],
+    "cancelled": [Rollin.Status.CANCELLED],
+}
 
 # ?sort= values → model fields; nothing else can reach order_by().
 SORT_FIELDS = (
@@ -98,6 +109,7 @@ class OrderFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.user = user
         states = State.objects.all() if user.is_operator else user.states.all()
+        self.states = states
         self.filters["state"].queryset = states
         regions, districts = _areas_within(states, data or {})
         self.filters["region"].queryset = regions
@@ -132,6 +144,28 @@ class OrderFilter(django_filters.FilterSet):
             return queryset
         return queryset.order_by(*(_nulls_last(key) for key in sort), "-id")
 
+    def figure_count(self) -> int | None:
+        """How many orders the list holds, summed from the status figures instead of counted
+        over the orders (whose number grows with every order ever placed); None when a
+        chosen filter is not a key of those figures (search, area, assignee, dates, …)."""
+        form = self.form
+        if not form.is_valid():
+            return None
+        chosen = {name: value for name, value in form.cleaned_data.items() if _is_chosen(value)}
+        status = chosen.get("status")
+        if not set(chosen) <= FIGURE_FILTERS or (status and status not in FIGURE_STATUSES):
+            return None
+        figures = StatusFigure.objects.filter(state__in=self.states)
+        if "state" in chosen:
+            figures = figures.filter(state=chosen["state"])
+        if "service" in chosen:
+            figures = figures.filter(service=chosen["service"])
+        if "stage" in chosen:
+            figures = figures.filter(stage__code=chosen["stage"])
+        if status:
+            figures = figures.filter(status__in=FIGURE_STATUSES[status])
+        return figures.aggregate(total=Sum("orders"))["total"] or 0
+
     def filter_search(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         value = value.strip()
         if not value:
@@ -157,6 +191,12 @@ class OrderFilter(django_filters.FilterSet):
         if value == "unassigned":
             return queryset.filter(rollin__assignee__isnull=True)
         return queryset.filter(rollin__assignee_id=int(value))
+
+
+def _is_chosen(value: Any) -> bool:
+    if isinstance(value, slice):  # the date range: chosen when either end is
+        return value.start is not None or value.stop is not None
+    return value not in (None, "", [])
 
 
 def _nulls_last(key: str) -> OrderBy:

@@ -22,6 +22,7 @@ from dashboard.filters import OrderFilter, order_filter_for
 from dashboard.forms import BulkActionForm, WhiteSpotForm
 from dashboard.tables import WHITE_SPOT_COLUMNS, sort_headers
 from orders.forms import CommentForm
+from portal.paging import CountedPaginator
 from reports.coverage import coverage_services
 from reports.exports import table_response
 from reports.pace import pace_for_states
@@ -75,7 +76,8 @@ def _filtered(request: AuthenticatedHttpRequest, params: QueryDict) -> OrderFilt
 @require_GET
 def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request, request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(filterset.qs, PAGE_SIZE, known_count=filterset.figure_count())
+    page = paginator.get_page(request.GET.get("page"))
     # Every order of this list is of the coordinator's states (or the operator's).
     page.object_list = orders_with_turns(page.object_list, request.user, coordinates=True)
     query = request.GET.copy()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,7 +206,7 @@ def one_away(service: Service, area: Area) -> list[OneAway]:
         .order_by()
     )
     responsible: dict[int, int] = defaultdict(int)
-    spots: dict[int, dict[str, Any]] = {}
+    spots: dict[int, Mapping[str, Any]] = {}
     for row in rows:
         responsible[row["district_id"]] += row["count"]
         if not row["has_order"]:
