@@ -97,15 +97,6 @@ class Overview:
     totals: dict[str, int]
     weeks: list[WeekRow] = field(default_factory=list)
 
-    @property
-    def matrix(self) -> list[tuple[Service, list[tuple[StageDefinition, int]], int]]:
-        """The rows with each count beside its stage: the template walks a 50 × 8 matrix
-        without indexing into lists (a slice per cell cost more than the figures' query)."""
-        return [
-            (service, list(zip(self.stages, counts, strict=True)), total)
-            for service, counts, total in self.rows
-        ]
-
 
 def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())

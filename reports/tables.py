@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -90,9 +91,28 @@ def _grouped(value: Any) -> str:
 
 
 def _one_decimal(value: Any) -> str:
-    if not (isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == -1):
+    if not (isinstance(value, Decimal) and _is_one_decimal(value)):
         return number_format(value, decimal_pos=1, use_l10n=True)
     return str(value).replace(".", _separators(get_language() or "de")[0])
+
+
+def displayer() -> Callable[[Any, str], str]:
+    """display() with the active language's separators looked up once: a federal table has
+    8,000 cells, and looking them up per cell was half of its page's time. The same text."""
+    decimal_separator, thousand_separator = _separators(get_language() or "de")
+
+    def show(value: Any, kind: str) -> str:
+        if kind == "int" and type(value) is int:
+            return f"{value:,}".replace(",", thousand_separator)
+        if kind == "pct" and type(value) is Decimal and _is_one_decimal(value):
+            return f"{str(value).replace('.', decimal_separator)} %"
+        return display(value, kind)
+
+    return show
+
+
+def _is_one_decimal(value: Decimal) -> bool:
+    return value.is_finite() and value.as_tuple().exponent == -1
 
 
 def plain(value: Any, kind: str) -> Any:

@@ -9,7 +9,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from geo.selectors import current_gebietsstand
-from reports.tables import Column, display
+from reports.tables import Column, display, displayer
 
 register = template.Library()
 
@@ -29,24 +29,27 @@ def table_rows(rows: list[dict[str, Any]], columns: list[Column]) -> SafeString:
     """The <tr> of a table body or footer: the first column is the row header (a link where
     the row has `<key>_url`), the others are figures. Built here rather than by template
     loops: a district table has a thousand cells, and the template engine spent most of a
-    report page's time on them. Every value is escaped; the markup around it is constant."""
-    return mark_safe("\n".join(f"<tr>{_cells(row, columns)}</tr>" for row in rows))
-
-
-def _cells(row: dict[str, Any], columns: list[Column]) -> str:
+    report page's time on them. Every value is escaped; the markup around it is constant
+    and built once per column."""
     first, *others = columns
-    text = escape(display(row.get(first.key), first.kind))
-    url = row.get(f"{first.key}_url", "")
-    if url:
-        header = f'<th scope="row"><a href="{escape(str(url))}">{text}</a></th>'
-    else:
-        header = f'<th scope="row">{text}</th>'
-    figures = "".join(
-        f'<td class="report-{escape(c.kind)}" data-col="{escape(c.key)}">'
-        f"{escape(display(row.get(c.key), c.kind))}</td>"
+    show = displayer()
+    cells = [
+        (c.key, c.kind, f'<td class="report-{escape(c.kind)}" data-col="{escape(c.key)}">')
         for c in others
-    )
-    return header + figures
+    ]
+    lines = []
+    for row in rows:
+        text = escape(show(row.get(first.key), first.kind))
+        url = row.get(f"{first.key}_url", "")
+        if url:
+            header = f'<th scope="row"><a href="{escape(str(url))}">{text}</a></th>'
+        else:
+            header = f'<th scope="row">{text}</th>'
+        figures = "".join(
+            f"{opening}{escape(show(row.get(key), kind))}</td>" for key, kind, opening in cells
+        )
+        lines.append(f"<tr>{header}{figures}</tr>")
+    return mark_safe("\n".join(lines))
 
 
 @register.simple_tag
