@@ -117,17 +117,47 @@ def _population_shifts(service: Service) -> dict[int, _Shift]:
 
 def is_responsible(authority: Authority, service: Service) -> bool:
     """Whether `authority` provides `service` to anyone."""
-    if authority.ended_on is not None:
-        return False
-    if current_exceptions(service).filter(authority=authority).exists():
-        return True
-    if not authority.serves_level(service.level):
-        return False
-    served = Municipality.current.filter(**{default_authority_field(service): authority})
-    if not served.exists():
+    return service.pk in responsible_services(authority, [service])
+
+
+def responsible_services(authority: Authority, services: Iterable[Service]) -> set[int]:
+    """The ids of those `services` that `authority` provides to anyone: three queries for any
+    number of services (a staff start page asks for the whole catalog)."""
+    services = list(services)
+    if authority.ended_on is not None or not services:
+        return set()
+    by_exception = set(
+        Responsibility.objects.filter(
+            authority=authority, service__in=services, municipality__ended_on__isnull=True
+        ).values_list("service_id", flat=True)
+    )
+    # The municipalities the level rule gives the authority, per level field.
+    served: dict[str, set[int]] = {"municipal_authority": set(), "district_authority": set()}
+    rows = Municipality.current.filter(
+        Q(municipal_authority=authority) | Q(district_authority=authority)
+    ).values_list("pk", "municipal_authority_id", "district_authority_id")
+    for pk, municipal_id, district_id in rows:
+        if municipal_id == authority.pk:
+            served["municipal_authority"].add(pk)
+        if district_id == authority.pk:
+            served["district_authority"].add(pk)
+    excepted: dict[int, set[int]] = defaultdict(set)
+    all_served = served["municipal_authority"] | served["district_authority"]
+    if all_served:
+        pairs = Responsibility.objects.filter(
+            municipality__in=all_served, service__in=services
+        ).values_list("service_id", "municipality_id")
+        for service_id, municipality_id in pairs:
+            excepted[service_id].add(municipality_id)
+    responsible = set(by_exception)
+    for service in services:
+        if not authority.serves_level(service.level):
+            continue
+        mine = served[default_authority_field(service)]
         # No territory recorded (an authority entered by hand): the level rule as before.
-        return True
-    return served.exclude(responsibilities__service=service).exists()
+        if not mine or mine - excepted[service.pk]:
+            responsible.add(service.pk)
+    return responsible
 
 
 def responsible_authority_for(service: Service, municipality: Municipality) -> Authority | None:
@@ -147,16 +177,34 @@ def responsible_authority_for(service: Service, municipality: Municipality) -> A
 
 def responsible_authority_for_area(service: Service, authority: Authority) -> Authority | None:
     """Who provides `service` where `authority` works (its first municipality), for messages."""
+    return responsible_authorities_for_area([service], authority).get(service.pk)
+
+
+def responsible_authorities_for_area(
+    services: Iterable[Service], authority: Authority
+) -> dict[int, Authority | None]:
+    """Per service id, who provides it where `authority` works (its most populous
+    municipality): two queries for any number of services."""
     municipality = (
         Municipality.current.filter(
             Q(municipal_authority=authority) | Q(district_authority=authority)
         )
+        .select_related("municipal_authority", "district_authority")
         .order_by("-population", "ags")
         .first()
     )
+    services = list(services)
     if municipality is None:
-        return None
-    return responsible_authority_for(service, municipality)
+        return {service.pk: None for service in services}
+    rows = Responsibility.objects.filter(
+        service__in=services, municipality=municipality
+    ).select_related("authority")
+    by_exception = {row.service_id: row.authority for row in rows}
+    return {
+        service.pk: by_exception.get(service.pk)
+        or getattr(municipality, default_authority_field(service))
+        for service in services
+    }
 
 
 def legal_basis_for(service: Service, municipality: Municipality) -> str:

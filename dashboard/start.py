@@ -15,11 +15,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from catalog.models import Service
-from catalog.rules import service_order_blocker
+from catalog.rules import service_order_blockers
 from dashboard.selectors import my_tasks_for, overdue_q, task_turn, waiting_for
 from orders.selectors import order_visible_to
 from reports.access import state_visible_to
-from reports.coverage import Figures, coverage_for_state
+from reports.coverage import Figures, coverage_services, coverage_totals_for_states
 from rollin.models import ItemDefinition, Rollin, RollinItem
 from rollin.service_states import ServiceState, service_states_for
 from rollin.turn import Turn
@@ -45,15 +45,13 @@ class StaffStart:
 
 
 def staff_start(user: User) -> StaffStart:
-    """Every service of the catalog with what the authority has of it (four queries)."""
+    """Every service of the catalog with what the authority has of it: the same queries for
+    one service or fifty."""
     states = service_states_for(user)
-    services = Service.objects.order_by("position", "name")
+    services = list(Service.objects.order_by("position", "name"))
+    blockers = service_order_blockers(user, [s for s in services if s.pk not in states])
     rows = [
-        ServiceRow(
-            service=service,
-            state=states.get(service.pk),
-            blocker=None if service.pk in states else service_order_blocker(user, service),
-        )
+        ServiceRow(service=service, state=states.get(service.pk), blocker=blockers.get(service.pk))
         for service in services
     ]
     tasks = [state for state in states.values() if state.turn and state.turn.readers_turn]
@@ -91,14 +89,15 @@ class StateGlance:
 
 
 def ministry_start(user: User) -> list[StateGlance]:
-    """Coverage of each state the user reads: the whole state's figures per service."""
-    glances = []
-    for state in state_visible_to(user).order_by("ags"):
-        coverage = coverage_for_state(state)
-        glances.append(
-            StateGlance(
-                state=state,
-                services=[(service, coverage.total(service)) for service in coverage.services],
-            )
+    """Coverage of each state the user reads: the whole state's figures per service, for all
+    of them in one go (the federal ministry reads 16 states: the same queries as for one)."""
+    states = list(state_visible_to(user).order_by("ags"))
+    services = list(coverage_services())
+    totals = coverage_totals_for_states(states, services)
+    return [
+        StateGlance(
+            state=state,
+            services=[(service, totals[(service.pk, state.pk)]) for service in services],
         )
-    return glances
+        for state in states
+    ]

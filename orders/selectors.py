@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from catalog.models import Service
-from catalog.rules import service_order_blocker
+from catalog.rules import service_order_blockers
 from orders.funding import FundingEstimate, funding_estimate
 from orders.models import BasketItem, Order
 from orders.rules import already_ordered_message
@@ -60,7 +60,8 @@ def order_list_of_checkout(user: User, checkout_key: uuid.UUID) -> list[Order]:
 
 
 def basket_blockers_for(user: User, items: list[BasketItem]) -> dict[int, str]:
-    """Why a basket item cannot be ordered, by service id, in one query (shown before checkout)."""
+    """Why a basket item cannot be ordered, by service id (shown before checkout): the same
+    queries for one item or the whole catalog."""
     if user.authority_id is None:
         return {}
     ordered = set(
@@ -70,9 +71,10 @@ def basket_blockers_for(user: User, items: list[BasketItem]) -> dict[int, str]:
             service__in=[item.service_id for item in items],
         ).values_list("service_id", flat=True)
     )
+    reasons = service_order_blockers(user, [item.service for item in items])
     blockers = {}
     for item in items:
-        reason = service_order_blocker(user, item.service)
+        reason = reasons[item.service_id]
         if reason is None and item.service_id in ordered:
             reason = already_ordered_message()
         if reason:
