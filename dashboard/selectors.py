@@ -161,6 +161,35 @@ def overview_for(
     )
 
 
+def attention_counts(user: User, *, now: datetime.datetime | None = None) -> dict[str, int]:
+    """What needs the coordination, for its start page: failing and on hold from the status
+    figures, overdue from the due figures (as the overview), and the orders waiting for the
+    coordination counted from their open items. Counting each over all orders of the states
+    took 4.5 s at 500,000 orders."""
+    now = now or timezone.now()
+    states = _state_scope(user)
+    held_or_failing = (
+        _scoped(StatusFigure.objects.filter(status__in=[Status.FAILING, Status.ON_HOLD]), states)
+        .values("status")
+        .annotate(n=Sum("orders"))
+        .order_by()
+    )
+    by_status = {row["status"]: row["n"] or 0 for row in held_or_failing}
+    waiting = (
+        _open_manual_items(ItemDefinition.Actor.COORDINATOR)
+        .filter(rollin__order__in=order_visible_to(user))
+        .values("rollin_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "waiting": waiting,
+        "overdue": _overdue(states, now),
+        "failing": by_status.get(Status.FAILING, 0),
+        "on_hold": by_status.get(Status.ON_HOLD, 0),
+    }
+
+
 # None: every state (operators).
 StateScope = list[int] | None
 

@@ -11,16 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
-from django.utils import timezone
-
 from catalog.models import Service
 from catalog.rules import service_order_blockers
-from dashboard.selectors import my_tasks_for, overdue_q, task_turn, waiting_for
-from orders.selectors import order_visible_to
+from dashboard.selectors import attention_counts, my_tasks_for, task_turn
 from reports.access import state_visible_to
 from reports.coverage import Figures, coverage_services, coverage_totals_for_states
-from rollin.models import ItemDefinition, Rollin, RollinItem
+from rollin.models import RollinItem
 from rollin.service_states import ServiceState, service_states_for
 from rollin.turn import Turn
 
@@ -69,12 +65,7 @@ def coordinator_start(user: User) -> CoordinatorStart:
     """The oldest tasks of the user's queue and the counts that need the coordination."""
     tasks = my_tasks_for(user)
     queue = list(tasks[:QUEUE_LENGTH])
-    counts = order_visible_to(user).aggregate(
-        waiting=Count("id", filter=Q(waiting_for(ItemDefinition.Actor.COORDINATOR))),
-        overdue=Count("id", filter=overdue_q(timezone.now())),
-        failing=Count("id", filter=Q(rollin__status=Rollin.Status.FAILING)),
-        on_hold=Count("id", filter=Q(rollin__status=Rollin.Status.ON_HOLD)),
-    )
+    counts = attention_counts(user)
     return CoordinatorStart(
         queue=[(item, task_turn(item, user)) for item in queue],
         queue_total=tasks.count(),

@@ -3,14 +3,21 @@ the blockers of every service in one go, the ministry's states in one go."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Service
 from catalog.rules import service_order_blocker, service_order_blockers
+from dashboard.selectors import attention_counts, overdue_q, waiting_for
+from orders.selectors import order_visible_to
 from reports.coverage import coverage_for_state
+from rollin.models import ItemDefinition, Rollin
 from tests import factories
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
 from tests.factories_rollin import RollinFactory
@@ -80,3 +87,35 @@ def test_the_ministry_start_page_reads_all_states_in_one_go(client) -> None:
             assert figures.as_dict() == coverage.total(service).as_dict()
     bavarian = dict(glances[1].services)[live.order.service]
     assert (bavarian.live, bavarian.population_live) == (1, 4_321)
+
+
+def test_the_coordinators_counts_from_the_figures_match_the_orders(client) -> None:
+    """failing, on hold and overdue come from the maintained figures, waiting from the open
+    items: the same numbers as counting the orders themselves."""
+    authority = factories.AuthorityFactory()
+    late = timezone.now() - datetime.timedelta(days=3)
+    for n, kind in enumerate(
+        [
+            {"at": "bestellt"},
+            {"at": "bestellt", "due_at": late},
+            {"at": "vertrag"},
+            {"at": "anbindung", "failing": True},
+            {"at": "anbindung", "on_hold": True, "due_at": late},
+            {"live": True},
+        ]
+    ):
+        RollinFactory(
+            order__authority=authority, order__service=ServiceFactory(slug=f"s{n}"), **kind
+        )
+    RollinFactory(at="bestellt", order__authority=factories.AuthorityFactory(
+        key="06411000", state=factories.StateFactory(ags="06", name="Hessen")
+    ))  # fmt: skip
+    coordinator = factories.CoordinatorFactory(states=[authority.state])
+    expected = order_visible_to(coordinator).aggregate(
+        waiting=Count("id", filter=Q(waiting_for(ItemDefinition.Actor.COORDINATOR))),
+        overdue=Count("id", filter=overdue_q(timezone.now())),
+        failing=Count("id", filter=Q(rollin__status=Rollin.Status.FAILING)),
+        on_hold=Count("id", filter=Q(rollin__status=Rollin.Status.ON_HOLD)),
+    )
+    assert expected == {"waiting": 2, "overdue": 2, "failing": 1, "on_hold": 1}
+    assert attention_counts(coordinator) == expected
