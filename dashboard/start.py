@@ -68,7 +68,7 @@ def coordinator_start(user: User) -> CoordinatorStart:
     counts = attention_counts(user)
     return CoordinatorStart(
         queue=[(item, task_turn(item, user)) for item in queue],
-        queue_total=tasks.count(),
+        queue_total=counts["queue"],
         counts=counts,
     )
 

@@ -269,7 +269,16 @@ class RollinItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rollin", "definition"], name="one_item_per_definition")
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # The coordination's task list, oldest first, stops after a page of open items
+            # instead of sorting every open item (0.5 s at 500,000 orders).
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status__in=["open", "rejected"]),
+                name="rollin_item_open_by_age",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.definition} ({self.get_status_display()})"

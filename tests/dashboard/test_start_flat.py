@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from catalog.models import Service
 from catalog.rules import service_order_blocker, service_order_blockers
-from dashboard.selectors import attention_counts, overdue_q, waiting_for
+from dashboard.selectors import attention_counts, my_tasks_for, overdue_q, waiting_for
 from orders.selectors import order_visible_to
 from reports.coverage import coverage_for_state
 from rollin.models import ItemDefinition, Rollin
@@ -118,4 +118,6 @@ def test_the_coordinators_counts_from_the_figures_match_the_orders(client) -> No
         on_hold=Count("id", filter=Q(rollin__status=Rollin.Status.ON_HOLD)),
     )
     assert expected == {"waiting": 2, "overdue": 2, "failing": 1, "on_hold": 1}
-    assert attention_counts(coordinator) == expected
+    counts = attention_counts(coordinator)
+    assert {key: counts[key] for key in expected} == expected
+    assert counts["queue"] == my_tasks_for(coordinator).count() == 2
