@@ -80,9 +80,14 @@ class StateGlance:
 
 
 def ministry_start(user: User) -> list[StateGlance]:
-    """Coverage of each state the user reads: the whole state's figures per service, for all
-    of them in one go (the federal ministry reads 16 states: the same queries as for one)."""
-    states = list(state_visible_to(user).order_by("ags"))
+    """Coverage of each state the user reads (the federal ministry: every open state): the
+    whole state's figures per service, for all of them in one go (the same queries for 16
+    states as for one)."""
+    visible = state_visible_to(user)
+    if user.is_federal_viewer:
+        # All of Germany: the states open so far; the federal page lists the others.
+        visible = visible.filter(opened_at__isnull=False)
+    states = list(visible.order_by("ags"))
     services = list(coverage_services())
     totals = coverage_totals_for_states(states, services)
     return [

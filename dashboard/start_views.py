@@ -26,7 +26,7 @@ def start_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if may_coordinate(user):
         queue = start.coordinator_start(user)
         return render(request, "dashboard/start_coordinator.html", {"start": queue})
-    if user.is_viewer:
+    if user.is_viewer or user.is_federal_viewer:
         glances = start.ministry_start(user)
         return render(request, "dashboard/start_ministry.html", {"glances": glances})
     if user.is_authority_staff:

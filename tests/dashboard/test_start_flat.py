@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from catalog.models import Service
 from catalog.rules import service_order_blocker, service_order_blockers
 from dashboard.selectors import attention_counts, my_tasks_for, overdue_q, waiting_for
@@ -121,3 +122,17 @@ def test_the_coordinators_counts_from_the_figures_match_the_orders(client) -> No
     counts = attention_counts(coordinator)
     assert {key: counts[key] for key in expected} == expected
     assert counts["queue"] == my_tasks_for(coordinator).count() == 2
+
+
+def test_the_federal_ministry_starts_with_the_coverage_of_every_open_state(client) -> None:
+    bavaria = factories.StateFactory()
+    saarland = factories.StateFactory(ags="10", name="Saarland")
+    factories.StateFactory(ags="06", name="Hessen", opened_at=None)
+    federal = factories.UserFactory(role=Role.FEDERAL)
+    client.force_login(federal)
+    response = client.get(reverse("start"))
+    assert response.status_code == 200
+    assert [glance.state for glance in response.context["glances"]] == [bavaria, saarland]
+    page = response.content.decode()
+    assert reverse("reports:state_report", args=["10"]) in page
+    assert reverse("accounts:my_authority") not in page  # not the way to an authority
