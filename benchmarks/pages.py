@@ -152,6 +152,19 @@ STATE_REPORT_SQL = [
     cancelled_after_live_by_day(STATE),
 ]
 ACTIVE_STATUSES = "('in_progress', 'waiting')"
+# Manual items of the coordination that are next in line in their roll-in's current stage.
+OPEN_COORDINATOR_ITEMS = f"""
+    FROM rollin_rollinitem i JOIN rollin_itemdefinition d ON d.id = i.definition_id
+    JOIN rollin_rollin r ON r.id = i.rollin_id JOIN orders_order o ON o.id = r.order_id
+    JOIN geo_authority a ON a.id = o.authority_id
+    WHERE a.state_id = ANY(%(states)s) AND i.status IN ('open', 'rejected')
+      AND d.kind = 'manual' AND d.actor = 'coordinator' AND i.stage_id = r.stage_id
+      AND r.status IN {ACTIVE_STATUSES}
+      AND NOT EXISTS (
+          SELECT 1 FROM rollin_rollinitem e
+          JOIN rollin_itemdefinition ed ON ed.id = e.definition_id
+          WHERE e.rollin_id = i.rollin_id AND e.stage_id = i.stage_id AND e.status <> 'done'
+            AND (ed.position < d.position OR (ed.position = d.position AND e.id < i.id)))"""
 
 
 def live_at_window_start_by_district(where: str) -> str:
@@ -223,6 +236,25 @@ PAGES: list[PageSpec] = [
                 WHERE a.state_id = ANY(%(states)s) AND r.live_at >= now() - interval '26 weeks'
                 GROUP BY 1""",
         ],
+    ),
+    PageSpec(
+        key="coordinator_start",
+        label="Koordination: Startseite",
+        url_names=["start"],
+        role="coordinator",
+        # Where a coordinator lands after signing in: the counts that need them and the
+        # oldest tasks of their queue (open coordinator items next in line).
+        sql=[
+            """SELECT status, SUM(orders) FROM rollin_statusfigure
+               WHERE state_id = ANY(%(states)s) AND status IN ('failing', 'on_hold')
+               GROUP BY status""",
+            f"""SELECT COUNT(DISTINCT i.rollin_id),
+                   COUNT(*) FILTER (WHERE r.assignee_id IS NULL)
+                {OPEN_COORDINATOR_ITEMS}""",
+            f"""SELECT i.id, i.created_at, o.number {OPEN_COORDINATOR_ITEMS}
+                ORDER BY i.created_at, i.id LIMIT 10""",
+        ],
+        is_report=False,
     ),
     PageSpec(
         key="order_list_filtered",
