@@ -162,22 +162,31 @@ def responsible_services(authority: Authority, services: Iterable[Service]) -> s
 
 def responsible_authority_for(service: Service, municipality: Municipality) -> Authority | None:
     """The authority that provides `service` to the people of `municipality` (None if ended)."""
+    return responsible_authorities_for([service], municipality)[service.pk]
+
+
+def responsible_authorities_for(
+    services: Iterable[Service], municipality: Municipality
+) -> dict[int, Authority | None]:
+    """Per service id, the authority that provides it to the people of `municipality`: the
+    exception's authority, else the level rule's (None if the municipality ended). One query."""
+    services = list(services)
     if municipality.ended_on is not None:
-        return None
-    row = (
-        Responsibility.objects.filter(service=service, municipality=municipality)
-        .select_related("authority")
-        .first()
-    )
-    if row is not None:
-        return row.authority
-    authority: Authority | None = getattr(municipality, default_authority_field(service))
-    return authority
+        return {service.pk: None for service in services}
+    rows = Responsibility.objects.filter(
+        service__in=services, municipality=municipality
+    ).select_related("authority")
+    by_exception = {row.service_id: row.authority for row in rows}
+    return {
+        service.pk: by_exception.get(service.pk)
+        or getattr(municipality, default_authority_field(service))
+        for service in services
+    }
 
 
 def responsible_authority_for_area(service: Service, authority: Authority) -> Authority | None:
     """Who provides `service` where `authority` works (its first municipality), for messages."""
-    return responsible_authorities_for_area([service], authority).get(service.pk)
+    return responsible_authorities_for_area([service], authority)[service.pk]
 
 
 def responsible_authorities_for_area(
@@ -193,18 +202,9 @@ def responsible_authorities_for_area(
         .order_by("-population", "ags")
         .first()
     )
-    services = list(services)
     if municipality is None:
         return {service.pk: None for service in services}
-    rows = Responsibility.objects.filter(
-        service__in=services, municipality=municipality
-    ).select_related("authority")
-    by_exception = {row.service_id: row.authority for row in rows}
-    return {
-        service.pk: by_exception.get(service.pk)
-        or getattr(municipality, default_authority_field(service))
-        for service in services
-    }
+    return responsible_authorities_for(services, municipality)
 
 
 def legal_basis_for(service: Service, municipality: Municipality) -> str:

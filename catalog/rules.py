@@ -32,22 +32,23 @@ def service_order_blockers(user: AnyUser, services: Iterable[Service]) -> dict[i
         return {service.pk: refusal for service in services}
     authority: Authority | None = getattr(user, "authority", None)
     assert authority is not None  # staff of an authority, as _user_refusal checked
-    blockers: dict[int, str | None] = {}
     available = [s for s in services if s.status == Service.Status.AVAILABLE]
-    for service in services:
-        if service.status != Service.Status.AVAILABLE:
-            blockers[service.pk] = _(
-                "Diese Leistung ist noch in Planung und kann noch nicht bestellt werden."
-            )
     responsible = responsible_services(authority, available)
+    mine = [s for s in available if s.pk in responsible]
     others = [s for s in available if s.pk not in responsible]
+    offered = _offered_in_state(authority, mine)
     providers = responsible_authorities_for_area(others, authority) if others else {}
-    for service in others:
-        blockers[service.pk] = _not_responsible_message(authority, service, providers[service.pk])
-    offered = _offered_in_state(authority, [s for s in available if s.pk in responsible])
-    for service in available:
-        if service.pk in responsible:
+    planned = _("Diese Leistung ist noch in Planung und kann noch nicht bestellt werden.")
+    blockers: dict[int, str | None] = {}
+    for service in services:
+        if service.pk in offered:  # available, the authority's: is it offered in the state?
             blockers[service.pk] = offered[service.pk]
+        elif service.pk in providers:  # available, another authority's
+            blockers[service.pk] = _not_responsible_message(
+                authority, service, providers[service.pk]
+            )
+        else:
+            blockers[service.pk] = planned
     return blockers
 
 

@@ -34,8 +34,9 @@ STATUS_CHOICES = [
     ("cancelled", _("Storniert")),
 ]
 
-# The list's count comes from rollin's status figures (a few rows, maintained with every
-# change) when only these filters are chosen; the statuses each status choice stands for.
+# The roll-in statuses each plain status choice stands for: the list's filter and its count
+# from rollin's status figures read the same map. The count comes from the figures (a few
+# rows, maintained with every change) when only FIGURE_FILTERS are chosen.
 FIGURE_FILTERS = frozenset({"state", "service", "stage", "status", "sort"})
 FIGURE_STATUSES = {
     "in_progress": [Rollin.Status.IN_PROGRESS, Rollin.Status.WAITING],
@@ -179,11 +180,7 @@ class OrderFilter(django_filters.FilterSet):
             return queryset.filter(waiting_for(ItemDefinition.Actor.STAFF))
         if value == "waiting_coordinator":
             return queryset.filter(waiting_for(ItemDefinition.Actor.COORDINATOR))
-        if value == "in_progress":
-            return queryset.filter(
-                rollin__status__in=[Rollin.Status.IN_PROGRESS, Rollin.Status.WAITING]
-            )
-        return queryset.filter(rollin__status=value)
+        return queryset.filter(rollin__status__in=FIGURE_STATUSES[value])
 
     def filter_assignee(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         if value == "me":

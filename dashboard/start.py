@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from catalog.models import Service
+from catalog.opening import states_open
 from catalog.rules import service_order_blockers
 from dashboard.selectors import attention_counts, my_tasks_for, task_turn
 from reports.access import state_visible_to
@@ -63,8 +64,7 @@ class CoordinatorStart:
 
 def coordinator_start(user: User) -> CoordinatorStart:
     """The oldest tasks of the user's queue and the counts that need the coordination."""
-    tasks = my_tasks_for(user)
-    queue = list(tasks[:QUEUE_LENGTH])
+    queue = list(my_tasks_for(user)[:QUEUE_LENGTH])
     counts = attention_counts(user)
     return CoordinatorStart(
         queue=[(item, task_turn(item, user)) for item in queue],
@@ -83,11 +83,11 @@ def ministry_start(user: User) -> list[StateGlance]:
     """Coverage of each state the user reads (the federal ministry: every open state): the
     whole state's figures per service, for all of them in one go (the same queries for 16
     states as for one)."""
-    visible = state_visible_to(user)
-    if user.is_federal_viewer:
-        # All of Germany: the states open so far; the federal page lists the others.
-        visible = visible.filter(opened_at__isnull=False)
-    states = list(visible.order_by("ags"))
+    # The federal ministry reads all of Germany: the states open so far (the federal page
+    # lists the others).
+    states = (
+        states_open() if user.is_federal_viewer else list(state_visible_to(user).order_by("ags"))
+    )
     services = list(coverage_services())
     totals = coverage_totals_for_states(states, services)
     return [

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from dashboard import start
 from dashboard.access import may_coordinate
+from reports.access import may_read_reports
 
 if TYPE_CHECKING:
     from accounts.typing import AuthenticatedHttpRequest
@@ -26,7 +27,7 @@ def start_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if may_coordinate(user):
         queue = start.coordinator_start(user)
         return render(request, "dashboard/start_coordinator.html", {"start": queue})
-    if user.is_viewer or user.is_federal_viewer:
+    if may_read_reports(user):  # not coordinating (above): a state or federal ministry
         glances = start.ministry_start(user)
         return render(request, "dashboard/start_ministry.html", {"glances": glances})
     if user.is_authority_staff:
