@@ -57,62 +57,56 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 def display(value: Any, kind: str) -> str:
     """The value as people read it in the page and the PDF (German number format)."""
-    if value is None:
-        return "–"
-    if kind == "bool":
-        return str(_("ja")) if value else str(_("nein"))
-    if kind == "pct":
-        return f"{_one_decimal(value)} %"
-    if kind == "int":
-        return _grouped(value)
-    if kind == "date":
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
+    return displayer()(value, kind)
+
+
+def displayer() -> Callable[[Any, str], str]:
+    """display() with the active language's separators looked up once: a federal table has
+    8,000 cells, and looking them up per cell was half of its page's time."""
+    separators = _separators(get_language() or "de")
+
+    def show(value: Any, kind: str) -> str:
+        if value is None:
+            return "–"
+        if kind == "bool":
+            return str(_("ja")) if value else str(_("nein"))
+        if kind == "pct":
+            return f"{_one_decimal(value, separators)} %"
+        if kind == "int":
+            return _grouped(value, separators)
+        if kind == "date":
+            return date_format(value, "SHORT_DATE_FORMAT")
+        return str(value)
+
+    return show
 
 
 # A report page formats about a thousand figures; number_format looks up the locale's
 # separators for each of them, which cost a district table ten milliseconds. The common
 # cases (ints, shares already rounded to one decimal) use the separators looked up once per
-# language, with the same result; anything else goes through number_format.
+# table, with the same result; anything else goes through number_format.
 
 
 @lru_cache(maxsize=8)
 def _separators(language: str) -> tuple[str, str]:
+    """(decimal, thousand) separators of `language`."""
     return (
         str(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
         str(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
     )
 
 
-def _grouped(value: Any) -> str:
+def _grouped(value: Any, separators: tuple[str, str]) -> str:
     if type(value) is not int:
         return number_format(value, force_grouping=True, use_l10n=True)
-    return f"{value:,}".replace(",", _separators(get_language() or "de")[1])
+    return f"{value:,}".replace(",", separators[1])
 
 
-def _one_decimal(value: Any) -> str:
-    if not (isinstance(value, Decimal) and _is_one_decimal(value)):
+def _one_decimal(value: Any, separators: tuple[str, str]) -> str:
+    exact = isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == -1
+    if not exact:
         return number_format(value, decimal_pos=1, use_l10n=True)
-    return str(value).replace(".", _separators(get_language() or "de")[0])
-
-
-def displayer() -> Callable[[Any, str], str]:
-    """display() with the active language's separators looked up once: a federal table has
-    8,000 cells, and looking them up per cell was half of its page's time. The same text."""
-    decimal_separator, thousand_separator = _separators(get_language() or "de")
-
-    def show(value: Any, kind: str) -> str:
-        if kind == "int" and type(value) is int:
-            return f"{value:,}".replace(",", thousand_separator)
-        if kind == "pct" and type(value) is Decimal and _is_one_decimal(value):
-            return f"{str(value).replace('.', decimal_separator)} %"
-        return display(value, kind)
-
-    return show
-
-
-def _is_one_decimal(value: Decimal) -> bool:
-    return value.is_finite() and value.as_tuple().exponent == -1
+    return str(value).replace(".", separators[0])
 
 
 def plain(value: Any, kind: str) -> Any:
