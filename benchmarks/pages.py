@@ -153,13 +153,13 @@ STATE_REPORT_SQL = [
 ]
 ACTIVE_STATUSES = "('in_progress', 'waiting')"
 # Manual items of the coordination that are next in line in their roll-in's current stage.
-OPEN_COORDINATOR_ITEMS = f"""
+OPEN_COORDINATOR_ITEMS = """
     FROM rollin_rollinitem i JOIN rollin_itemdefinition d ON d.id = i.definition_id
     JOIN rollin_rollin r ON r.id = i.rollin_id JOIN orders_order o ON o.id = r.order_id
     JOIN geo_authority a ON a.id = o.authority_id
     WHERE a.state_id = ANY(%(states)s) AND i.status IN ('open', 'rejected')
       AND d.kind = 'manual' AND d.actor = 'coordinator' AND i.stage_id = r.stage_id
-      AND r.status IN {ACTIVE_STATUSES}
+      AND r.waiting_on = 'coordinator'
       AND NOT EXISTS (
           SELECT 1 FROM rollin_rollinitem e
           JOIN rollin_itemdefinition ed ON ed.id = e.definition_id
@@ -248,9 +248,11 @@ PAGES: list[PageSpec] = [
             """SELECT status, SUM(orders) FROM rollin_statusfigure
                WHERE state_id = ANY(%(states)s) AND status IN ('failing', 'on_hold')
                GROUP BY status""",
-            f"""SELECT COUNT(DISTINCT i.rollin_id),
-                   COUNT(*) FILTER (WHERE r.assignee_id IS NULL)
-                {OPEN_COORDINATOR_ITEMS}""",
+            """SELECT SUM(open) FROM rollin_duefigure
+               WHERE state_id = ANY(%(states)s) AND due_on < current_date""",
+            """SELECT SUM(orders), SUM(orders) FILTER (WHERE NOT assigned)
+               FROM rollin_waitingfigure
+               WHERE state_id = ANY(%(states)s) AND waiting_on = 'coordinator'""",
             f"""SELECT i.id, i.created_at, o.number {OPEN_COORDINATOR_ITEMS}
                 ORDER BY i.created_at, i.id LIMIT 10""",
         ],

@@ -217,9 +217,9 @@ def order_action(request: AuthenticatedHttpRequest, number: str, action: str) ->
 @coordinator_required
 @require_GET
 def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_tasks_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    _waiting, queue = selectors.coordination_waiting(request.user)
+    paginator = CountedPaginator(selectors.my_tasks_for(request.user), PAGE_SIZE, known_count=queue)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(item, selectors.task_turn(item, request.user)) for item in page.object_list]
     return render(request, "dashboard/task_list.html", {"page": page, "rows": rows})
 

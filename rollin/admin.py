@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
+from rollin.figures import figures_rebuild_stage
 from rollin.models import (
     ConnectorEndpoint,
     ConnectorLog,
@@ -40,6 +41,11 @@ class StageDefinitionAdmin(admin.ModelAdmin):
     list_display = ["label", "template", "position", "due_working_days"]
     list_filter = ["template"]
     inlines = [ItemDefinitionInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:  # roll-ins at the stage have items of these definitions
+            figures_rebuild_stage(form.instance.pk)
 
 
 class HistoryEntryInline(admin.TabularInline):

@@ -3,7 +3,8 @@
 A roll-in *contributes* to a few figure rows: its state × service × stage × status, the week
 its order was placed, the week it went live, the day it is due while open, and — where its
 authority is current and serves the service's level — its district × service coverage while
-the order is active, and the days it went live (+1) and, if cancelled after, went away (−1).
+the order is active, the days it went live (+1) and, if cancelled after, went away (−1), and
+while it waits, its state × whose turn × whether a coordinator took it on.
 The transition function takes the contribution before and after the writer's mutation and
 adds the difference in the same transaction (`figures_track`), so the pages read rows of a
 fixed size whatever the number of orders. The additions are upserts that increment in the
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -39,8 +40,10 @@ from rollin.models import (
     LiveDayFigure,
     Rollin,
     StatusFigure,
+    WaitingFigure,
     WeekFigure,
 )
+from rollin.waiting import waiting_on_refresh
 
 Status = Rollin.Status
 CLOSED = (Status.LIVE, Status.CANCELLED)
@@ -62,7 +65,8 @@ COVERAGE = FigureTable(
     CoverageFigure, ("state", "district", "service"), ("ordered", "live", "population_live")
 )
 LIVE_DAY = FigureTable(LiveDayFigure, ("state", "service", "day"), ("live", "population_live"))
-TABLES = (STATUS, WEEK, DUE, COVERAGE, LIVE_DAY)
+WAITING = FigureTable(WaitingFigure, ("state", "waiting_on", "assigned"), ("orders",))
+TABLES = (STATUS, WEEK, DUE, COVERAGE, LIVE_DAY, WAITING)
 
 # (table, key values, count column) → how much the roll-in adds there.
 Contribution = Counter[tuple[FigureTable, tuple[Any, ...], str]]
@@ -84,6 +88,10 @@ def contribution(rollin: Rollin) -> Contribution:
         parts[(WEEK, (state_id, week_of(rollin.live_at)), "live")] += 1
     if rollin.due_at is not None and rollin.status not in CLOSED:
         parts[(DUE, (state_id, timezone.localdate(rollin.due_at)), "open")] += 1
+    if rollin.waiting_on:
+        parts[
+            (WAITING, (state_id, rollin.waiting_on, rollin.assignee_id is not None), "orders")
+        ] += 1
     if serves_by_level(order):
         population = order.authority.population
         if order.cancelled_at is None:
@@ -210,6 +218,10 @@ def figures_recomputed(state_ids: Iterable[int]) -> Figures:
         for column in COVERAGE.counts:
             put(COVERAGE, area, column, row[column] or 0)
     _recompute_live_days(by_level.filter(live_at__isnull=False), put)
+    assigned = ExpressionWrapper(Q(assignee__isnull=False), output_field=models.BooleanField())
+    waiting = rollins.exclude(waiting_on="").annotate(assigned=assigned)
+    for row in waiting.values(state, "waiting_on", "assigned").annotate(n=Count("id")):
+        put(WAITING, (row[state], row["waiting_on"], row["assigned"]), "orders", row["n"])
     for rows in result.values():  # a day whose went-live and cancellations cancel out
         for key in [k for k, counts in rows.items() if not any(counts.values())]:
             del rows[key]
@@ -289,6 +301,13 @@ def figures_rebuild(
     return written
 
 
+def figures_rebuild_stage(stage_id: int) -> int:
+    """Rebuild the figures of the states with roll-ins at a stage whose items an operator
+    edited: a changed actor or order of its items changes whose turn those roll-ins are."""
+    at_stage = Rollin.objects.filter(stage_id=stage_id).order_by()
+    return figures_rebuild(at_stage.values_list("order__authority__state_id", flat=True).distinct())
+
+
 def figures_rebuild_territory(state_keys: list[str]) -> int:
     """Rebuild the figures of the states a Gebietsstand import named (by AGS)."""
     return figures_rebuild(State.objects.filter(ags__in=state_keys).values_list("pk", flat=True))
@@ -303,6 +322,9 @@ def _rebuild_state(state_id: int) -> int:
         with connection.cursor() as cursor:
             table_name = connection.ops.quote_name(Rollin._meta.db_table)
             cursor.execute(f"LOCK TABLE {table_name} IN SHARE MODE")
+    # Whose turn each roll-in is, from its items: rows written by COPY or left behind by a
+    # template edit are set right before they are counted.
+    waiting_on_refresh(Rollin.objects.filter(order__authority__state_id=state_id))
     recomputed = figures_recomputed([state_id])
     written = 0
     for table in TABLES:

@@ -187,6 +187,10 @@ class Rollin(models.Model):
     # claimant detect that its claim expired and was taken over before it records a result.
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Whose turn a waiting roll-in is: the actor of its next item (staff or coordinator), ""
+    # in any other status. Set by the transition function with the status (rollin.waiting),
+    # so "waiting for the coordination" is a column and a figure, not a walk over the items.
+    waiting_on = models.CharField(max_length=12, choices=ItemDefinition.Actor.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -209,6 +213,10 @@ class Rollin(models.Model):
                 condition=~models.Q(status=RollinStatus.LIVE) | models.Q(live_at__isnull=False),
                 name="rollin_live_has_live_at",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status=RollinStatus.WAITING) | models.Q(waiting_on=""),
+                name="rollin_waiting_on_only_while_waiting",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
@@ -218,6 +226,12 @@ class Rollin(models.Model):
             models.Index(fields=["updated_at"]),
             # Live (or any status) orders joined by order id without touching the heap.
             models.Index(fields=["status", "order"], name="rollin_status_order"),
+            # A coordinator's own share of the queue (the rest is read from WaitingFigure).
+            models.Index(
+                fields=["assignee"],
+                condition=models.Q(waiting_on="coordinator"),
+                name="rollin_coordination_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -511,3 +525,22 @@ class DueFigure(models.Model):
         verbose_name = _("Kennzahl Fälligkeit")
         verbose_name_plural = _("Kennzahlen Fälligkeit")
         constraints = [models.UniqueConstraint(fields=["state", "due_on"], name="due_figure_key")]
+
+
+class WaitingFigure(models.Model):
+    """Waiting roll-ins per state × whose turn it is × whether a coordinator took them on: the
+    coordination's start page counts its queue from these rows, not from the open items."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    waiting_on = models.CharField(max_length=12, choices=ItemDefinition.Actor.choices)
+    assigned = models.BooleanField()
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Wartende")
+        verbose_name_plural = _("Kennzahlen Wartende")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "waiting_on", "assigned"], name="waiting_figure_key"
+            )
+        ]

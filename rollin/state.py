@@ -30,6 +30,7 @@ from rollin.figures import contribution, figures_track
 from rollin.models import Rollin, RollinItem, StageDefinition
 from rollin.pipeline import history_append, lock_rollin, next_open_item, tell_todo
 from rollin.transitions import DERIVED, RESTORE, SAME, Action
+from rollin.waiting import waiting_on_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -83,7 +84,8 @@ def rollin_transition(
     refusal: str = "",
     now: datetime.datetime | None = None,
 ) -> Rollin:
-    """Lock → table and guard → mutate → target status → history → save → figures → notify.
+    """Lock → table and guard → mutate → target status (and whose turn) → history → save →
+    figures → notify.
 
     The row is named by `rollin_id`, `order_id` or the `item_id` of one of its items (that item
     is then handed to the guard and the mutation). Callers that already hold the lock in the
@@ -110,6 +112,7 @@ def rollin_transition(
     change = apply(rollin, item, now)
     status, todo = _target(rollin, action, from_status, change)
     rollin.status = status  # the only assignment of Rollin.status in the code base
+    rollin.waiting_on = _waiting_on(rollin, action, from_status, todo)
     _keep_invariants(rollin, from_status, now)
     if action == Action.START:  # the first entry comes from nowhere
         from_status, from_stage = "", None
@@ -167,6 +170,19 @@ def _target(
     item = next_open_item(rollin)
     status = transitions.derived_status(rollin.stage, item.definition if item else None)
     return status, item if status == Status.WAITING else None
+
+
+def _waiting_on(rollin: Rollin, action: str, from_status: str, todo: RollinItem | None) -> str:
+    """Whose turn the roll-in now is (rollin.waiting). A derived status knows its next item;
+    the table's same-status actions change no item; a hold released back to waiting asks
+    for the next item again."""
+    if rollin.status != Status.WAITING:
+        return ""
+    if todo is not None:
+        return waiting_on_for(rollin.status, todo)
+    if transitions.target(from_status, action) == SAME:
+        return rollin.waiting_on
+    return waiting_on_for(rollin.status, next_open_item(rollin))
 
 
 def _keep_invariants(rollin: Rollin, from_status: str, now: datetime.datetime) -> None:

@@ -25,7 +25,9 @@ from rollin.models import (
     StageDefinition,
     StageTemplate,
 )
+from rollin.pipeline import next_open_item
 from rollin.services import rollin_start
+from rollin.waiting import waiting_on_for
 from tests.factories import CoordinatorFactory, ModelFactory
 from tests.factories_documents import pdf_document
 from tests.factories_orders import OrderFactory
@@ -173,9 +175,14 @@ class RollinFactory(ModelFactory[Rollin]):
 
     @factory.post_generation
     def figures(rollin: Rollin, create: bool, extracted: Any, **kwargs: Any) -> None:
-        """Counted in the maintained figures as the transitions would have (after `placed`
-        dated the order)."""
+        """Whose turn it is and the maintained figures, as the transitions would have set them
+        (after `placed` dated the order and `contract_uploaded` did the first item)."""
         if create:
+            waits = rollin.status == Status.WAITING
+            rollin.waiting_on = waiting_on_for(
+                rollin.status, (waits and next_open_item(rollin)) or None
+            )
+            Rollin.objects.filter(pk=rollin.pk).update(waiting_on=rollin.waiting_on)
             figures_add(rollin)
 
 

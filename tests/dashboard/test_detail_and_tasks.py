@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Comment
+from rollin.figures import figures_rebuild
 from rollin.models import ConnectorLog, Rollin, RollinItem
 from tests import factories
 from tests.dashboard.conftest import order_in, populate
@@ -97,8 +98,11 @@ def test_detail_and_tasks_run_constant_queries(
 ) -> None:
     orders = populate(world, count)
     Rollin.objects.update(assignee=None)
+    figures_rebuild()  # the rows were changed by hand, not by transitions
     client.force_login(world.coordinator)
-    with django_assert_max_num_queries(8):
+    # The page's count reads the waiting figures (the user's states, the figure, the orders
+    # the user took on) instead of counting every open item.
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("dashboard:my_tasks")).status_code == 200
     with django_assert_max_num_queries(25):
         url = reverse("dashboard:order_detail", args=[orders[1].number])

@@ -8,6 +8,7 @@ from django.urls import reverse
 from rollin.models import RollinItem
 from tests import factories
 from tests.dashboard.conftest import order_in, past, populate
+from tests.factories_rollin import complete_as_its_person
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +109,9 @@ def test_filter_by_status(client, world, orders) -> None:
 
 
 def test_waiting_for_coordinator_after_the_contract_is_uploaded(client, world, orders) -> None:
-    item = RollinItem.objects.get(
-        rollin__order=orders["kelheim_fs_overdue"], definition__code="vertrag_hochladen"
-    )
-    RollinItem.objects.filter(pk=item.pk).update(status=RollinItem.Status.DONE)
+    order = orders["kelheim_fs_overdue"]
+    item = RollinItem.objects.get(rollin__order=order, definition__code="vertrag_hochladen")
+    complete_as_its_person(order, item, world.coordinator)
     assert set(_numbers(client, status="waiting_coordinator")) == _only(
         orders, "kelheim_fs_ok", "kelheim_fs_overdue"
     )

@@ -16,10 +16,11 @@ from django.utils import timezone
 from accounts.models import Role
 from catalog.models import Service
 from catalog.rules import service_order_blocker, service_order_blockers
-from dashboard.selectors import attention_counts, my_tasks_for, overdue_q, waiting_for
+from dashboard.selectors import attention_counts, my_tasks_for, overdue_q
 from orders.selectors import order_visible_to
 from reports.coverage import coverage_for_state
 from rollin.models import ItemDefinition, Rollin
+from rollin.waiting import next_item_is_for
 from tests import factories
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
 from tests.factories_rollin import RollinFactory
@@ -92,13 +93,17 @@ def test_the_ministry_start_page_reads_all_states_in_one_go(client) -> None:
 
 
 def test_the_coordinators_counts_from_the_figures_match_the_orders(client) -> None:
-    """failing, on hold and overdue come from the maintained figures, waiting from the open
-    items: the same numbers as counting the orders themselves."""
+    """failing, on hold, overdue and waiting come from the maintained figures: the same
+    numbers as counting the orders and their open items themselves."""
     authority = factories.AuthorityFactory()
+    coordinator = factories.CoordinatorFactory(states=[authority.state])
+    colleague = factories.CoordinatorFactory(states=[authority.state])
     late = timezone.now() - datetime.timedelta(days=3)
     kinds: list[dict[str, Any]] = [
         {"at": "bestellt"},
         {"at": "bestellt", "due_at": late},
+        {"at": "bestellt", "assignee": coordinator},
+        {"at": "bestellt", "assignee": colleague},
         {"at": "vertrag"},
         {"at": "anbindung", "failing": True},
         {"at": "anbindung", "on_hold": True, "due_at": late},
@@ -111,17 +116,22 @@ def test_the_coordinators_counts_from_the_figures_match_the_orders(client) -> No
     RollinFactory(at="bestellt", order__authority=factories.AuthorityFactory(
         key="06411000", state=factories.StateFactory(ags="06", name="Hessen")
     ))  # fmt: skip
-    coordinator = factories.CoordinatorFactory(states=[authority.state])
+    # Whose turn it is from the items, not from the column the transitions keep.
+    coordination_next = Rollin.objects.filter(
+        next_item_is_for(ItemDefinition.Actor.COORDINATOR), status=Rollin.Status.WAITING
+    )
     expected = order_visible_to(coordinator).aggregate(
-        waiting=Count("id", filter=Q(waiting_for(ItemDefinition.Actor.COORDINATOR))),
+        waiting=Count("id", filter=Q(rollin__in=coordination_next)),
         overdue=Count("id", filter=overdue_q(timezone.now())),
         failing=Count("id", filter=Q(rollin__status=Rollin.Status.FAILING)),
         on_hold=Count("id", filter=Q(rollin__status=Rollin.Status.ON_HOLD)),
     )
-    assert expected == {"waiting": 2, "overdue": 2, "failing": 1, "on_hold": 1}
+    assert expected == {"waiting": 4, "overdue": 2, "failing": 1, "on_hold": 1}
     counts = attention_counts(coordinator)
     assert {key: counts[key] for key in expected} == expected
-    assert counts["queue"] == my_tasks_for(coordinator).count() == 2
+    # Theirs or nobody's: not the colleague's.
+    assert counts["queue"] == my_tasks_for(coordinator).count() == 3
+    assert attention_counts(colleague)["queue"] == 3
 
 
 def test_the_federal_ministry_starts_with_the_coverage_of_every_open_state(client) -> None:

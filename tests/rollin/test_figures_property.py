@@ -1,7 +1,8 @@
 """The maintained figures equal the figures recomputed from the base tables after every step
 of random sequences of placements, worker steps, people's items, holds, resumes,
-cancellations, template edits, re-imports of the territory (inhabitants, ended authorities)
-and rebuilds (the repair command)."""
+assignments, cancellations, template edits, re-imports of the territory (inhabitants, ended
+authorities) and rebuilds (the repair command); and every roll-in's `waiting_on` equals
+whose turn its items say it is."""
 
 from __future__ import annotations
 
@@ -21,15 +22,23 @@ from geo.models import Authority
 from geo.services import geodata_import_listeners_call
 from orders.models import Order
 from rollin.connectors import InProcessConnector
-from rollin.figures import figures_maintained, figures_rebuild, figures_recomputed
+from rollin.figures import (
+    figures_maintained,
+    figures_rebuild,
+    figures_rebuild_stage,
+    figures_recomputed,
+)
 from rollin.models import ItemDefinition, Rollin, StageDefinition
 from rollin.ordering import order_cancel
+from rollin.pipeline import next_open_item
 from rollin.services import (
     TransitionError,
+    rollin_assign,
     rollin_hold,
     rollin_item_complete,
     rollin_resume,
 )
+from rollin.waiting import PEOPLE, next_item_is_for, waiting_on_for
 from rollin.worker import rollin_advance
 from tests import factories
 from tests.factories_orders import DistrictServiceFactory, ServiceFactory
@@ -127,6 +136,31 @@ class FiguresMachine(RuleBasedStateMachine):
         except TransitionError:
             pass
 
+    @rule(index=st.integers(0, 50), to_coordinator=st.booleans())
+    def assign(self, index: int, to_coordinator: bool) -> None:
+        """A coordinator takes an order on or gives it back (its queue counts it or not)."""
+        rollin_id = self._rollin_id(index)
+        if rollin_id is None:
+            return
+        assignee = self.coordinator if to_coordinator else None
+        with contextlib.suppress(TransitionError):
+            rollin_assign(rollin_id=rollin_id, actor=self.coordinator, assignee=assignee)
+
+    @rule(index=st.integers(0, 20))
+    def flip_item_actor(self, index: int) -> None:
+        """An operator hands a manual item of the default template from the authority to the
+        coordination or back (a template edit); the admin then rebuilds the stage's figures."""
+        items = ItemDefinition.objects.filter(
+            stage__template=default_template(), kind=ItemDefinition.Kind.MANUAL, role=""
+        ).order_by("pk")
+        if not items:
+            return
+        item = items[index % len(items)]
+        staff = item.actor == ItemDefinition.Actor.STAFF
+        item.actor = ItemDefinition.Actor.COORDINATOR if staff else ItemDefinition.Actor.STAFF
+        item.save()
+        figures_rebuild_stage(item.stage_id)
+
     @rule(index=st.integers(0, 50))
     def cancel(self, index: int) -> None:
         order = self._order(index)
@@ -172,6 +206,19 @@ class FiguresMachine(RuleBasedStateMachine):
     def maintained_equal_recomputed(self) -> None:
         state_ids = [s.pk for s in self.states]
         assert figures_maintained(state_ids) == figures_recomputed(state_ids)
+
+    @invariant()
+    def waiting_on_is_whose_turn_it_is(self) -> None:
+        """The column equals the rule applied to the items, in both of its forms."""
+        for rollin in Rollin.objects.select_related("stage"):
+            waits = rollin.status == Rollin.Status.WAITING
+            next_item = next_open_item(rollin) if waits else None
+            assert rollin.waiting_on == waiting_on_for(rollin.status, next_item)
+        waiting = Rollin.objects.filter(status=Rollin.Status.WAITING)
+        for actor in PEOPLE:
+            derived = set(waiting.filter(next_item_is_for(actor)).values_list("pk", flat=True))
+            kept = set(Rollin.objects.filter(waiting_on=actor).values_list("pk", flat=True))
+            assert kept == derived
 
 
 def test_maintained_figures_equal_recomputed_ones_after_every_step(settings_fast: Any) -> None:

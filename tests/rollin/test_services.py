@@ -216,6 +216,7 @@ def test_sweep_reenqueues_expired_claims(monkeypatch) -> None:
     order = order_with_rollin()
     Rollin.objects.filter(pk=order.rollin.pk).update(
         status=Rollin.Status.IN_PROGRESS,
+        waiting_on="",
         claim_token="dead",
         claimed_until=timezone.now() - datetime.timedelta(seconds=1),
     )
