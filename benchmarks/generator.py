@@ -418,6 +418,7 @@ class RowBuilder:
                 last_error,
                 last_at,
                 last_at,
+                _waiting_on(stage, status),
                 len(entries),  # last_seq, dropped if the model has no such field
             )
         )
@@ -466,6 +467,15 @@ class RowBuilder:
             ids["item"] += 1
 
 
+def _waiting_on(stage: StageInfo, status: str) -> str:
+    """Whose turn a waiting roll-in is (rollin.waiting): its automatic items are done, so the
+    first manual item of the stage is next."""
+    if status != Rollin.Status.WAITING:
+        return ""
+    manual = (actor for _id, kind, actor in stage.items if kind == ItemDefinition.Kind.MANUAL)
+    return next(manual, "")
+
+
 ORDER_COLUMNS = [
     "id",
     "number",
@@ -504,6 +514,7 @@ ROLLIN_COLUMNS = [
     "last_error",
     "last_progress_at",
     "updated_at",
+    "waiting_on",
 ]
 ITEM_COLUMNS = [
     "id",

@@ -254,7 +254,7 @@ PAGES: list[PageSpec] = [
                FROM rollin_waitingfigure
                WHERE state_id = ANY(%(states)s) AND waiting_on = 'coordinator'""",
             f"""SELECT i.id, i.created_at, o.number {OPEN_COORDINATOR_ITEMS}
-                ORDER BY i.created_at, i.id LIMIT 10""",
+                ORDER BY r.stage_entered_at, r.id LIMIT 10""",
         ],
         is_report=False,
     ),

@@ -195,7 +195,6 @@ def coordination_waiting(user: User) -> tuple[int, int]:
     waiting = _scoped(WaitingFigure.objects.filter(waiting_on=coordinator), states).aggregate(
         all=Sum("orders"), unassigned=Sum("orders", filter=Q(assigned=False))
     )
-    # The partial index rollin_coordination_queue holds exactly these rows.
     taken_on = Rollin.objects.filter(
         waiting_on=coordinator, assignee=user, order__in=order_visible_to(user)
     ).count()
@@ -253,7 +252,8 @@ def weekly_series(states: StateScope, *, now: datetime.datetime) -> list[WeekRow
 
 
 def my_tasks_for(user: User) -> QuerySet[RollinItem]:
-    """Open coordinator items of orders assigned to the user or to nobody, oldest first."""
+    """Open coordinator items of orders assigned to the user or to nobody, the order longest
+    at its stage first (the index rollin_coordination_queue holds them in this order)."""
     return (
         _open_manual_items(ItemDefinition.Actor.COORDINATOR)
         .filter(rollin__order__in=order_visible_to(user))
@@ -266,7 +266,7 @@ def my_tasks_for(user: User) -> QuerySet[RollinItem]:
             "rollin__order__authority",
             "rollin__order__service",
         )
-        .order_by("created_at", "id")
+        .order_by("rollin__stage_entered_at", "rollin_id")
     )
 
 

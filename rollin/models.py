@@ -226,9 +226,10 @@ class Rollin(models.Model):
             models.Index(fields=["updated_at"]),
             # Live (or any status) orders joined by order id without touching the heap.
             models.Index(fields=["status", "order"], name="rollin_status_order"),
-            # A coordinator's own share of the queue (the rest is read from WaitingFigure).
+            # The coordination's queue, longest at its stage first: the task list stops after
+            # a page instead of walking every open item (dashboard.selectors.my_tasks_for).
             models.Index(
-                fields=["assignee"],
+                fields=["stage_entered_at", "id"],
                 condition=models.Q(waiting_on="coordinator"),
                 name="rollin_coordination_queue",
             ),
@@ -283,16 +284,7 @@ class RollinItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rollin", "definition"], name="one_item_per_definition")
         ]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"]),
-            # The coordination's task list, oldest first, stops after a page of open items
-            # instead of sorting every open item (0.5 s at 500,000 orders).
-            models.Index(
-                fields=["created_at", "id"],
-                condition=models.Q(status__in=["open", "rejected"]),
-                name="rollin_item_open_by_age",
-            ),
-        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.definition} ({self.get_status_display()})"

@@ -62,6 +62,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The task list walks the waiting roll-ins now (rollin_coordination_queue), not the
+        # open items by age: the index would only cost every item write.
+        migrations.RemoveIndex(model_name="rollinitem", name="rollin_item_open_by_age"),
         migrations.CreateModel(
             name='WaitingFigure',
             fields=[
@@ -82,7 +85,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='rollin',
-            index=models.Index(condition=models.Q(('waiting_on', 'coordinator')), fields=['assignee'], name='rollin_coordination_queue'),
+            index=models.Index(condition=models.Q(('waiting_on', 'coordinator')), fields=['stage_entered_at', 'id'], name='rollin_coordination_queue'),
         ),
         migrations.AddConstraint(
             model_name='rollin',

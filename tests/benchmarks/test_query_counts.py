@@ -26,6 +26,8 @@ from benchmarks.measure import TRANSACTION_CONTROL
 from geo.models import Authority, State
 from orders.models import Order
 from tests import factories
+from tests.factories_orders import ServiceFactory
+from tests.factories_rollin import order_with_rollin
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,9 @@ def _generate(orders: int, services: int) -> Data:
         .first()
     )
     assert order is not None
+    # One order placed through the real services: its release waits for the coordination,
+    # so both data sets list a task (an empty task list runs no query for its page).
+    order_with_rollin(authority=order.authority, service=ServiceFactory(slug=f"aufgabe-{orders}"))
     return Data(
         state=order.authority.state,
         service_slug=order.service.slug,

@@ -73,7 +73,7 @@ def test_approve_completes_the_coordinators_item(client, world) -> None:
     assert item.status == "done" and item.completed_by == world.coordinator
 
 
-def test_my_tasks_lists_open_coordinator_items_of_mine_or_nobodys_oldest_first(
+def test_my_tasks_lists_open_coordinator_items_of_mine_or_nobodys_longest_waiting_first(
     client, world
 ) -> None:
     colleague = factories.CoordinatorFactory(states=[world.bavaria])
@@ -83,9 +83,9 @@ def test_my_tasks_lists_open_coordinator_items_of_mine_or_nobodys_oldest_first(
     order_in(world.kelheim, world.fuehrerschein, stage="vertrag")  # waits for the authority
     order_in(world.regen, world.fuehrerschein, status="on_hold")  # on hold: nobody's turn
     order_in(world.darmstadt, world.meldung)  # another state
-    RollinItem.objects.filter(rollin__order=mine).update(created_at=nobodys.created_at)
-    RollinItem.objects.filter(rollin__order=nobodys).update(
-        created_at=nobodys.created_at.replace(year=2025)
+    # The order longest at its stage comes first.
+    Rollin.objects.filter(order=nobodys).update(
+        stage_entered_at=nobodys.rollin.stage_entered_at.replace(year=2025)
     )
     client.force_login(world.coordinator)
     page = client.get(reverse("dashboard:my_tasks")).context["page"]
