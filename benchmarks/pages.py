@@ -243,7 +243,8 @@ PAGES: list[PageSpec] = [
         url_names=["start"],
         role="coordinator",
         # Where a coordinator lands after signing in: the counts that need them and the
-        # oldest tasks of their queue (open coordinator items next in line).
+        # first tasks of their queue (the roll-ins longest at their stage, and the items
+        # they wait for).
         sql=[
             """SELECT status, SUM(orders) FROM rollin_statusfigure
                WHERE state_id = ANY(%(states)s) AND status IN ('failing', 'on_hold')
@@ -253,8 +254,13 @@ PAGES: list[PageSpec] = [
             """SELECT SUM(orders), SUM(orders) FILTER (WHERE NOT assigned)
                FROM rollin_waitingfigure
                WHERE state_id = ANY(%(states)s) AND waiting_on = 'coordinator'""",
-            f"""SELECT i.id, i.created_at, o.number {OPEN_COORDINATOR_ITEMS}
-                ORDER BY r.stage_entered_at, r.id LIMIT 10""",
+            f"""SELECT i.id, o.number {OPEN_COORDINATOR_ITEMS}
+                AND r.id IN (
+                    SELECT q.id FROM rollin_rollin q JOIN orders_order qo ON qo.id = q.order_id
+                    JOIN geo_authority qa ON qa.id = qo.authority_id
+                    WHERE q.waiting_on = 'coordinator' AND qa.state_id = ANY(%(states)s)
+                      AND q.assignee_id IS NULL
+                    ORDER BY q.stage_entered_at, q.id LIMIT 10)""",
         ],
         is_report=False,
     ),

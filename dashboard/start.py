@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from catalog.models import Service
 from catalog.opening import states_open
 from catalog.rules import service_order_blockers
-from dashboard.selectors import attention_counts, my_tasks_for, task_turn
+from dashboard.selectors import attention_counts, my_queue_for, task_turn, tasks_of
 from reports.access import state_visible_to
 from reports.coverage import Figures, coverage_services, coverage_totals_for_states
 from rollin.models import RollinItem
@@ -64,7 +64,7 @@ class CoordinatorStart:
 
 def coordinator_start(user: User) -> CoordinatorStart:
     """The oldest tasks of the user's queue and the counts that need the coordination."""
-    queue = list(my_tasks_for(user)[:QUEUE_LENGTH])
+    queue = tasks_of(my_queue_for(user)[:QUEUE_LENGTH])
     counts = attention_counts(user)
     return CoordinatorStart(
         queue=[(item, task_turn(item, user)) for item in queue],

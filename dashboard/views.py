@@ -218,9 +218,10 @@ def order_action(request: AuthenticatedHttpRequest, number: str, action: str) ->
 @require_GET
 def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     _waiting, queue = selectors.coordination_waiting(request.user)
-    paginator = CountedPaginator(selectors.my_tasks_for(request.user), PAGE_SIZE, known_count=queue)
+    paginator = CountedPaginator(selectors.my_queue_for(request.user), PAGE_SIZE, known_count=queue)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [(item, selectors.task_turn(item, request.user)) for item in page.object_list]
+    tasks = selectors.tasks_of(page.object_list)
+    rows = [(item, selectors.task_turn(item, request.user)) for item in tasks]
     return render(request, "dashboard/task_list.html", {"page": page, "rows": rows})
 
 

@@ -227,7 +227,7 @@ class Rollin(models.Model):
             # Live (or any status) orders joined by order id without touching the heap.
             models.Index(fields=["status", "order"], name="rollin_status_order"),
             # The coordination's queue, longest at its stage first: the task list stops after
-            # a page instead of walking every open item (dashboard.selectors.my_tasks_for).
+            # a page instead of walking every open item (dashboard.selectors.my_queue_for).
             models.Index(
                 fields=["stage_entered_at", "id"],
                 condition=models.Q(waiting_on="coordinator"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Role
 from catalog.models import Service
 from catalog.rules import service_order_blocker, service_order_blockers
-from dashboard.selectors import attention_counts, my_tasks_for, overdue_q
+from dashboard.selectors import attention_counts, my_queue_for, overdue_q
 from orders.selectors import order_visible_to
 from reports.coverage import coverage_for_state
 from rollin.models import ItemDefinition, Rollin
@@ -130,7 +130,7 @@ def test_the_coordinators_counts_from_the_figures_match_the_orders(client) -> No
     counts = attention_counts(coordinator)
     assert {key: counts[key] for key in expected} == expected
     # Theirs or nobody's: not the colleague's.
-    assert counts["queue"] == my_tasks_for(coordinator).count() == 3
+    assert counts["queue"] == my_queue_for(coordinator).count() == 3
     assert attention_counts(colleague)["queue"] == 3
 
 
