@@ -33,6 +33,7 @@ class StepCost:
     queries: int
     writes: int
     by_table: Counter[str]
+    savepoints: int = 0  # SAVEPOINT and RELEASE round trips, not counted as queries
 
     @property
     def queries_per_step(self) -> float:
@@ -59,17 +60,18 @@ def step_cost(order_ids: list[int]) -> StepCost:
     with CaptureQueriesContext(connection) as captured:
         for order_id in order_ids:
             rollin_advance(order_id=order_id, connector=connector)
-    queries = writes = 0
+    queries = writes = savepoints = 0
     by_table: Counter[str] = Counter()
     for query in captured.captured_queries:
         sql = query["sql"]
         match = _VERB.match(sql)
         verb = match.group(1).upper() if match else ""
         if verb in BOOKKEEPING:
+            savepoints += verb in ("SAVEPOINT", "RELEASE")
             continue
         queries += 1
         if verb in WRITES:
             writes += 1
             table = re.search(r'(?:INTO|UPDATE|FROM)\s+"?(\w+)"?', sql)
             by_table[f"{verb} {table.group(1) if table else '?'}"] += 1
-    return StepCost(len(order_ids), connector.calls, queries, writes, by_table)
+    return StepCost(len(order_ids), connector.calls, queries, writes, by_table, savepoints)

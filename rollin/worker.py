@@ -71,18 +71,18 @@ def rollin_advance(
     # audit-log entry per save would record each change a second time, and read the old row
     # first to diff it. People's edits and the admin's stay audit-logged.
     with disable_auditlog():
+        rollin, item = _claim_step(order_id, now or timezone.now())
         for _step in range(100):  # every stage has few items; the bound only guards bugs
-            rollin, item = _claim_step(order_id, now or timezone.now())
             if item is None:
                 break
             assert rollin is not None  # a claimed item comes with its locked roll-in
             item.rollin = rollin  # the claimed state, for the key
             result = (connector or connector_for(rollin.order)).run(item=item)
-            rollin, go_on = _record_step(
+            # Recording the answer and claiming the next item share a transaction and a
+            # lock: three statements less per step than locking again.
+            rollin, item = _record_and_claim(
                 order_id, rollin.claim_token, item.pk, result, now or timezone.now()
             )
-            if not go_on:
-                break
     return rollin
 
 
@@ -91,11 +91,16 @@ def rollin_advance(
 
 @transaction.atomic
 def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, RollinItem | None]:
-    """Under the lock: move stages while nothing is open; claim the next automatic item."""
+    """Lock the roll-in and claim its next automatic item (_claim_next)."""
     try:
         rollin = lock_rollin(order_id=order_id)
     except Rollin.DoesNotExist:
         return None, None
+    return _claim_next(rollin, now)
+
+
+def _claim_next(rollin: Rollin, now: datetime.datetime) -> tuple[Rollin, RollinItem | None]:
+    """Under the lock: move stages while nothing is open; claim the next automatic item."""
     while True:
         if not transitions.allowed(rollin.status, Action.ADVANCE):
             return rollin, None
@@ -153,14 +158,23 @@ def _tell_live(rollin: Rollin) -> None:
 
 
 @transaction.atomic
-def _record_step(
+def _record_and_claim(
     order_id: int, token: str, item_id: int, result: Any, now: datetime.datetime
+) -> tuple[Rollin, RollinItem | None]:
+    """Under the lock again: record the connector's answer, then claim the next item if the
+    worker goes on. Returns the roll-in and the claimed item (None: stop here)."""
+    rollin = lock_rollin(order_id=order_id)
+    rollin, go_on = _record_step(rollin, token, item_id, result, now)
+    return _claim_next(rollin, now) if go_on else (rollin, None)
+
+
+def _record_step(
+    rollin: Rollin, token: str, item_id: int, result: Any, now: datetime.datetime
 ) -> tuple[Rollin, bool]:
-    """Under the lock again: record the connector's answer if our claim still holds.
+    """Record the connector's answer if our claim still holds (the caller holds the lock).
 
     Returns the rollin and whether the worker should go on with the next step.
     """
-    rollin = lock_rollin(order_id=order_id)
     if rollin.claim_token != token:
         return rollin, False  # our claim expired and someone else took over; theirs counts
     rollin.claim_token = ""

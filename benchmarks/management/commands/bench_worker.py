@@ -79,7 +79,8 @@ class Command(BaseCommand):
             f"({len(order_ids)} Bestellungen, Worker mit {options['concurrency']} Prozessen)\n"
             f"je Schritt:  {cost.queries_per_step:8.1f} Abfragen, {cost.writes_per_step:.1f} davon "
             f"schreibend ({cost.steps} Connector-Schritte von {cost.orders} Bestellungen gezählt; "
-            f"je Bestellung {cost.queries / max(cost.orders, 1):.0f} Abfragen)"
+            f"je Bestellung {cost.queries / max(cost.orders, 1):.0f} Abfragen; dazu "
+            f"{cost.savepoints / max(cost.steps, 1):.1f} SAVEPOINT/RELEASE je Schritt)"
         )
 
     def _worker(self, concurrency: int) -> subprocess.Popen[bytes]:
