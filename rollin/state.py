@@ -59,6 +59,9 @@ class Change:
     live: bool = False
     notices: list[Callable[[Rollin], None]] = field(default_factory=list)
     wake_worker: bool = False
+    # The current stage's items as the mutation left them, when the writer read them under
+    # the lock (the worker): the derived status is then found without reading them again.
+    stage_items: list[RollinItem] | None = None
 
 
 Guard = Callable[[Rollin, RollinItem | None], bool]
@@ -187,7 +190,11 @@ def _target(
         return str(target), None
     if change.live:
         return Status.LIVE, None
-    item = next_open_item(rollin)
+    if change.stage_items is not None:
+        assert all(i.stage_id == rollin.stage_id for i in change.stage_items), "another stage"
+        item = transitions.next_in_line(change.stage_items)
+    else:
+        item = next_open_item(rollin)
     status = transitions.derived_status(rollin.stage, item.definition if item else None)
     return status, item if status == Status.WAITING else None
 

@@ -33,6 +33,7 @@ from rollin.failures import connector_failure
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
 from rollin.pipeline import (
     coordinators_of,
+    current_items,
     lock_rollin,
     next_open_item,
     next_stage,
@@ -99,8 +100,12 @@ def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, R
     return _claim_next(rollin, now)
 
 
-def _claim_next(rollin: Rollin, now: datetime.datetime) -> tuple[Rollin, RollinItem | None]:
-    """Under the lock: move stages while nothing is open; claim the next automatic item."""
+def _claim_next(
+    rollin: Rollin, now: datetime.datetime, stage_items: list[RollinItem] | None = None
+) -> tuple[Rollin, RollinItem | None]:
+    """Under the lock: move stages while nothing is open; claim the next automatic item.
+    `stage_items`: the current stage's items if the caller read them in this transaction."""
+    known_for = rollin.stage_id
     while True:
         if not transitions.allowed(rollin.status, Action.ADVANCE):
             return rollin, None
@@ -108,7 +113,11 @@ def _claim_next(rollin: Rollin, now: datetime.datetime) -> tuple[Rollin, RollinI
             return rollin, None  # another worker is calling the connector for this order
         if rollin.next_attempt_at is not None and rollin.next_attempt_at > now:
             return rollin, None  # backing off; the task or the sweep comes back then
-        item = next_open_item(rollin)
+        if stage_items is not None and rollin.stage_id == known_for:
+            item = transitions.next_in_line(stage_items)
+        else:
+            item = next_open_item(rollin)
+        stage_items = None  # a transition below may change them
         if item is None:
             rollin = rollin_transition(
                 action=Action.ADVANCE, locked=rollin, apply=_move_to_next_stage, now=now
@@ -164,43 +173,52 @@ def _record_and_claim(
     """Under the lock again: record the connector's answer, then claim the next item if the
     worker goes on. Returns the roll-in and the claimed item (None: stop here)."""
     rollin = lock_rollin(order_id=order_id)
-    rollin, go_on = _record_step(rollin, token, item_id, result, now)
-    return _claim_next(rollin, now) if go_on else (rollin, None)
+    rollin, go_on, stage_items = _record_step(rollin, token, item_id, result, now)
+    return _claim_next(rollin, now, stage_items) if go_on else (rollin, None)
 
 
 def _record_step(
     rollin: Rollin, token: str, item_id: int, result: Any, now: datetime.datetime
-) -> tuple[Rollin, bool]:
+) -> tuple[Rollin, bool, list[RollinItem]]:
     """Record the connector's answer if our claim still holds (the caller holds the lock).
 
-    Returns the rollin and whether the worker should go on with the next step.
+    Returns the rollin, whether the worker should go on with the next step, and the current
+    stage's items as recorded: read once, they give the item, the derived status and the
+    next claim.
     """
     if rollin.claim_token != token:
-        return rollin, False  # our claim expired and someone else took over; theirs counts
+        return rollin, False, []  # our claim expired and someone else took over; theirs counts
     rollin.claim_token = ""
     rollin.claimed_until = None
-    item = RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
+    stage_items = current_items(rollin)
+    item = next((i for i in stage_items if i.pk == item_id), None)
+    if item is None:  # not of the current stage (any more): recorded, not counted for it
+        item = RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
     if rollin.status != Status.IN_PROGRESS or item.status == RollinItem.Status.DONE:
         rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
-        return rollin, rollin.status == Status.IN_PROGRESS
+        return rollin, rollin.status == Status.IN_PROGRESS, stage_items
     # The claim is released by the transition's save, together with the result: one write.
     if result.ok:
         rollin = rollin_transition(
-            action=Action.ADVANCE, locked=rollin, item=item, apply=_succeeded(result), now=now
+            action=Action.ADVANCE,
+            locked=rollin,
+            item=item,
+            apply=_succeeded(result, stage_items),
+            now=now,
         )
-        return rollin, True
+        return rollin, True, stage_items
     if item.attempts + 1 >= settings.ROLLIN_MAX_ATTEMPTS:
         rollin = rollin_transition(
             action=Action.FAIL, locked=rollin, item=item, apply=_gave_up(result), now=now
         )
-        return rollin, False
+        return rollin, False, stage_items
     rollin = rollin_transition(
         action=Action.ADVANCE, locked=rollin, item=item, apply=_will_retry(result), now=now
     )
-    return rollin, False
+    return rollin, False, stage_items
 
 
-def _succeeded(result: Any) -> Any:
+def _succeeded(result: Any, stage_items: list[RollinItem]) -> Any:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
         item.status = RollinItem.Status.DONE
@@ -212,7 +230,7 @@ def _succeeded(result: Any) -> Any:
         rollin.last_progress_at = now
         rollin.next_attempt_at = None
         rollin.last_error = ""
-        return Change(history=HistoryEntry.Action.ITEM_DONE, item=item)
+        return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, stage_items=stage_items)
 
     return apply
 
