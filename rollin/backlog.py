@@ -15,7 +15,7 @@ from django.db.models import F
 from orders.links import order_url_for
 from portal.models import DigestEntry, Notification, OutgoingEmail
 from rollin.models import Rollin
-from rollin.pipeline import waiting_on
+from rollin.pipeline import people_whose_move
 
 
 def backlog_settle(*, user_ids: Iterable[int], outbox_after_id: int) -> dict[str, int]:
@@ -35,7 +35,7 @@ def backlog_settle(*, user_ids: Iterable[int], outbox_after_id: int) -> dict[str
         status__in=(Rollin.Status.WAITING, Rollin.Status.FAILING)
     ).select_related("order__authority__state", "stage", "template")
     for rollin in waiting:
-        for user in waiting_on(rollin):
+        for user in people_whose_move(rollin):
             unread += _keep_newest_unread(user.pk, order_url_for(rollin.order, user))
     return {"emails_dropped": emails, "reminders_dropped": reminders, "unread": unread}
 

@@ -228,9 +228,9 @@ def remind_in_digest(rollin: Rollin, *, users: list[User], text: Message, day_ke
         digest_entry_add(users=group, text=text, url=url, dedup_key=f"rollin:{rollin.pk}:{day_key}")
 
 
-def waiting_on(rollin: Rollin) -> list[User]:
-    """Whose move it is: the side of the open manual item, else the coordination."""
-    item = next_open_item(rollin)
-    if item is not None and item.definition.kind == ItemDefinition.Kind.MANUAL:
-        return people_for(rollin, item.definition.actor)
+def people_whose_move(rollin: Rollin) -> list[User]:
+    """Whose move it is: the side a waiting roll-in waits on (Rollin.waiting_on, kept by the
+    transitions), else the coordination."""
+    if rollin.waiting_on:
+        return people_for(rollin, rollin.waiting_on)
     return coordinators_of(rollin)

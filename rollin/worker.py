@@ -37,11 +37,11 @@ from rollin.pipeline import (
     lock_rollin,
     next_open_item,
     next_stage,
+    people_whose_move,
     remind_in_digest,
     staff_of,
     stage_enter,
     tell_status,
-    waiting_on,
 )
 from rollin.state import Change, TransitionError, history_only, rollin_transition
 from rollin.transitions import Action
@@ -378,7 +378,7 @@ def _remind_overdue(rollin: Rollin, at: datetime.datetime) -> None:
     with the sweep's reminder of the same order)."""
     remind_in_digest(
         rollin,
-        users=waiting_on(rollin),
+        users=people_whose_move(rollin),
         text=notification_text(
             gettext_lazy("Bestellung %(n)s (%(a)s): Frist der Stufe „%(s)s“ überschritten."),
             n=rollin.order.number,
