@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_WINDOW_WEEKS = 8
@@ -42,7 +43,8 @@ class Projection:
             return str(_("flächendeckend erreicht"))
         if self.date is None:
             return str(_("bei aktuellem Tempo nicht absehbar"))
-        return self.date.strftime("%d.%m.%Y")
+        # In the reader's language, as every other date of the page (English: 05/04/2040).
+        return formats.date_format(self.date, "SHORT_DATE_FORMAT")
 
 
 def project_full_coverage(

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from orders.models import Order
 from reports.projection import method_text, project_full_coverage
@@ -57,6 +58,8 @@ def test_positive_pace_extrapolates_linearly() -> None:
     assert projection.date == TODAY + datetime.timedelta(days=84)
     assert not projection.meets_target
     assert projection.label == "17.02.2027"
+    with translation.override("en"):  # the reader's date format, as the rest of the page
+        assert projection.label == "17/02/2027"
 
 
 def test_fast_pace_meets_target() -> None:
