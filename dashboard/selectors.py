@@ -196,9 +196,7 @@ def coordination_waiting(user: User) -> tuple[int, int]:
     waiting = _scoped(WaitingFigure.objects.filter(waiting_on=coordinator), states).aggregate(
         all=Sum("orders"), unassigned=Sum("orders", filter=Q(assigned=False))
     )
-    taken_on = Rollin.objects.filter(
-        waiting_on=coordinator, assignee=user, order__in=order_visible_to(user)
-    ).count()
+    taken_on = my_queue_for(user).filter(assignee=user).order_by().count()
     return waiting["all"] or 0, (waiting["unassigned"] or 0) + taken_on
 
 

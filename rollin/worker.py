@@ -192,7 +192,7 @@ def _record_step(
     rollin.claimed_until = None
     stage_items = current_items(rollin)
     item = next((i for i in stage_items if i.pk == item_id), None)
-    if item is None:  # not of the current stage (any more): recorded, not counted for it
+    if item is None:  # of another stage than the current one; the list stays the current's
         item = RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
     if rollin.status != Status.IN_PROGRESS or item.status == RollinItem.Status.DONE:
         rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
