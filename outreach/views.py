@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from accounts.models import User
     from accounts.typing import AuthenticatedHttpRequest
     from orders.models import Order
+
+PAST_SESSIONS_PER_PAGE = 25
 
 
 def coordinator_required(
@@ -65,14 +68,16 @@ def _states(request: AuthenticatedHttpRequest) -> QuerySet[State]:
 @coordinator_required
 @require_GET
 def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_visible_to(request.user).order_by("-starts_at", "-id")
+    sessions = selectors.sessions_visible_to(request.user)
     now = timezone.now()
+    # Past sessions only grow: they are paged, the coming ones are a schedule.
+    past = sessions.filter(starts_at__lte=now).order_by("-starts_at", "-id")
     return render(
         request,
         "outreach/session_list.html",
         {
-            "upcoming": [s for s in sessions if s.starts_at > now][::-1],
-            "past": [s for s in sessions if s.starts_at <= now],
+            "upcoming": list(sessions.filter(starts_at__gt=now).order_by("starts_at", "id")),
+            "page": Paginator(past, PAST_SESSIONS_PER_PAGE).get_page(request.GET.get("page")),
         },
     )
 

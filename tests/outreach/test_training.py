@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from outreach import services
 from outreach.models import SeatBooking, TrainingSession
+from outreach.views import PAST_SESSIONS_PER_PAGE
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
 from tests import factories
 from tests.factories_orders import ServiceFactory
@@ -262,6 +263,27 @@ def test_session_list_shows_seats_taken_in_constant_queries(service, coordinator
         response = client.get(reverse("outreach:session_list"))
     assert len(many) == len(few) <= 10
     assert 'data-taken="1"' in response.content.decode()
+
+
+def test_past_sessions_are_paged_and_the_coming_ones_listed_on_every_page(
+    service, coordinator, client
+) -> None:
+    client.force_login(coordinator)
+    coming = _session(coordinator, service, days=5)
+    past = [_session(coordinator, service, days=1 + n) for n in range(PAST_SESSIONS_PER_PAGE + 2)]
+    for n, session in enumerate(past):  # held n + 1 days ago
+        start = timezone.now() - datetime.timedelta(days=n + 1)
+        TrainingSession.objects.filter(pk=session.pk).update(
+            starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+        )
+    first = client.get(reverse("outreach:session_list"))
+    assert [s.pk for s in first.context["upcoming"]] == [coming.pk]
+    newest_first = [s.pk for s in past]
+    assert [s.pk for s in first.context["page"]] == newest_first[:PAST_SESSIONS_PER_PAGE]
+    second = client.get(reverse("outreach:session_list"), {"page": 2})
+    assert [s.pk for s in second.context["upcoming"]] == [coming.pk]
+    assert [s.pk for s in second.context["page"]] == newest_first[PAST_SESSIONS_PER_PAGE:]
+    assert "Seite 2 von 2" in second.content.decode()
 
 
 def test_only_coordinators_of_the_state_see_a_session(service, coordinator, client) -> None:
