@@ -20,6 +20,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -174,17 +175,23 @@ def campaign_send_batch(*, campaign_id: int, limit: int | None = None) -> int:
     pending = CampaignRecipient.objects.filter(
         campaign=campaign, sent_at__isnull=True, channel__in=(Channel.STAFF, Channel.OFFICIAL)
     )
-    for recipient in pending.select_related("authority").order_by("pk")[:limit]:
+    batch = list(pending.select_related("authority").order_by("pk")[:limit])
+    # What every mail of the batch needs, read once for the batch: who opted out, and each
+    # authority's inhabitants for the service (one responsibility query per mail was most
+    # of a batch's cost).
+    opted_out = _opted_out([recipient.email for recipient in batch])
+    populations = _served_populations(campaign, [recipient.authority_id for recipient in batch])
+    for recipient in batch:
         with transaction.atomic():
             now = timezone.now()
             if not pending.filter(pk=recipient.pk).update(sent_at=now):
                 continue  # another run took it
-            if OptOut.objects.filter(email__iexact=recipient.email).exists():
+            if recipient.email.lower() in opted_out:
                 CampaignRecipient.objects.filter(pk=recipient.pk).update(
                     channel=Channel.OPTED_OUT, sent_at=None
                 )
                 continue  # opted out after the recipients were fixed
-            subject, body = campaign_render(campaign, recipient)
+            subject, body = campaign_render(campaign, recipient, populations=populations)
             email_send(
                 to=[recipient.email],
                 template="campaign",
@@ -195,6 +202,22 @@ def campaign_send_batch(*, campaign_id: int, limit: int | None = None) -> int:
                 },
             )
     return pending.count()
+
+
+def _opted_out(emails: list[str]) -> set[str]:
+    """The addresses (lower case) that asked for no more campaign e-mails."""
+    lowered = {email.lower() for email in emails}
+    rows = OptOut.objects.annotate(lowered=Lower("email")).filter(lowered__in=lowered)
+    return set(rows.values_list("lowered", flat=True))
+
+
+def _served_populations(campaign: Campaign, authority_ids: list[int]) -> dict[int, int]:
+    """What each authority leaves uncovered: its inhabitants for the campaign's service
+    (the one rule of responsibility), for the authorities it serves."""
+    served = responsible_authorities(campaign.service, [campaign.state]).filter(
+        pk__in=authority_ids
+    )
+    return dict(served.values_list("pk", "served_population"))
 
 
 def link_token(recipient: CampaignRecipient) -> str:
@@ -209,18 +232,25 @@ def _absolute(url_name: str, token: str) -> str:
     return settings.PORTAL_BASE_URL + reverse(url_name, args=[token])
 
 
-def campaign_render(campaign: Campaign, recipient: CampaignRecipient) -> tuple[str, str]:
+def campaign_render(
+    campaign: Campaign,
+    recipient: CampaignRecipient,
+    *,
+    populations: dict[int, int] | None = None,
+) -> tuple[str, str]:
     """Subject and text for one recipient, placeholders filled, in German (the language the
-    campaign e-mails are written in, whoever previews or sends them)."""
+    campaign e-mails are written in, whoever previews or sends them). `populations`: the
+    served inhabitants by authority if the caller read them (a batch); else read here."""
+    if populations is None:
+        populations = _served_populations(campaign, [recipient.authority_id])
     with translation.override("de"):
-        return _render(campaign, recipient)
+        return _render(campaign, recipient, populations.get(recipient.authority_id))
 
 
-def _render(campaign: Campaign, recipient: CampaignRecipient) -> tuple[str, str]:
+def _render(
+    campaign: Campaign, recipient: CampaignRecipient, population: int | None
+) -> tuple[str, str]:
     authority = recipient.authority
-    # What the authority leaves uncovered: its inhabitants for this service (the one rule).
-    served = responsible_authorities(campaign.service, [campaign.state]).filter(pk=authority.pk)
-    population: int | None = getattr(served.first(), "served_population", None)
     values = {
         "behoerde": authority.name,
         "leistung": campaign.service.display_name,

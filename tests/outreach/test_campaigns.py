@@ -234,6 +234,34 @@ def test_campaign_page_queries_do_not_grow_with_recipients(world, client) -> Non
     assert len(many) == len(few) <= 12
 
 
+def test_a_batch_reads_opt_outs_and_inhabitants_once_whatever_its_size(
+    world, settings, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    settings.OUTREACH_CAMPAIGN_BATCH = 50
+
+    def batch_queries(recipients: int) -> list[str]:
+        campaign = _create(world)
+        campaigns.campaign_send(actor=world["coordinator"], campaign_id=campaign.pk)
+        for n in range(recipients):
+            authority = factories.AuthorityFactory(
+                district=world["kelheim"], key=f"09273{n + 100 * recipients:03d}"
+            )
+            CampaignRecipient.objects.create(
+                campaign=campaign, authority=authority, email=f"a{n}@example.org", channel="staff"
+            )
+        OptOut.objects.get_or_create(email="A1@example.org")  # case does not matter
+        with CaptureQueriesContext(connection) as captured:
+            assert campaigns.campaign_send_batch(campaign_id=campaign.pk) == 0
+        assert campaign.recipients.get(email="a1@example.org").channel == "opted_out"
+        return [query["sql"] for query in captured.captured_queries]
+
+    few, many = batch_queries(3), batch_queries(9)
+    for table in ("outreach_optout", "catalog_responsibility"):
+        assert sum(table in sql for sql in few) == sum(table in sql for sql in many) == 1
+    # The rest is each mail's own: claiming its row and writing it to the outbox.
+    assert (len(many) - len(few)) % 6 == 0
+
+
 def test_contact_addresses_import_is_all_or_nothing(world, tmp_path) -> None:
     riedenburg = world["authorities"]["Riedenburg"]
     good = tmp_path / "ok.csv"
