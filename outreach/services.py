@@ -289,6 +289,7 @@ def _tell(booking: SeatBooking, template: str) -> None:
         attachments.append(("schulung.ics", booking_calendar(booking), "text/calendar"))
     email_send(
         to=[booking.booked_by.email],
+        language=booking.booked_by.language or "de",  # the booker's, as every mail to a person
         template=template,
         context={
             "booking": booking,

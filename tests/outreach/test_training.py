@@ -145,6 +145,22 @@ def test_third_booking_waits_and_moves_up_when_a_seat_is_cancelled(
     assert len(promoted.attachments) == 1
 
 
+def test_the_booker_hears_in_their_language(
+    service, coordinator, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    session = _session(coordinator, service)
+    english, german = _order_in_training(service, 0), _order_in_training(service, 1)
+    type(english.placed_by).objects.filter(pk=english.placed_by.pk).update(language="en")
+    english.placed_by.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        for order in (english, german):
+            services.seat_book(actor=order.placed_by, order=order, session_id=session.pk)
+    subjects = {mail.to[0]: mail.subject for mail in mailoutbox}
+    assert subjects[english.placed_by.email].startswith("Training session confirmed")
+    assert subjects[german.placed_by.email].startswith("Schulungstermin bestätigt")
+    assert "Hello," in mailoutbox[0].body
+
+
 def test_attendance_completes_exactly_the_attendees_training_items(
     service, coordinator, client
 ) -> None:
