@@ -135,10 +135,15 @@ def _claim_next(
             )
         if manual:
             return rollin, None
-        rollin.claim_token = uuid.uuid4().hex
-        rollin.claimed_until = now + datetime.timedelta(seconds=settings.ROLLIN_CLAIM_SECONDS)
+        _claim(rollin, now)
         rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
         return rollin, item
+
+
+def _claim(rollin: Rollin, now: datetime.datetime) -> None:
+    """Claim the roll-in's next automatic item for this worker; the caller saves the row."""
+    rollin.claim_token = uuid.uuid4().hex
+    rollin.claimed_until = now + datetime.timedelta(seconds=settings.ROLLIN_CLAIM_SECONDS)
 
 
 def _move_to_next_stage(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
@@ -174,7 +179,11 @@ def _record_and_claim(
     worker goes on. Returns the roll-in and the claimed item (None: stop here)."""
     rollin = lock_rollin(order_id=order_id)
     rollin, go_on, stage_items = _record_step(rollin, token, item_id, result, now)
-    return _claim_next(rollin, now, stage_items) if go_on else (rollin, None)
+    if not go_on:
+        return rollin, None
+    if rollin.claim_token:  # the recorded step claimed the next item with its own save
+        return rollin, transitions.next_in_line(stage_items)
+    return _claim_next(rollin, now, stage_items)
 
 
 def _record_step(
@@ -230,6 +239,10 @@ def _succeeded(result: Any, stage_items: list[RollinItem]) -> Any:
         rollin.last_progress_at = now
         rollin.next_attempt_at = None
         rollin.last_error = ""
+        following = transitions.next_in_line(stage_items)
+        if following is not None and following.definition.kind == ItemDefinition.Kind.AUTOMATIC:
+            # The worker goes on with it: claimed in the transition's save, not a second one.
+            _claim(rollin, now)
         return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, stage_items=stage_items)
 
     return apply
