@@ -217,7 +217,8 @@ def _served_populations(campaign: Campaign, authority_ids: list[int]) -> dict[in
     served = responsible_authorities(campaign.service, [campaign.state]).filter(
         pk__in=authority_ids
     )
-    return dict(served.values_list("pk", "served_population"))
+    # served_population is responsible_authorities' annotation, unknown to the type checker.
+    return {authority.pk: getattr(authority, "served_population", 0) for authority in served}
 
 
 def link_token(recipient: CampaignRecipient) -> str:
