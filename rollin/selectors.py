@@ -13,6 +13,7 @@ from catalog.models import Service
 from orders.models import Order
 from orders.selectors import order_visible_to
 from rollin import transitions
+from rollin.item_extras import item_extra_template
 from rollin.models import HistoryEntry, Rollin, RollinItem, StageDefinition, StatusFigure
 from rollin.turn import Turn, turn_from_loaded
 
@@ -54,6 +55,7 @@ class ItemRow:
     may_reject: bool
     form: Form | None = None
     reject_form: Form | None = None
+    extra_template: str = ""  # what another app shows beside it (rollin.item_extras)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def rollin_panel(rollin: Rollin, user: Any) -> RollinPanel:
             item=item,
             may_complete=transitions.can_complete_item(item, user, rollin),
             may_reject=transitions.can_reject_item(item, user, rollin),
+            extra_template=item_extra_template(item.definition.role),
         )
         for item in rollin.items.all()
         if item.stage_id == rollin.stage_id
