@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import F, Model, Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from catalog.models import Service
@@ -32,12 +32,12 @@ from rollin.models import (
     WeekFigure,
 )
 from rollin.turn import Turn, turn_from_loaded
+from rollin.waiting import next_items_for
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 Status = Rollin.Status
-OPEN_ITEM_STATUSES = (RollinItem.Status.OPEN, RollinItem.Status.REJECTED)
 CLOSED_STATUSES = (Status.LIVE, Status.CANCELLED)
 OPEN_STATUSES = [s for s in Status.values if s not in CLOSED_STATUSES]
 WEEKS = 26
@@ -45,17 +45,10 @@ FigureModel = TypeVar("FigureModel", bound=Model)
 
 
 def _open_manual_items(actor: str) -> QuerySet[RollinItem]:
-    """Manual items `actor` can act on now: the next in line (rollin.transitions: the
+    """Manual items `actor` can act on now: the next in line (rollin.waiting; the
     countersignature does not wait for the coordination while the authority has not uploaded
-    the contract) of the current stage of a roll-in waiting on `actor` (rollin.waiting)."""
-    return RollinItem.objects.filter(
-        transitions.next_in_line_q(),
-        rollin__waiting_on=actor,
-        status__in=OPEN_ITEM_STATUSES,
-        definition__kind=ItemDefinition.Kind.MANUAL,
-        definition__actor=actor,
-        stage_id=F("rollin__stage_id"),
-    )
+    the contract) of a roll-in waiting on `actor`."""
+    return next_items_for(actor).filter(rollin__waiting_on=actor)
 
 
 def waiting_for(actor: str) -> Q:

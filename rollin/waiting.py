@@ -11,7 +11,7 @@ rows written by COPY; the figures' rebuild calls it, so it is also the repair.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from rollin.models import ItemDefinition, Rollin, RollinItem
 from rollin.transitions import next_in_line_q
@@ -29,18 +29,21 @@ def waiting_on_for(status: str, next_item: RollinItem | None) -> str:
     return definition.actor if definition.kind == ItemDefinition.Kind.MANUAL else ""
 
 
+def next_items_for(actor: str) -> QuerySet[RollinItem]:
+    """Items that are the next in line of their roll-in's current stage and `actor`'s to do:
+    open manual items with no earlier item of the stage still open (rollin.transitions)."""
+    return RollinItem.objects.filter(
+        next_in_line_q(),
+        status__in=OPEN_ITEM_STATUSES,
+        definition__kind=ItemDefinition.Kind.MANUAL,
+        definition__actor=actor,
+        stage_id=F("rollin__stage_id"),
+    )
+
+
 def next_item_is_for(actor: str) -> Exists:
     """The roll-in's next item of its current stage is an open manual item of `actor`."""
-    return Exists(
-        RollinItem.objects.filter(
-            next_in_line_q(),
-            rollin_id=OuterRef("pk"),
-            stage_id=OuterRef("stage_id"),
-            status__in=OPEN_ITEM_STATUSES,
-            definition__kind=ItemDefinition.Kind.MANUAL,
-            definition__actor=actor,
-        )
-    )
+    return Exists(next_items_for(actor).filter(rollin_id=OuterRef("pk")))
 
 
 def waiting_on_refresh(rollins: QuerySet[Rollin]) -> int:
