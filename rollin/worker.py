@@ -104,8 +104,8 @@ def _claim_next(
     rollin: Rollin, now: datetime.datetime, stage_items: list[RollinItem] | None = None
 ) -> tuple[Rollin, RollinItem | None]:
     """Under the lock: move stages while nothing is open; claim the next automatic item.
-    `stage_items`: the current stage's items if the caller read them in this transaction."""
-    known_for = rollin.stage_id
+    `stage_items`: the current stage's items if the caller read them in this transaction
+    (they serve the first look only: a stage move below creates other items)."""
     while True:
         if not transitions.allowed(rollin.status, Action.ADVANCE):
             return rollin, None
@@ -113,11 +113,11 @@ def _claim_next(
             return rollin, None  # another worker is calling the connector for this order
         if rollin.next_attempt_at is not None and rollin.next_attempt_at > now:
             return rollin, None  # backing off; the task or the sweep comes back then
-        if stage_items is not None and rollin.stage_id == known_for:
+        if stage_items is not None:
             item = transitions.next_in_line(stage_items)
         else:
             item = next_open_item(rollin)
-        stage_items = None  # a transition below may change them
+        stage_items = None
         if item is None:
             rollin = rollin_transition(
                 action=Action.ADVANCE, locked=rollin, apply=_move_to_next_stage, now=now
