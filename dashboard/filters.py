@@ -18,7 +18,7 @@ from dashboard.selectors import overdue_q, stages_for_filters, waiting_for
 from geo.models import District, Region, State
 from orders.models import Order
 from portal.fields import BoundedModelChoiceField, is_database_integer
-from rollin.models import ItemDefinition, Rollin, StatusFigure
+from rollin.models import ItemDefinition, Rollin, StatusFigure, WaitingFigure
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -45,6 +45,14 @@ FIGURE_STATUSES = {
     "live": [Rollin.Status.LIVE],
     "cancelled": [Rollin.Status.CANCELLED],
 }
+
+# "Waits for …" choices → whose turn (Rollin.waiting_on); counted from the waiting figures,
+# which are kept per state, when no other filter is chosen.
+WAITING_ACTORS = {
+    "waiting_staff": ItemDefinition.Actor.STAFF,
+    "waiting_coordinator": ItemDefinition.Actor.COORDINATOR,
+}
+WAITING_FILTERS = frozenset({"state", "status", "sort"})
 
 # ?sort= values → model fields; nothing else can reach order_by().
 SORT_FIELDS = (
@@ -154,6 +162,8 @@ class OrderFilter(django_filters.FilterSet):
             return None
         chosen = {name: value for name, value in form.cleaned_data.items() if _is_chosen(value)}
         status = chosen.get("status")
+        if status in WAITING_ACTORS:
+            return self._waiting_count(chosen)
         if not set(chosen) <= FIGURE_FILTERS or (status and status not in FIGURE_STATUSES):
             return None
         figures = StatusFigure.objects.filter(state__in=self.states)
@@ -167,6 +177,17 @@ class OrderFilter(django_filters.FilterSet):
             figures = figures.filter(status__in=FIGURE_STATUSES[status])
         return figures.aggregate(total=Sum("orders"))["total"] or 0
 
+    def _waiting_count(self, chosen: dict[str, Any]) -> int | None:
+        """The orders waiting on a side, from the waiting figures (kept per state only)."""
+        if not set(chosen) <= WAITING_FILTERS:
+            return None
+        figures = WaitingFigure.objects.filter(
+            state__in=self.states, waiting_on=WAITING_ACTORS[chosen["status"]]
+        )
+        if "state" in chosen:
+            figures = figures.filter(state=chosen["state"])
+        return figures.aggregate(total=Sum("orders"))["total"] or 0
+
     def filter_search(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         value = value.strip()
         if not value:
@@ -176,10 +197,8 @@ class OrderFilter(django_filters.FilterSet):
     def filter_status(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         if value == "overdue":
             return queryset.filter(overdue_q(timezone.now()))
-        if value == "waiting_staff":
-            return queryset.filter(waiting_for(ItemDefinition.Actor.STAFF))
-        if value == "waiting_coordinator":
-            return queryset.filter(waiting_for(ItemDefinition.Actor.COORDINATOR))
+        if value in WAITING_ACTORS:
+            return queryset.filter(waiting_for(WAITING_ACTORS[value]))
         return queryset.filter(rollin__status__in=FIGURE_STATUSES[value])
 
     def filter_assignee(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:

@@ -72,12 +72,30 @@ def test_the_figures_count_what_the_orders_count(world, orders, role) -> None:
         assert filterset.figure_count() == counted, params
 
 
+@pytest.mark.parametrize("role", ["coordinator", "operator"])
+def test_the_waiting_figures_count_what_the_orders_count(world, orders, role) -> None:
+    """ "Waits for the authority / the coordination", the start page's tile, per state."""
+    user = world.coordinator if role == "coordinator" else factories.AdminFactory()
+    for state, status in itertools.product(
+        ["", str(world.bavaria.pk)], ["waiting_staff", "waiting_coordinator"]
+    ):
+        data = QueryDict(mutable=True)
+        data.update({"status": status, "sort": "-due", **({"state": state} if state else {})})
+        filterset = order_filter_for(user, data, dashboard_orders_for(user))
+        assert filterset.figure_count() == filterset.qs.count(), (state, status)
+    # The orders at "Bestellt" (two services) of the user's states: Bavaria, or both.
+    data = QueryDict("status=waiting_coordinator")
+    released = order_filter_for(user, data, dashboard_orders_for(user)).figure_count()
+    assert released == (2 if role == "coordinator" else 4)
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {"q": "Darm"},
         {"status": "overdue"},
-        {"status": "waiting_staff"},
+        # The waiting figures are kept per state, not per stage.
+        {"status": "waiting_staff", "stage": "anbindung"},
         {"assignee": "unassigned"},
         {"authority": "Kelheim"},
         {"ordered_after": "2020-01-01"},
