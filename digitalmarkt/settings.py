@@ -165,9 +165,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE_URL=redis://… (docker-compose.yml does), or each host counts login failures alone.
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL.startswith("redis"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": {"BACKEND": "portal.cache.ReusingRedisCache", "LOCATION": CACHE_URL}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -177,6 +175,14 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# The parts of the layout that depend only on the language, the role and the URLconf (footer,
+# account links, navigation): rendered once per process and kept in its memory, so a page
+# neither rebuilds them nor asks Redis for them (see templates/base.html).
+CACHES["layout"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "layout",
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

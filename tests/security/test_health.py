@@ -31,7 +31,7 @@ def redis_cache(require_redis, settings):
     # The worker is another process: the heartbeat must travel through a shared cache.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ReusingRedisCache",  # as in production
             "LOCATION": require_redis,
         }
     }
