@@ -23,6 +23,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from catalog.models import Responsibility, ResponsibilityRule, Service, TaskTransfer
 from geo.models import Authority, Level, Municipality, State
+from portal.reference_version import reference_changed
 
 BATCH_SIZE = 500
 
@@ -371,6 +372,8 @@ def responsibility_rebuild(states: Iterable[State | str] | None = None) -> Rebui
     stale = [pk for pk, _authority, _basis in existing.values()]
     for start in range(0, len(stale), BATCH_SIZE):
         Responsibility.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
+    if to_create or to_update or stale:
+        reference_changed()  # bulk writes send no signals (see rollin.apps)
     return RebuildResult(
         created=len(to_create),
         updated=len(to_update),

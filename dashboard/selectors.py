@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model, Q, QuerySet, Sum
+from django.db.models import Count, Min, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from catalog.models import Service
@@ -103,13 +103,16 @@ def overview_for(
     now: datetime.datetime | None = None,
     states_loaded: list[State] | None = None,
     services_loaded: list[Service] | None = None,
+    overdue: int | None = None,
+    with_weeks: bool = True,
 ) -> Overview:
     """Matrix services × stages, totals and the weekly series of the user's states.
 
     Read from the figures the transitions maintain (rollin.figures): a few hundred rows
     whatever the number of orders, so no cache is needed and a change shows at once. A page
     that has loaded the user's states (coordinated_states) and all services for its other
-    blocks hands them in, which saves reading them twice."""
+    blocks hands them in, which saves reading them twice; so does a page that counted the
+    overdue roll-ins for its cache key (overdue_until) or reads the weeks on their own."""
     now = now or timezone.now()
     states: StateScope = (
         _state_scope(user) if states_loaded is None else [state.pk for state in states_loaded]
@@ -144,7 +147,7 @@ def overview_for(
         "live": by_status[Status.LIVE],
         "on_hold": by_status[Status.ON_HOLD],
         "failing": by_status[Status.FAILING],
-        "overdue": _overdue(states, now),
+        "overdue": overdue_until(states, now)[0] if overdue is None else overdue,
         "cancelled": by_status[Status.CANCELLED],
     }
     return Overview(
@@ -152,7 +155,7 @@ def overview_for(
         rows=rows,
         column_totals=column_totals,
         totals=totals,
-        weeks=weekly_series(states, now=now),
+        weeks=weekly_series(states, now=now) if with_weeks else [],
     )
 
 
@@ -175,7 +178,7 @@ def attention_counts(user: User, *, now: datetime.datetime | None = None) -> dic
     return {
         "waiting": waiting,
         "queue": queue,
-        "overdue": _overdue(states, now),
+        "overdue": overdue_until(states, now)[0],
         "failing": by_status.get(Status.FAILING, 0),
         "on_hold": by_status.get(Status.ON_HOLD, 0),
     }
@@ -211,20 +214,27 @@ def _scoped(figures: QuerySet[FigureModel], states: StateScope) -> QuerySet[Figu
     return figures if states is None else figures.filter(state_id__in=states)
 
 
-def _overdue(states: StateScope, now: datetime.datetime) -> int:
-    """Open roll-ins due before now: the maintained per-day rows before today, and today's
-    roll-ins from the base table (those due later today are not overdue yet)."""
+def overdue_until(states: StateScope, now: datetime.datetime) -> tuple[int, datetime.datetime]:
+    """Open roll-ins due before now, and until when that count holds while no roll-in
+    changes: the next moment today at which an open roll-in falls due, else midnight.
+
+    The maintained per-day rows before today, and today's roll-ins from the base table (those
+    due later today are not overdue yet)."""
     today = timezone.localdate(now)
     before_today = _scoped(DueFigure.objects.filter(due_on__lt=today), states)
     earlier = before_today.aggregate(n=Sum("open"))["n"] or 0
     start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    midnight = start_of_today + datetime.timedelta(days=1)
     # status IN (…) AND due_at range: the (status, due_at) index finds exactly these rows.
     due_today = Rollin.objects.filter(
-        status__in=OPEN_STATUSES, due_at__gte=start_of_today, due_at__lt=now
+        status__in=OPEN_STATUSES, due_at__gte=start_of_today, due_at__lt=midnight
     )
     if states is not None:
         due_today = due_today.filter(order__authority__state_id__in=states)
-    return earlier + due_today.count()
+    today_counts = due_today.aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now)), next=Min("due_at", filter=Q(due_at__gte=now))
+    )
+    return earlier + today_counts["overdue"], today_counts["next"] or midnight
 
 
 def weekly_series(states: StateScope, *, now: datetime.datetime) -> list[WeekRow]:

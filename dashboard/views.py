@@ -10,22 +10,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog.models import Service
 from dashboard import selectors, services
 from dashboard.access import coordinated_states, coordinator_required, dashboard_order_get
-from dashboard.charts import weekly_chart
 from dashboard.export import csv_lines
 from dashboard.filters import OrderFilter, order_filter_for
 from dashboard.forms import BulkActionForm, WhiteSpotForm
+from dashboard.overview_cache import overview_context
 from dashboard.tables import WHITE_SPOT_COLUMNS, sort_headers
 from orders.forms import CommentForm
 from portal.paging import CountedPaginator
 from reports.coverage import coverage_services
 from reports.exports import table_response
-from reports.pace import pace_for_states
 from reports.white_spots import (
     DEFAULT_SORT,
     one_away,
@@ -50,22 +49,10 @@ PAGE_SIZE = 50
 @coordinator_required
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # The figures are maintained rows (rollin.figures): read on every visit, never cached.
+    # Rendered per version of the maintained figures it shows (dashboard.overview_cache).
     states = list(coordinated_states(request.user))
-    all_services = list(Service.objects.all())
-    overview = selectors.overview_for(
-        request.user, states_loaded=states, services_loaded=all_services
-    )
-    return render(
-        request,
-        "dashboard/overview.html",
-        {
-            "overview": overview,
-            "chart": weekly_chart(overview.weeks),
-            # Will we make it? A few aggregate queries over the maintained figures.
-            "pace": pace_for_states(states, services_loaded=all_services),
-        },
-    )
+    context = overview_context(request.user, states, now=timezone.now())
+    return render(request, "dashboard/overview.html", context)
 
 
 def _filtered(request: AuthenticatedHttpRequest, params: QueryDict) -> OrderFilter:

@@ -26,7 +26,7 @@ from reports.access import (
 from reports.pace import pace_of_state
 from reports.projection import DEFAULT_WINDOW_WEEKS, method_text
 from reports.tables import Table, valid_sort
-from rollin.selectors import rollin_data_version
+from rollin.figure_versions import LIFECYCLE, figures_versions
 
 if TYPE_CHECKING:
     from accounts.typing import AuthenticatedHttpRequest
@@ -138,8 +138,9 @@ def service_report(request: AuthenticatedHttpRequest, ags: str, slug: str) -> Ht
 def map_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
     """The district map of one service, chosen in a plain GET form (works without JS).
 
-    The map and its table are rendered once per roll-in data version, service, sort and
-    language; while that fragment is cached, a request aggregates nothing (the map is lazy)."""
+    The map and its table are rendered once per version of the state's lifecycle figures
+    (rollin.figure_versions), service, sort and language; while that fragment is cached, a
+    request aggregates nothing (the map is lazy)."""
     state = report_state_get(request.user, ags)
     services = list(cov.coverage_services())
     service, unknown = _service_choice(request, services)
@@ -162,7 +163,8 @@ def map_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
             "unknown_service": unknown,
             "export_base": f"?service={service.slug}&",
             "map": SimpleLazyObject(lambda: selectors.service_map(state, service, sort=sort)),
-            "cache_key": rollin_data_version() if cache_seconds else "",
+            # Coverage moves with orders placed, gone live or cancelled, and the reference data.
+            "cache_key": figures_versions([state.pk])[LIFECYCLE] if cache_seconds else "",
             "cache_seconds": cache_seconds,
             "sort": sort,
             "legend": maps.legend(),

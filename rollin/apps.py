@@ -33,3 +33,36 @@ class RollinConfig(AppConfig):
         geodata_import_listener_add(figures_rebuild_territory)
         # So does an operator's move of an ended municipality's orders to its successor.
         orders_moved_listener_add(figures_rebuild)
+        _reference_watch()
+
+
+def _reference_watch() -> None:
+    """Every save or delete of what the figure pages name and weigh moves the reference
+    version their cached fragments are keyed by (rollin.figure_versions). Bulk writers that
+    send no signals move it themselves (catalog.responsibility, the figures' rebuild)."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from portal.reference_version import reference_changed
+
+    def changed(sender: type, **kwargs: object) -> None:
+        reference_changed()
+
+    for label in REFERENCE_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"reference:{label}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"reference-:{label}")
+
+
+REFERENCE_MODELS = (
+    "catalog.Service",
+    "catalog.ResponsibilityRule",
+    "catalog.TaskTransfer",
+    "catalog.Responsibility",
+    "geo.State",
+    "geo.District",
+    "geo.Authority",
+    "geo.Municipality",
+    "rollin.StageTemplate",
+    "rollin.StageDefinition",
+)

@@ -34,6 +34,8 @@ from django.utils import timezone
 
 from geo.models import Level, State
 from orders.models import Order
+from portal.reference_version import reference_changed
+from rollin import figure_versions
 from rollin.models import (
     CoverageFigure,
     DueFigure,
@@ -138,6 +140,26 @@ def figures_track(before: Contribution, after: Contribution) -> None:
     for table in TABLES:  # a fixed order of tables and keys: concurrent upserts cannot deadlock
         if table in by_table:
             _upsert(table, sorted(by_table[table].items(), key=lambda kv: _sortable(kv[0])))
+    if by_table:
+        # Every table's first key is the state.
+        states = {key[0] for rows in by_table.values() for key in rows}
+        figure_versions.figures_changed(states, _kinds_changed(by_table))
+
+
+def _kinds_changed(by_table: dict[FigureTable, Any]) -> list[str]:
+    """Status figures change with every step; the due days when a stage is entered or a
+    roll-in closed; the lifecycle (placed, live, cancelled) only where a week, coverage or
+    live-day row moves or an order enters or leaves a closed status (an order cancelled
+    before it went live touches no other table)."""
+    lifecycle = any(t in by_table for t in (WEEK, COVERAGE, LIVE_DAY)) or any(
+        key[3] in CLOSED for key in by_table.get(STATUS, {})
+    )
+    kinds = [figure_versions.STATUS]
+    if DUE in by_table:
+        kinds.append(figure_versions.DUE)
+    if lifecycle:
+        kinds.append(figure_versions.LIFECYCLE)
+    return kinds
 
 
 def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:
@@ -336,4 +358,7 @@ def _rebuild_state(state_id: int) -> int:
             rows.append(table.model(**fields, **counts))
         manager.bulk_create(rows, batch_size=1000)
         written += len(rows)
+    # A rebuild follows changes that bypass the transitions (a Gebietsstand, rows by COPY).
+    figure_versions.figures_changed([state_id])
+    reference_changed()
     return written

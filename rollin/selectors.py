@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from catalog.models import Service
@@ -21,16 +21,6 @@ if TYPE_CHECKING:
     from django.forms import Form
 
     from accounts.typing import AnyUser
-
-
-def rollin_data_version() -> str:
-    """A value that changes whenever any roll-in changes or an order is placed: the key of
-    cached figures (overview, map). Every transition saves the roll-in (`updated_at` moves)
-    and every placed order gets its roll-in in the same transaction (a new `order_id`); both
-    maxima are read from their indexes in one query."""
-    stamp = Rollin.objects.aggregate(changed=Max("updated_at"), newest=Max("order_id"))
-    changed = stamp["changed"].isoformat() if stamp["changed"] else "-"
-    return f"{changed}|{stamp['newest']}"
 
 
 def rollin_visible_to(user: AnyUser | None) -> QuerySet[Rollin]:

@@ -33,7 +33,8 @@ def test_overview_matches_the_demo_data(client, world) -> None:
     orders = list(Order.objects.filter(authority__state=world.bavaria))
     assert len(orders) >= 20
     client.force_login(world.coordinator)
-    overview = client.get(reverse("dashboard:overview")).context["overview"]
+    context = client.get(reverse("dashboard:overview")).context
+    overview, weeks = context["overview"], context["weeks"]
     matrix, totals = _expected(orders)
     for key, value in totals.items():
         assert overview.totals[key] == value, key
@@ -45,14 +46,10 @@ def test_overview_matches_the_demo_data(client, world) -> None:
         if count
     }
     assert shown == dict(matrix)
-    first = timezone.make_aware(
-        datetime.datetime.combine(overview.weeks[0].start, datetime.time.min)
-    )
-    assert sum(week.placed for week in overview.weeks) == sum(
-        1 for o in orders if o.created_at >= first
-    )
+    first = timezone.make_aware(datetime.datetime.combine(weeks[0].start, datetime.time.min))
+    assert sum(week.placed for week in weeks) == sum(1 for o in orders if o.created_at >= first)
     live_at = [o.rollin.live_at for o in orders if o.rollin.live_at]
-    assert sum(week.live for week in overview.weeks) == sum(1 for t in live_at if t >= first)
+    assert sum(week.live for week in weeks) == sum(1 for t in live_at if t >= first)
 
 
 def _shown(overview) -> dict[tuple[str, str], int]:

@@ -1,0 +1,79 @@
+"""The coordinator overview, rendered once per version of what it shows.
+
+Every coordinator opens the overview many times a day while the worker and people change
+roll-ins all day. Its blocks are cached template fragments (`{% cache %}` in
+dashboard/overview.html) keyed by the versions of the figures they draw from
+(rollin.figure_versions), so a visit while nothing changed reads no figure and renders no
+table, and a change shows at the next visit:
+
+- totals and matrix: the status figures of the user's states and the overdue count;
+- weekly series and pace: the lifecycle figures (placed, live, cancelled) and today's date.
+
+Hold and resume, the worker's steps and reminders change the first only. The values behind the
+blocks are lazy: a block served from the cache never computes them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from catalog.models import Service
+from dashboard import selectors
+from dashboard.charts import weekly_chart
+from reports.pace import pace_for_states
+from rollin import figure_versions
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from geo.models import State
+
+
+def overview_context(user: User, states: list[State], *, now: datetime.datetime) -> dict[str, Any]:
+    state_ids = [state.pk for state in states]
+    # Matrix and pace both name all services: read once, and only when a block is rendered.
+    services: Any = SimpleLazyObject(lambda: list(Service.objects.all()))
+    seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
+    versions = figure_versions.figures_versions(state_ids) if seconds else {}
+    overdue = _overdue(state_ids, now, versions.get(figure_versions.DUE, ""))
+    overview = SimpleLazyObject(
+        lambda: selectors.overview_for(
+            user,
+            now=now,
+            states_loaded=states,
+            services_loaded=services,
+            overdue=overdue,
+            with_weeks=False,
+        )
+    )
+    weeks = SimpleLazyObject(lambda: selectors.weekly_series(state_ids, now=now))
+    return {
+        "overview": overview,
+        "weeks": weeks,
+        "chart": SimpleLazyObject(lambda: weekly_chart(list(weeks))),
+        # Will we make it? A few aggregate queries over the maintained figures.
+        "pace": SimpleLazyObject(lambda: pace_for_states(states, services_loaded=services)),
+        "cache_seconds": seconds,
+        "figures_key": f"{versions.get(figure_versions.STATUS)}|{overdue}",
+        "lifecycle_key": f"{versions.get(figure_versions.LIFECYCLE)}|{timezone.localdate(now)}",
+    }
+
+
+def _overdue(state_ids: list[int], now: datetime.datetime, version: str) -> int:
+    """The overdue count changes with the clock, not only with the figures: cached with the
+    due version until the next roll-in due today falls due."""
+    if not version:
+        return selectors.overdue_until(state_ids, now)[0]
+    key = "overview:overdue:" + hashlib.sha256(version.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None and now < cached[1]:
+        return int(cached[0])
+    count, until = selectors.overdue_until(state_ids, now)
+    cache.set(key, (count, until), settings.ROLLIN_FIGURES_CACHE_SECONDS)
+    return count

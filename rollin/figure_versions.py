@@ -1,0 +1,66 @@
+"""Versions of the maintained figures: the keys of what pages render from them.
+
+A page drawn from the figures (the coordinator overview) is cached per version of what it
+shows, so a visit while nothing changed renders nothing and reads no figure. The versions
+live in the shared cache (Redis in production, the file cache on one host), one per state and
+*kind* of change:
+
+- ``status``: any change of a roll-in's figures (stage, status, due day, whose turn) — the
+  overview's totals and matrix;
+- ``due``: an open roll-in's due day set, moved or closed — the overdue count;
+- ``lifecycle``: an order placed, gone live or cancelled — the weekly series and the pace,
+  which hold and resume, the worker's steps and reminders leave alone.
+
+and one version of the reference data every such page names and weighs (services, stages,
+states' targets, authorities, responsibilities: portal.reference_version).
+
+A change *deletes* the version at once and again when its transaction commits; the next
+reader draws a fresh random token. So a reader that took its token after the commit renders
+from the committed rows, and a fragment rendered before it is never read again. (Deleting at
+once covers tests, whose transactions never commit; the second delete covers a reader that
+drew a token between the two.) A version lost with the cache only costs one rendering more; a
+change that slipped past every hook shows at the latest when the fragment's lifetime
+(ROLLIN_FIGURES_CACHE_SECONDS) ends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+from portal.reference_version import REFERENCE_KEY
+
+STATUS = "status"
+DUE = "due"
+LIFECYCLE = "lifecycle"
+KINDS = (STATUS, DUE, LIFECYCLE)
+
+
+def _key(kind: str, state_id: int) -> str:
+    return f"figures:version:{kind}:{state_id}"
+
+
+def figures_changed(state_ids: Iterable[int], kinds: Iterable[str] = KINDS) -> None:
+    """The figures of these states changed (called in the writer's transaction)."""
+    keys = [_key(kind, state_id) for state_id in set(state_ids) for kind in kinds]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def figures_versions(state_ids: Iterable[int]) -> dict[str, str]:
+    """Per kind, one token for that kind of figures of these states and the reference data:
+    it changes whenever any of them changes. One round trip to the cache while all are known."""
+    states = sorted(set(state_ids))
+    by_kind = {kind: [REFERENCE_KEY] + [_key(kind, s) for s in states] for kind in KINDS}
+    keys = list(dict.fromkeys(key for keys in by_kind.values() for key in keys))
+    known = cache.get_many(keys)
+    for key in keys:
+        if key not in known:
+            # add(): of two readers drawing at once, both keep the one that was stored first.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            known[key] = cache.get(key) or ""
+    return {kind: ".".join(str(known[key]) for key in keys) for kind, keys in by_kind.items()}

@@ -1,0 +1,122 @@
+"""The overview's blocks, cached per version of the figures they show (dashboard.overview_cache):
+a visit while nothing changed reads no figure, every change shows at the next visit, and a
+hold re-renders the matrix but not the weekly series and pace (the suite otherwise runs with
+the cache off)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboard import overview_cache
+from rollin.models import Rollin
+from rollin.services import rollin_cancel, rollin_hold
+from tests.factories_rollin import coordinator_for, order_with_rollin
+
+FIGURE_TABLES = {
+    "matrix": "rollin_statusfigure",
+    "weeks": "rollin_weekfigure",
+    "pace": "rollin_livedayfigure",
+}
+
+
+def _visit(client) -> tuple[str, set[str]]:
+    """The page's main content and which blocks read their figures."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dashboard:overview"))
+    assert response.status_code == 200
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    read = {block for block, table in FIGURE_TABLES.items() if f'"{table}"' in sql}
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")], read
+
+
+def _total(page: str, key: str) -> str:
+    start = page.index(f'data-total="{key}">') + len(f'data-total="{key}">')
+    return page[start : page.index("<", start)]
+
+
+@pytest.mark.django_db
+def test_a_second_visit_reads_no_figure_and_shows_the_same(client, cached) -> None:
+    order = order_with_rollin()
+    client.force_login(coordinator_for(order))
+    first, read_first = _visit(client)
+    second, read_second = _visit(client)
+    assert read_first == {"matrix", "weeks", "pace"}
+    assert read_second == set()
+    assert second == first
+    assert _total(first, "ordered") == "1"
+
+
+@pytest.mark.django_db
+def test_a_hold_shows_at_once_and_leaves_weeks_and_pace_cached(client, cached) -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    client.force_login(coordinator)
+    before, _ = _visit(client)
+
+    rollin_hold(rollin_id=order.rollin.pk, actor=coordinator, reason="Rückfrage")
+
+    after, read = _visit(client)
+    assert read == {"matrix"}
+    assert (_total(before, "on_hold"), _total(after, "on_hold")) == ("0", "1")
+
+
+@pytest.mark.django_db
+def test_a_new_order_and_a_cancellation_render_every_block_again(client, cached) -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    client.force_login(coordinator)
+    _visit(client)
+
+    order_with_rollin(authority=order.authority)
+    placed, read = _visit(client)
+    assert read == {"matrix", "weeks", "pace"}
+    assert _total(placed, "ordered") == "2"
+
+    rollin_cancel(rollin_id=order.rollin.pk, actor=coordinator, reason="Doppelt bestellt")
+    cancelled, read = _visit(client)
+    assert read == {"matrix", "weeks", "pace"}
+    assert _total(cancelled, "ordered") == "1"
+
+
+@pytest.mark.django_db
+def test_a_renamed_service_shows_at_once(client, cached) -> None:
+    order = order_with_rollin()
+    client.force_login(coordinator_for(order))
+    _visit(client)
+    order.service.name = "Umbenannte Leistung"
+    order.service.save()  # the reference version moves with the save (rollin.apps)
+    page, read = _visit(client)
+    assert "Umbenannte Leistung" in page
+    assert "matrix" in read
+
+
+@pytest.mark.django_db
+def test_each_language_gets_its_own_blocks(client, cached) -> None:
+    order = order_with_rollin()
+    client.force_login(coordinator_for(order))
+    german, _ = _visit(client)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english, read = _visit(client)
+    assert read == {"matrix", "weeks", "pace"}
+    assert "Orders by service and stage" in english
+    assert "Bestellungen nach Leistung und Stufe" in german
+
+
+@pytest.mark.django_db
+def test_the_overdue_count_follows_the_clock_while_nothing_changes(cached) -> None:
+    order = order_with_rollin()
+    today = timezone.localdate()
+    due = timezone.make_aware(datetime.datetime.combine(today, datetime.time(14, 0)))
+    Rollin.objects.filter(pk=order.rollin.pk).update(due_at=due, status=Rollin.Status.WAITING)
+    states = [order.authority.state_id]
+    version = "fixed: no roll-in changes between the two looks"
+
+    assert overview_cache._overdue(states, due - datetime.timedelta(hours=1), version) == 0
+    assert overview_cache._overdue(states, due + datetime.timedelta(minutes=1), version) == 1
