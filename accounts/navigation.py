@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -31,19 +33,31 @@ _ENTRIES: list[tuple[str, object, set[str] | None]] = [
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     user = getattr(request, "user", None)
     role = user.role if user is not None and user.is_authenticated else None
-    items: list[dict[str, object]] = []
-    for url_name, label, roles in _ENTRIES:
-        if roles is not None and role not in roles:
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"url": url, "label": label, "active": False})
+    items: list[dict[str, object]] = [
+        {"url": url, "label": label, "active": False}
+        for url, label in _routed_entries(role, get_script_prefix(), get_urlconf())
+    ]
     current = _current_entry(request.path, [str(item["url"]) for item in items])
     for item in items:
         item["active"] = item["url"] == current
     return items
+
+
+@functools.lru_cache(maxsize=64)
+def _routed_entries(
+    role: str | None, script_prefix: str, urlconf: str | None
+) -> tuple[tuple[str, object], ...]:
+    """The role's entries with their URLs: the same on every page, so reversed once per
+    process (per script prefix and URLconf, which reverse() depends on)."""
+    entries = []
+    for url_name, label, roles in _ENTRIES:
+        if roles is not None and role not in roles:
+            continue
+        try:
+            entries.append((reverse(url_name, urlconf=urlconf), label))
+        except NoReverseMatch:
+            continue
+    return tuple(entries)
 
 
 def _current_entry(path: str, urls: list[str]) -> str | None:

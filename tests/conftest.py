@@ -90,9 +90,10 @@ def _german_by_default():
 def _empty_cache():
     # Rolled-back tests hand out the same user ids again: a count cached per user id by an
     # earlier test (portal.selectors) must not be read by the next one.
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["layout"].clear()  # a test may route other URLs (override_settings) or roles
 
 
 @pytest.fixture
