@@ -342,6 +342,14 @@ class Command(BaseCommand):
                 "wrk nicht installiert (Debian: apt-get install -y wrk); "
                 "nutze den Python-Lastgenerator (Threads, http.client)."
             )
+        if not settings.CACHE_URL.startswith("redis"):
+            # Production (docker-compose.yml) keeps sessions and the overview's blocks in Redis.
+            self.stdout.write(
+                self.style.WARNING(
+                    "CACHE_URL ist kein Redis: gunicorn misst Sitzungen aus der Datenbank und "
+                    "den Dateicache, nicht die Produktionskonfiguration."
+                )
+            )
         cookie = (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
