@@ -20,7 +20,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -31,17 +31,25 @@ from reports.pace import pace_for_states
 from rollin import figure_versions
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.models import User
     from geo.models import State
 
 
-def overview_context(user: User, states: list[State], *, now: datetime.datetime) -> dict[str, Any]:
-    state_ids = [state.pk for state in states]
+def overview_context(
+    user: User, coordinated: QuerySet[State], *, now: datetime.datetime
+) -> dict[str, Any]:
+    # The cache keys need the states' ids only; the blocks read the states when they render.
+    state_ids = list(coordinated.values_list("pk", flat=True))
+    states: Any = SimpleLazyObject(lambda: list(coordinated))
     # Matrix and pace both name all services: read once, and only when a block is rendered.
     services: Any = SimpleLazyObject(lambda: list(Service.objects.all()))
     seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
-    versions = figure_versions.figures_versions(state_ids) if seconds else {}
-    overdue = _overdue(state_ids, now, versions.get(figure_versions.DUE, ""))
+    versions = figure_versions.figures_versions(state_ids) if seconds else None
+    status = versions.token(figure_versions.STATUS) if versions else ""
+    lifecycle = versions.token(figure_versions.LIFECYCLE) if versions else ""
+    overdue = _overdue(state_ids, now, versions.token(figure_versions.DUE) if versions else "")
     overview = SimpleLazyObject(
         lambda: selectors.overview_for(
             user,
@@ -50,6 +58,7 @@ def overview_context(user: User, states: list[State], *, now: datetime.datetime)
             services_loaded=services,
             overdue=overdue,
             with_weeks=False,
+            state_versions=versions.by_state(figure_versions.STATUS) if versions else None,
         )
     )
     weeks = SimpleLazyObject(lambda: selectors.weekly_series(state_ids, now=now))
@@ -60,8 +69,8 @@ def overview_context(user: User, states: list[State], *, now: datetime.datetime)
         # Will we make it? A few aggregate queries over the maintained figures.
         "pace": SimpleLazyObject(lambda: pace_for_states(states, services_loaded=services)),
         "cache_seconds": seconds,
-        "figures_key": f"{versions.get(figure_versions.STATUS)}|{overdue}",
-        "lifecycle_key": f"{versions.get(figure_versions.LIFECYCLE)}|{timezone.localdate(now)}",
+        "figures_key": f"{status}|{overdue}",
+        "lifecycle_key": f"{lifecycle}|{timezone.localdate(now)}",
     }
 
 
@@ -70,10 +79,12 @@ def _overdue(state_ids: list[int], now: datetime.datetime, version: str) -> int:
     due version until the next roll-in due today falls due."""
     if not version:
         return selectors.overdue_until(state_ids, now)[0]
+    # Keyed by the version, so each process may keep its own (as the blocks, settings.CACHES).
+    memo = caches["figures"]
     key = "overview:overdue:" + hashlib.sha256(version.encode()).hexdigest()
-    cached = cache.get(key)
+    cached = memo.get(key)
     if cached is not None and now < cached[1]:
         return int(cached[0])
     count, until = selectors.overdue_until(state_ids, now)
-    cache.set(key, (count, until), settings.ROLLIN_FIGURES_CACHE_SECONDS)
+    memo.set(key, (count, until), settings.ROLLIN_FIGURES_CACHE_SECONDS)
     return count

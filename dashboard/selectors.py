@@ -7,7 +7,7 @@ stay as fast for 50,000 orders as for 50.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from catalog.models import Service
 from dashboard.models import BulkJob
+from dashboard.status_counts import status_counts, status_counts_by_state
 from geo.models import State
 from orders.models import Order
 from orders.selectors import order_visible_to
@@ -105,6 +106,7 @@ def overview_for(
     services_loaded: list[Service] | None = None,
     overdue: int | None = None,
     with_weeks: bool = True,
+    state_versions: Mapping[int, str] | None = None,
 ) -> Overview:
     """Matrix services × stages, totals and the weekly series of the user's states.
 
@@ -112,26 +114,18 @@ def overview_for(
     whatever the number of orders, so no cache is needed and a change shows at once. A page
     that has loaded the user's states (coordinated_states) and all services for its other
     blocks hands them in, which saves reading them twice; so does a page that counted the
-    overdue roll-ins for its cache key (overdue_until) or reads the weeks on their own."""
+    overdue roll-ins for its cache key (overdue_until) or reads the weeks on their own. With
+    the states' status versions (rollin.figure_versions) only the states whose figures moved
+    are read (dashboard.status_counts)."""
     now = now or timezone.now()
     states: StateScope = (
         _state_scope(user) if states_loaded is None else [state.pk for state in states_loaded]
     )
     stages = stages_for_filters()
-    position_index = {stage.position: i for i, stage in enumerate(stages)}
-    by_service: dict[int, list[int]] = {}
-    by_status: dict[str, int] = dict.fromkeys(Status.values, 0)
-    cells = (
-        _scoped(StatusFigure.objects.all(), states)
-        .values("service_id", "stage__position", "status")
-        .annotate(n=Sum("orders"))
-    )
-    for cell in cells:
-        by_status[cell["status"]] += cell["n"]
-        column = position_index.get(cell["stage__position"])
-        if cell["status"] == Status.CANCELLED or column is None or not cell["n"]:
-            continue  # column None: a service template's extra stage, not a default column
-        by_service.setdefault(cell["service_id"], [0] * len(stages))[column] += cell["n"]
+    if state_versions is not None and states is not None:
+        by_service, by_status = status_counts_by_state(states, stages, state_versions)
+    else:
+        by_service, by_status = status_counts(states, stages)
     by_service = {pk: counts for pk, counts in by_service.items() if any(counts)}
     if services_loaded is None:
         services = list(Service.objects.filter(pk__in=by_service).order_by("position", "name"))

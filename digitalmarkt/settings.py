@@ -164,6 +164,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # of one host share (rate limits still hold); a deployment on several hosts must set
 # CACHE_URL=redis://… (docker-compose.yml does), or each host counts login failures alone.
 CACHE_URL = env_str("CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL.startswith("redis"):
     CACHES = {"default": {"BACKEND": "portal.cache.ReusingRedisCache", "LOCATION": CACHE_URL}}
 elif TESTING:
@@ -182,6 +183,14 @@ else:
 CACHES["layout"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "layout",
+}
+# The overview's and the map's rendered blocks, keyed by the versions of their figures, which
+# live in the shared cache (rollin.figure_versions): a key names exactly one rendering, so each
+# process may keep its own copy and a visit fetches no 100 KB block over the network.
+CACHES["figures"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "figures",
+    "OPTIONS": {"MAX_ENTRIES": 200},
 }
 
 # --- Accounts -------------------------------------------------------------------------------

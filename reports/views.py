@@ -164,7 +164,7 @@ def map_report(request: AuthenticatedHttpRequest, ags: str) -> HttpResponse:
             "export_base": f"?service={service.slug}&",
             "map": SimpleLazyObject(lambda: selectors.service_map(state, service, sort=sort)),
             # Coverage moves with orders placed, gone live or cancelled, and the reference data.
-            "cache_key": figures_versions([state.pk])[LIFECYCLE] if cache_seconds else "",
+            "cache_key": figures_versions([state.pk]).token(LIFECYCLE) if cache_seconds else "",
             "cache_seconds": cache_seconds,
             "sort": sort,
             "legend": maps.legend(),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
@@ -51,16 +52,36 @@ def figures_changed(state_ids: Iterable[int], kinds: Iterable[str] = KINDS) -> N
         transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def figures_versions(state_ids: Iterable[int]) -> dict[str, str]:
-    """Per kind, one token for that kind of figures of these states and the reference data:
-    it changes whenever any of them changes. One round trip to the cache while all are known."""
-    states = sorted(set(state_ids))
-    by_kind = {kind: [REFERENCE_KEY] + [_key(kind, s) for s in states] for kind in KINDS}
-    keys = list(dict.fromkeys(key for keys in by_kind.values() for key in keys))
+@dataclass(frozen=True)
+class Versions:
+    """The versions of some states' figures and of the reference data, as read at one moment."""
+
+    reference: str
+    states: tuple[int, ...]
+    of: dict[tuple[str, int], str]  # (kind, state id) → version
+
+    def token(self, kind: str) -> str:
+        """One token for this kind of figures of all the states and the reference data."""
+        return ".".join([self.reference, *(self.of[(kind, state)] for state in self.states)])
+
+    def by_state(self, kind: str) -> dict[int, str]:
+        """Per state, a token for its figures of this kind and the reference data."""
+        return {state: f"{self.reference}.{self.of[(kind, state)]}" for state in self.states}
+
+
+def figures_versions(state_ids: Iterable[int]) -> Versions:
+    """The current versions: one round trip to the cache while all are known."""
+    states = tuple(sorted(set(state_ids)))
+    names = {(kind, state): _key(kind, state) for state in states for kind in KINDS}
+    keys = [REFERENCE_KEY, *names.values()]
     known = cache.get_many(keys)
     for key in keys:
         if key not in known:
             # add(): of two readers drawing at once, both keep the one that was stored first.
             cache.add(key, uuid.uuid4().hex, timeout=None)
             known[key] = cache.get(key) or ""
-    return {kind: ".".join(str(known[key]) for key in keys) for kind, keys in by_kind.items()}
+    return Versions(
+        reference=str(known[REFERENCE_KEY]),
+        states=states,
+        of={name: str(known[key]) for name, key in names.items()},
+    )

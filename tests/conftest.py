@@ -94,6 +94,7 @@ def _empty_cache():
 
     cache.clear()
     caches["layout"].clear()  # a test may route other URLs (override_settings) or roles
+    caches["figures"].clear()
 
 
 @pytest.fixture
@@ -125,12 +126,14 @@ def admin_user(db):
 def cached(settings):
     """The figures cache on (the suite runs with it off): overview and map are rendered once
     per roll-in data version."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     settings.ROLLIN_FIGURES_CACHE_SECONDS = 60
     cache.clear()
+    caches["figures"].clear()
     yield
     cache.clear()
+    caches["figures"].clear()
 
 
 @pytest.fixture

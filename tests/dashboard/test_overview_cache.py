@@ -16,6 +16,7 @@ from django.utils import timezone
 from dashboard import overview_cache
 from rollin.models import Rollin
 from rollin.services import rollin_cancel, rollin_hold
+from tests import factories
 from tests.factories_rollin import coordinator_for, order_with_rollin
 
 FIGURE_TABLES = {
@@ -104,7 +105,8 @@ def test_each_language_gets_its_own_blocks(client, cached) -> None:
     german, _ = _visit(client)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english, read = _visit(client)
-    assert read == {"matrix", "weeks", "pace"}
+    # Rendered again in English; the matrix's counts are kept per state whatever the language.
+    assert read == {"weeks", "pace"}
     assert "Orders by service and stage" in english
     assert "Bestellungen nach Leistung und Stufe" in german
 
@@ -120,3 +122,27 @@ def test_the_overdue_count_follows_the_clock_while_nothing_changes(cached) -> No
 
     assert overview_cache._overdue(states, due - datetime.timedelta(hours=1), version) == 0
     assert overview_cache._overdue(states, due + datetime.timedelta(minutes=1), version) == 1
+
+
+@pytest.mark.django_db
+def test_after_a_change_only_that_states_figures_are_read_again(client, cached) -> None:
+    bavaria_order = order_with_rollin()
+    state = factories.StateFactory(ags="08", name="Baden-Württemberg")
+    region = factories.RegionFactory(ags="081", name="Stuttgart", state=state)
+    district = factories.DistrictFactory(ags="08111", name="Stuttgart", region=region)
+    authority = factories.AuthorityFactory(district=district, key="08111000")
+    order_with_rollin(authority=authority, service=bavaria_order.service)
+    coordinator = factories.CoordinatorFactory(states=[bavaria_order.authority.state, state])
+    client.force_login(coordinator)
+    _visit(client)
+
+    rollin_hold(rollin_id=bavaria_order.rollin.pk, actor=coordinator, reason="Rückfrage")
+
+    with CaptureQueriesContext(connection) as captured:
+        page, _ = _visit(client)
+    queries = [q["sql"] for q in captured.captured_queries]
+    status_reads = [sql for sql in queries if "rollin_statusfigure" in sql]
+    assert len(status_reads) == 1
+    assert f"IN ({bavaria_order.authority.state_id})" in status_reads[0]
+    assert (_total(page, "ordered"), _total(page, "on_hold")) == ("2", "1")
+    assert (_total(page, "in_progress"), _total(page, "live")) == ("1", "0")

@@ -43,7 +43,7 @@ def test_one_client_serves_every_call_and_every_thread(redis_cache) -> None:
             for i in range(50):
                 redis_cache.set(f"t{n}:{i}", i)
                 assert redis_cache.get(f"t{n}:{i}") == i
-        except BaseException as error:  # noqa: BLE001 - reported to the test thread below
+        except BaseException as error:  # reported to the test thread below
             errors.append(error)
 
     threads = [threading.Thread(target=count, args=(n,)) for n in range(4)]
