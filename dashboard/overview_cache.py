@@ -40,12 +40,17 @@ if TYPE_CHECKING:
 def overview_context(
     user: User, coordinated: QuerySet[State], *, now: datetime.datetime
 ) -> dict[str, Any]:
-    # The cache keys need the states' ids only; the blocks read the states when they render.
-    state_ids = list(coordinated.values_list("pk", flat=True))
-    states: Any = SimpleLazyObject(lambda: list(coordinated))
+    seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
+    states: Any
+    if seconds:
+        # The cache keys need the states' ids only; the blocks read the states if they render.
+        state_ids = list(coordinated.values_list("pk", flat=True))
+        states = SimpleLazyObject(lambda: list(coordinated))
+    else:
+        states = list(coordinated)
+        state_ids = [state.pk for state in states]
     # Matrix and pace both name all services: read once, and only when a block is rendered.
     services: Any = SimpleLazyObject(lambda: list(Service.objects.all()))
-    seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
     versions = figure_versions.figures_versions(state_ids) if seconds else None
     status = versions.token(figure_versions.STATUS) if versions else ""
     lifecycle = versions.token(figure_versions.LIFECYCLE) if versions else ""

@@ -76,7 +76,14 @@ def test_contact_name_formula_is_neutralised_in_coordinator_csv(client, world) -
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(name=st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=150))
+# No lone surrogates: they are not text a request can carry (UTF-8 cannot encode them) and
+# PostgreSQL refuses them, so an example with one failed before the export was reached.
+@given(
+    name=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        max_size=150,
+    )
+)
 def test_no_contact_name_becomes_a_formula_in_the_csv(world, name: str) -> None:
     from dashboard.export import csv_lines
     from orders.models import Order
