@@ -146,3 +146,23 @@ def test_after_a_change_only_that_states_figures_are_read_again(client, cached) 
     assert f"IN ({bavaria_order.authority.state_id})" in status_reads[0]
     assert (_total(page, "ordered"), _total(page, "on_hold")) == ("2", "1")
     assert (_total(page, "in_progress"), _total(page, "live")) == ("1", "0")
+
+
+@pytest.mark.django_db
+def test_a_coordinator_of_another_state_never_gets_these_blocks(client, cached) -> None:
+    bavaria_order = order_with_rollin()
+    state = factories.StateFactory(ags="08", name="Baden-Württemberg")
+    region = factories.RegionFactory(ags="081", name="Stuttgart", state=state)
+    district = factories.DistrictFactory(ags="08111", name="Stuttgart", region=region)
+    authority = factories.AuthorityFactory(district=district, key="08111000")
+    for other in factories.AuthorityFactory.create_batch(2, district=district):
+        order_with_rollin(authority=other, service=bavaria_order.service)
+    order_with_rollin(authority=authority, service=bavaria_order.service)
+    client.force_login(coordinator_for(bavaria_order))
+    bavarian, _ = _visit(client)
+
+    client.force_login(factories.CoordinatorFactory(states=[state]))
+    swabian, read = _visit(client)
+
+    assert (_total(bavarian, "ordered"), _total(swabian, "ordered")) == ("1", "3")
+    assert read == {"matrix", "weeks", "pace"}  # nothing of the Bavarian blocks reused
