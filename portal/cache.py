@@ -1,4 +1,5 @@
-"""Django's Redis cache, with one client per connection pool instead of one per operation.
+"""Cache helpers: forgetting with the transaction, and Django's Redis cache with one client
+per connection pool instead of one per operation.
 
 Django's RedisCacheClient builds a new `redis.Redis` for every get and set; its constructor
 fills a table of ~170 response callbacks each time (a fifth of a millisecond). A signed-in
@@ -9,9 +10,22 @@ between threads (each command takes a connection from the pool), so one per pool
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
+
+
+def cache_forget(keys: Sequence[str]) -> None:
+    """Forget cached values derived from rows the current transaction changes: now, and again
+    once it commits. A reader between the two, before the commit, may have cached the old
+    rows' value; the second delete removes it. (Tests' transactions never commit: the first
+    delete is the one they see.)"""
+    keys = list(keys)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

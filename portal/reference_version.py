@@ -9,13 +9,11 @@ rollin.apps moves it on every save and delete of those models.
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
+from portal.cache import cache_forget
 
 REFERENCE_KEY = "figures:version:reference"
 
 
 def reference_changed() -> None:
-    """Forget the version now and when the transaction commits (see rollin.figure_versions)."""
-    cache.delete(REFERENCE_KEY)
-    transaction.on_commit(lambda: cache.delete(REFERENCE_KEY))
+    """Forget the version: the next reader draws a new one (see rollin.figure_versions)."""
+    cache_forget([REFERENCE_KEY])

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -25,6 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from portal.cache import cache_forget
 from portal.models import Notification, OutgoingEmail
 from portal.selectors import unread_cache_key
 
@@ -78,9 +78,7 @@ def notify(*, users: Iterable[Any], text: Message | str, url: str = "", dedup_ke
 def notifications_changed(user_id: int) -> None:
     """Forget the user's cached unread count (portal.selectors) now and once the transaction
     commits: a request that counted in between, before the commit, cached the old figure."""
-    key = unread_cache_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    cache_forget([unread_cache_key(user_id)])
 
 
 def notifications_mark_read(*, user_id: int) -> int:

@@ -30,8 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 
+from portal.cache import cache_forget
 from portal.reference_version import REFERENCE_KEY
 
 STATUS = "status"
@@ -48,8 +48,7 @@ def figures_changed(state_ids: Iterable[int], kinds: Iterable[str] = KINDS) -> N
     """The figures of these states changed (called in the writer's transaction)."""
     keys = [_key(kind, state_id) for state_id in set(state_ids) for kind in kinds]
     if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        cache_forget(keys)
 
 
 @dataclass(frozen=True)
@@ -75,13 +74,17 @@ def figures_versions(state_ids: Iterable[int]) -> Versions:
     names = {(kind, state): _key(kind, state) for state in states for kind in KINDS}
     keys = [REFERENCE_KEY, *names.values()]
     known = cache.get_many(keys)
-    for key in keys:
-        if key not in known:
-            # add(): of two readers drawing at once, both keep the one that was stored first.
+    missing = [key for key in keys if key not in known]
+    if missing:
+        # add(): of two readers drawing at once, both keep the one that was stored first.
+        for key in missing:
             cache.add(key, uuid.uuid4().hex, timeout=None)
-            known[key] = cache.get(key) or ""
+        known.update(cache.get_many(missing))
+    # A version forgotten again between add() and the read: a token of this read alone, so
+    # what is rendered with it is never served to another.
+    token = {key: str(known.get(key) or uuid.uuid4().hex) for key in keys}
     return Versions(
-        reference=str(known[REFERENCE_KEY]),
+        reference=token[REFERENCE_KEY],
         states=states,
-        of={name: str(known[key]) for name, key in names.items()},
+        of={name: token[key] for name, key in names.items()},
     )
