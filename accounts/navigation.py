@@ -30,9 +30,14 @@ _ENTRIES: list[tuple[str, object, set[str] | None]] = [
 ]
 
 
-def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+def navigation_role(request: HttpRequest) -> str | None:
+    """The role the navigation is built for; None for anonymous visitors."""
     user = getattr(request, "user", None)
-    role = user.role if user is not None and user.is_authenticated else None
+    return user.role if user is not None and user.is_authenticated else None
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    role = navigation_role(request)
     items: list[dict[str, object]] = [
         {"url": url, "label": label, "active": False}
         for url, label in _routed_entries(role, get_script_prefix(), get_urlconf())

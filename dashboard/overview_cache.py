@@ -33,13 +33,10 @@ from rollin import figure_versions
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from accounts.models import User
     from geo.models import State
 
 
-def overview_context(
-    user: User, coordinated: QuerySet[State], *, now: datetime.datetime
-) -> dict[str, Any]:
+def overview_context(coordinated: QuerySet[State], *, now: datetime.datetime) -> dict[str, Any]:
     seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
     states: Any
     if seconds:
@@ -57,12 +54,9 @@ def overview_context(
     overdue = _overdue(state_ids, now, versions.token(figure_versions.DUE) if versions else "")
     overview = SimpleLazyObject(
         lambda: selectors.overview_for(
-            user,
-            now=now,
-            states_loaded=states,
-            services_loaded=services,
+            state_ids,
+            services=services,
             overdue=overdue,
-            with_weeks=False,
             state_versions=versions.by_state(figure_versions.STATUS) if versions else None,
         )
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Count, Min, Model, Q, QuerySet, Sum
@@ -17,7 +17,6 @@ from django.utils import timezone
 from catalog.models import Service
 from dashboard.models import BulkJob
 from dashboard.status_counts import status_counts, status_counts_by_state
-from geo.models import State
 from orders.models import Order
 from orders.selectors import order_visible_to
 from rollin import transitions
@@ -91,7 +90,6 @@ class Overview:
     rows: list[tuple[Service, list[int], int]]  # service, count per stage column, row total
     column_totals: list[int]
     totals: dict[str, int]
-    weeks: list[WeekRow] = field(default_factory=list)
 
 
 def _week_start(day: datetime.date) -> datetime.date:
@@ -99,41 +97,27 @@ def _week_start(day: datetime.date) -> datetime.date:
 
 
 def overview_for(
-    user: User,
+    state_ids: list[int],
     *,
-    now: datetime.datetime | None = None,
-    states_loaded: list[State] | None = None,
-    services_loaded: list[Service] | None = None,
-    overdue: int | None = None,
-    with_weeks: bool = True,
+    services: Iterable[Service],
+    overdue: int,
     state_versions: Mapping[int, str] | None = None,
 ) -> Overview:
-    """Matrix services × stages, totals and the weekly series of the user's states.
+    """Matrix services × stages and the totals of the states (the weekly series is
+    weekly_series, the overdue count overdue_until: the overview caches each on its own,
+    dashboard.overview_cache).
 
     Read from the figures the transitions maintain (rollin.figures): a few hundred rows
-    whatever the number of orders, so no cache is needed and a change shows at once. A page
-    that has loaded the user's states (coordinated_states) and all services for its other
-    blocks hands them in, which saves reading them twice; so does a page that counted the
-    overdue roll-ins for its cache key (overdue_until) or reads the weeks on their own. With
-    the states' status versions (rollin.figure_versions) only the states whose figures moved
-    are read (dashboard.status_counts)."""
-    now = now or timezone.now()
-    states: StateScope = (
-        _state_scope(user) if states_loaded is None else [state.pk for state in states_loaded]
-    )
+    whatever the number of orders. With the states' status versions (rollin.figure_versions)
+    only the states whose figures moved are read (dashboard.status_counts)."""
     stages = stages_for_filters()
-    if state_versions is not None and states is not None:
-        by_service, by_status = status_counts_by_state(states, stages, state_versions)
+    if state_versions is not None:
+        by_service, by_status = status_counts_by_state(state_ids, stages, state_versions)
     else:
-        by_service, by_status = status_counts(states, stages)
+        by_service, by_status = status_counts(state_ids, stages)
     by_service = {pk: counts for pk, counts in by_service.items() if any(counts)}
-    if services_loaded is None:
-        services = list(Service.objects.filter(pk__in=by_service).order_by("position", "name"))
-    else:
-        services = sorted(
-            (s for s in services_loaded if s.pk in by_service), key=lambda s: (s.position, s.name)
-        )
-    rows = [(service, by_service[service.pk], sum(by_service[service.pk])) for service in services]
+    shown = sorted((s for s in services if s.pk in by_service), key=lambda s: (s.position, s.name))
+    rows = [(service, by_service[service.pk], sum(by_service[service.pk])) for service in shown]
     column_totals = [sum(row[1][i] for row in rows) for i in range(len(stages))]
     totals = {
         "ordered": sum(by_status.values()) - by_status[Status.CANCELLED],
@@ -141,16 +125,10 @@ def overview_for(
         "live": by_status[Status.LIVE],
         "on_hold": by_status[Status.ON_HOLD],
         "failing": by_status[Status.FAILING],
-        "overdue": overdue_until(states, now)[0] if overdue is None else overdue,
+        "overdue": overdue,
         "cancelled": by_status[Status.CANCELLED],
     }
-    return Overview(
-        stages=stages,
-        rows=rows,
-        column_totals=column_totals,
-        totals=totals,
-        weeks=weekly_series(states, now=now) if with_weeks else [],
-    )
+    return Overview(stages=stages, rows=rows, column_totals=column_totals, totals=totals)
 
 
 def attention_counts(user: User, *, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -50,7 +50,7 @@ PAGE_SIZE = 50
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Rendered per version of the maintained figures it shows (dashboard.overview_cache).
-    context = overview_context(request.user, coordinated_states(request.user), now=timezone.now())
+    context = overview_context(coordinated_states(request.user), now=timezone.now())
     return render(request, "dashboard/overview.html", context)
 
 
