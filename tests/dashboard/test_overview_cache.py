@@ -37,6 +37,15 @@ def _visit(client) -> tuple[str, set[str]]:
     return page[page.index("<main") : page.index("</main>")], read
 
 
+@pytest.fixture
+def stuttgart(db):
+    """An authority in a second state (Baden-Württemberg) beside the factories' Bavaria."""
+    state = factories.StateFactory(ags="08", name="Baden-Württemberg")
+    region = factories.RegionFactory(ags="081", name="Stuttgart", state=state)
+    district = factories.DistrictFactory(ags="08111", name="Stuttgart", region=region)
+    return factories.AuthorityFactory(district=district, key="08111000")
+
+
 def _total(page: str, key: str) -> str:
     start = page.index(f'data-total="{key}">') + len(f'data-total="{key}">')
     return page[start : page.index("<", start)]
@@ -125,13 +134,10 @@ def test_the_overdue_count_follows_the_clock_while_nothing_changes(cached) -> No
 
 
 @pytest.mark.django_db
-def test_after_a_change_only_that_states_figures_are_read_again(client, cached) -> None:
+def test_after_a_change_only_that_states_figures_are_read_again(client, cached, stuttgart) -> None:
     bavaria_order = order_with_rollin()
-    state = factories.StateFactory(ags="08", name="Baden-Württemberg")
-    region = factories.RegionFactory(ags="081", name="Stuttgart", state=state)
-    district = factories.DistrictFactory(ags="08111", name="Stuttgart", region=region)
-    authority = factories.AuthorityFactory(district=district, key="08111000")
-    order_with_rollin(authority=authority, service=bavaria_order.service)
+    state = stuttgart.state
+    order_with_rollin(authority=stuttgart, service=bavaria_order.service)
     coordinator = factories.CoordinatorFactory(states=[bavaria_order.authority.state, state])
     client.force_login(coordinator)
     _visit(client)
@@ -149,15 +155,12 @@ def test_after_a_change_only_that_states_figures_are_read_again(client, cached) 
 
 
 @pytest.mark.django_db
-def test_a_coordinator_of_another_state_never_gets_these_blocks(client, cached) -> None:
+def test_a_coordinator_of_another_state_never_gets_these_blocks(client, cached, stuttgart) -> None:
     bavaria_order = order_with_rollin()
-    state = factories.StateFactory(ags="08", name="Baden-Württemberg")
-    region = factories.RegionFactory(ags="081", name="Stuttgart", state=state)
-    district = factories.DistrictFactory(ags="08111", name="Stuttgart", region=region)
-    authority = factories.AuthorityFactory(district=district, key="08111000")
-    for other in factories.AuthorityFactory.create_batch(2, district=district):
+    state = stuttgart.state
+    for other in factories.AuthorityFactory.create_batch(2, district=stuttgart.district):
         order_with_rollin(authority=other, service=bavaria_order.service)
-    order_with_rollin(authority=authority, service=bavaria_order.service)
+    order_with_rollin(authority=stuttgart, service=bavaria_order.service)
     client.force_login(coordinator_for(bavaria_order))
     bavarian, _ = _visit(client)
 

@@ -1,6 +1,6 @@
 """The production cache (portal.cache.ReusingRedisCache) against a real Redis: it behaves as
-Django's RedisCache, keeps one client per connection pool, and carries the overview's blocks
-and the figures' versions."""
+Django's RedisCache, keeps one client per connection pool, and carries the figures' versions
+the overview's blocks are keyed by."""
 
 from __future__ import annotations
 
@@ -75,10 +75,13 @@ def test_the_overview_through_redis_shows_a_hold_at_once(
         page = client.get(url).content.decode()
         return page[page.index("<main") : page.index("</main>")]
 
+    status_version = f"figures:version:status:{order.authority.state_id}"
     try:
         before = main()
-        assert main() == before  # served from Redis
+        assert main() == before  # the blocks served again, keyed by versions kept in Redis
+        assert caches["default"].get(status_version) is not None
         rollin_hold(rollin_id=order.rollin.pk, actor=coordinator, reason="Rückfrage")
+        assert caches["default"].get(status_version) is None  # forgotten with the change
         after = main()
         assert 'data-total="on_hold">1<' in after
         assert 'data-total="on_hold">0<' in before

@@ -21,11 +21,15 @@ def _moved(before: dict[str, str], after: dict[str, str]) -> set[str]:
     return {kind for kind in KINDS if before[kind] != after[kind]}
 
 
-@pytest.mark.django_db
-def test_a_hold_and_a_resume_move_the_status_only() -> None:
+@pytest.fixture
+def placed(db):
+    """An order placed through the services, its coordinator and its state's id."""
     order = order_with_rollin()
-    coordinator = coordinator_for(order)
-    state = order.authority.state_id
+    return order, coordinator_for(order), order.authority.state_id
+
+
+def test_a_hold_and_a_resume_move_the_status_only(placed) -> None:
+    order, coordinator, state = placed
     before = _tokens(state)
     assert _tokens(state) == before  # reading draws nothing new
 
@@ -37,11 +41,8 @@ def test_a_hold_and_a_resume_move_the_status_only() -> None:
     assert _moved(held, _tokens(state)) == {STATUS}
 
 
-@pytest.mark.django_db
-def test_a_new_stage_moves_the_due_day_and_going_live_the_lifecycle() -> None:
-    order = order_with_rollin()
-    coordinator = coordinator_for(order)
-    state = order.authority.state_id
+def test_a_new_stage_moves_the_due_day_and_going_live_the_lifecycle(placed) -> None:
+    order, coordinator, state = placed
     before = _tokens(state)
     walk_to_stage(order, "vertrag", coordinator)
     at_contract = _tokens(state)
