@@ -219,6 +219,7 @@ class OrderPlan:
     authority_id: int
     service_id: int
     cancelled: bool
+    state_id: int = 0  # the authority's; the roll-in keeps a copy
 
 
 class RowBuilder:
@@ -403,6 +404,8 @@ class RowBuilder:
             (
                 rollin_id,
                 order_id,
+                plan.state_id,
+                plan.service_id,
                 template.id,
                 stage.id,
                 status,
@@ -499,6 +502,8 @@ ORDER_COLUMNS = [
 ROLLIN_COLUMNS = [
     "id",
     "order_id",
+    "state_id",
+    "service_id",
     "template_id",
     "stage_id",
     "status",
@@ -629,8 +634,9 @@ def generate_orders(
         template_by_service[service.id] = templates[own.id]
 
     chosen, reorders, capacity = plan_pairs(services, authorities, orders, rng)
-    plans = [OrderPlan(a, s, rng.random() < CANCELLED_SHARE) for a, s in chosen]
-    plans += [OrderPlan(a, s, True) for a, s in reorders]
+    state_of = {authority.id: authority.state_id for authority in authorities}
+    plans = [OrderPlan(a, s, rng.random() < CANCELLED_SHARE, state_of[a]) for a, s in chosen]
+    plans += [OrderPlan(a, s, True, state_of[a]) for a, s in reorders]
     rng.shuffle(plans)
     ordering_ids = {p.authority_id for p in plans}
     staff = ensure_staff_users([a for a in authorities if a.id in ordering_ids])

@@ -122,11 +122,13 @@ def worker_fixture_create(n: int) -> list[int]:
             for i in range(n)
         ]
     )
-    orders = list(fixture_orders().order_by("id"))
+    orders = list(fixture_orders().select_related("authority").order_by("id"))
     Rollin.objects.bulk_create(
         [
             Rollin(
                 order=o,
+                state_id=o.authority.state_id,
+                service_id=o.service_id,
                 template=template,
                 stage=kickoff,
                 status=Rollin.Status.IN_PROGRESS,

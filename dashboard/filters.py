@@ -74,8 +74,10 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Suche (Bestellnummer, Behörde)"))
+    # State and service through the roll-in's copies: with the scope of
+    # dashboard_orders_for, a page sorted by due date is the head of one index.
     state = ModelChoiceFilter(
-        field_name="authority__state", queryset=State.objects.none(), label=_("Bundesland")
+        field_name="rollin__state", queryset=State.objects.none(), label=_("Bundesland")
     )
     region = ModelChoiceFilter(
         field_name="authority__region", queryset=Region.objects.none(), label=_("Regierungsbezirk")
@@ -86,7 +88,9 @@ class OrderFilter(django_filters.FilterSet):
     authority = django_filters.CharFilter(
         field_name="authority__name", lookup_expr="icontains", label=_("Behörde")
     )
-    service = ModelChoiceFilter(queryset=Service.objects.all(), label=_("Leistung"))
+    service = ModelChoiceFilter(
+        field_name="rollin__service", queryset=Service.objects.all(), label=_("Leistung")
+    )
     stage = django_filters.ChoiceFilter(
         field_name="rollin__stage__code", choices=[], label=_("Stufe")
     )

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, ExpressionWrapper, Q, Sum
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -335,6 +335,15 @@ def figures_rebuild_territory(state_keys: list[str]) -> int:
     return figures_rebuild(State.objects.filter(ags__in=state_keys).values_list("pk", flat=True))
 
 
+def _copies_refresh(state_id: int) -> None:
+    """The roll-ins' copies of their order's state and service, set right where they differ
+    (the order list filters by them; rows written by hand or by an old COPY may not)."""
+    of_state = Rollin.objects.filter(order__authority__state_id=state_id)
+    of_state.exclude(state_id=state_id).update(state_id=state_id)
+    order_service = Order.objects.filter(pk=OuterRef("order_id")).values("service_id")[:1]
+    of_state.exclude(service_id=F("order__service_id")).update(service_id=Subquery(order_service))
+
+
 @transaction.atomic
 def _rebuild_state(state_id: int) -> int:
     if connection.vendor == "postgresql":
@@ -347,6 +356,7 @@ def _rebuild_state(state_id: int) -> int:
     # Whose turn each roll-in is, from its items: rows written by COPY or left behind by a
     # template edit are set right before they are counted.
     waiting_on_refresh(Rollin.objects.filter(order__authority__state_id=state_id))
+    _copies_refresh(state_id)
     recomputed = figures_recomputed([state_id])
     written = 0
     for table in TABLES:

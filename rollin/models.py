@@ -158,6 +158,13 @@ class Rollin(models.Model):
     Status = RollinStatus
 
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rollin")
+    # Copies of the order's state and service, which never change: the coordination's order
+    # list filters by them and sorts by due date, and one index on this table
+    # (rollin_list_by_due) then serves a page of it without reading every order of a service.
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", db_index=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     template = models.ForeignKey(StageTemplate, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(StageDefinition, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
@@ -226,6 +233,15 @@ class Rollin(models.Model):
             models.Index(fields=["updated_at"]),
             # Live (or any status) orders joined by order id without touching the heap.
             models.Index(fields=["status", "order"], name="rollin_status_order"),
+            # The order list of a state and service, latest due first (dashboard.filters):
+            # a page is the first rows of this index whatever the number of orders.
+            models.Index(
+                "state",
+                "service",
+                models.F("due_at").desc(nulls_last=True),
+                models.F("order").desc(),
+                name="rollin_list_by_due",
+            ),
             # The coordination's queue, longest at its stage first: the task list stops after
             # a page instead of walking every open item (dashboard.selectors.my_queue_for).
             models.Index(

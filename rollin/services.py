@@ -84,7 +84,13 @@ def rollin_start(*, order: Order, now: datetime.datetime | None = None) -> Rolli
     now = now or timezone.now()
     # Created in the model's default status; the START transition derives the first one.
     created = Rollin.objects.create(
-        order=order, template=template, stage=first, stage_entered_at=now, last_progress_at=now
+        order=order,
+        state_id=order.authority.state_id,
+        service_id=order.service_id,
+        template=template,
+        stage=first,
+        stage_entered_at=now,
+        last_progress_at=now,
     )
 
     def enter_first_stage(rollin: Rollin, item: RollinItem | None, at: datetime.datetime) -> Change:

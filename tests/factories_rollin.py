@@ -128,6 +128,8 @@ class RollinFactory(ModelFactory[Rollin]):
 
     # No password: hashing one per order would dominate tests that create dozens.
     order = factory.SubFactory(OrderFactory, placed_by__password=None)
+    state = factory.SelfAttribute("order.authority.state")
+    service = factory.SelfAttribute("order.service")
     template = factory.LazyFunction(default_template)
     stage = factory.LazyAttribute(_stage)
     status = factory.LazyAttribute(_derived)

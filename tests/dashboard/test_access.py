@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dashboard.models import BulkJob
+from dashboard.selectors import dashboard_orders_for
+from orders.selectors import order_visible_to
 from tests import factories
 from tests.dashboard.conftest import order_in
 
@@ -91,6 +93,18 @@ def test_coordinator_of_another_state_sees_none_of_bavarias_orders(
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.status == "open"
+
+
+def test_the_lists_scope_is_the_visibility_rule_through_the_roll_ins_copy(
+    world, bavarian_order
+) -> None:
+    hessian = order_in(world.darmstadt, world.meldung)
+    for coordinator in (world.coordinator, world.hesse_coordinator):
+        listed = set(dashboard_orders_for(coordinator))
+        assert listed == set(order_visible_to(coordinator)) & {bavarian_order, hessian}
+        assert len(listed) == 1
+    world.coordinator.is_active = False
+    assert not dashboard_orders_for(world.coordinator).exists()
 
 
 def test_bulk_action_on_foreign_orders_does_nothing(client, world, bavarian_order) -> None:

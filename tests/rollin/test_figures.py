@@ -57,6 +57,19 @@ def test_rebuild_figures_repairs_and_a_second_run_changes_nothing() -> None:
 
 
 @pytest.mark.django_db
+def test_rebuild_figures_repairs_the_roll_ins_copies_of_state_and_service() -> None:
+    order, other = order_with_rollin(), order_with_rollin()
+    # Damaged as a row written around rollin_start could be: another order's service.
+    Rollin.objects.filter(order=order).update(service_id=other.service_id)
+
+    call_command("rebuild_figures", stdout=io.StringIO())
+
+    rollin = Rollin.objects.get(order=order)
+    assert (rollin.state_id, rollin.service_id) == (order.authority.state_id, order.service_id)
+    assert Rollin.objects.get(order=other).service_id == other.service_id
+
+
+@pytest.mark.django_db
 def test_the_overview_shows_a_change_at_once(client) -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)

@@ -66,6 +66,12 @@ def test_start_is_idempotent_and_records_placed_once() -> None:
     assert again.due_at > again.stage_entered_at
 
 
+def test_start_copies_the_orders_state_and_service_for_the_order_list() -> None:
+    rollin = order_with_rollin().rollin
+    assert rollin.state_id == rollin.order.authority.state_id
+    assert rollin.service_id == rollin.order.service_id
+
+
 def test_due_date_counts_working_days_from_stage_entry() -> None:
     order = order_with_rollin()
     rollin = order.rollin
