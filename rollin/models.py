@@ -162,9 +162,7 @@ class Rollin(models.Model):
     # list filters by them and sorts by due date, and one index on this table
     # (rollin_list_by_due) then serves a page of it without reading every order of a service.
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", db_index=False)
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+", db_index=False)
     template = models.ForeignKey(StageTemplate, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(StageDefinition, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
