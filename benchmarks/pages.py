@@ -279,10 +279,13 @@ PAGES: list[PageSpec] = [
                 JOIN geo_district d ON d.id = a.district_id
                 JOIN rollin_stagedefinition sd ON sd.id = r.stage_id
                 LEFT JOIN accounts_user u ON u.id = r.assignee_id
-                WHERE {STATE_SERVICE} AND r.status IN {ACTIVE_STATUSES}
+                WHERE r.state_id = %(state)s AND r.service_id = %(service)s
+                  AND r.status IN {ACTIVE_STATUSES}
                 ORDER BY r.due_at DESC NULLS LAST, o.id DESC LIMIT 50""",
-            f"""SELECT COUNT(*) {ORDER_JOIN}
-                WHERE {STATE_SERVICE} AND r.status IN {ACTIVE_STATUSES}""",
+            # The page counts from the status figures, not over the orders.
+            f"""SELECT SUM(f.orders) FROM rollin_statusfigure f
+                WHERE f.state_id = %(state)s AND f.service_id = %(service)s
+                  AND f.status IN {ACTIVE_STATUSES}""",
         ],
     ),
     PageSpec(

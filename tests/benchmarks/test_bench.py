@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from benchmarks import pages
+from benchmarks.management.commands.bench import growth_table
 from benchmarks.measure import percentile
 from orders.models import Order
 from tests.factories_rollin import default_template
@@ -85,6 +86,24 @@ def test_percentile_picks_median_and_tail():
     values = [5.0, 1.0, 3.0, 2.0, 4.0]
     assert percentile(values, 0.5) == 3.0
     assert percentile(values, 0.95) == 5.0
+
+
+def test_growth_judges_pages_by_time_and_the_streamed_export_by_its_memory():
+    def run(list_p95: float, export_p95: float) -> dict:
+        return {
+            "pages": {
+                "order_list_filtered": {"label": "Liste", "p50_ms": 1.0, "p95_ms": list_p95},
+                "csv_export": {"label": "CSV", "p50_ms": 1.0, "p95_ms": export_p95},
+            }
+        }
+
+    rows = {
+        row["key"]: row
+        for row in growth_table({"50000": run(60.0, 1000.0), "500000": run(99.0, 9000.0)})
+    }
+    assert rows["order_list_filtered"]["flat"] is False  # 1.65 × its p95 at 50,000
+    assert rows["csv_export"]["flat"] is None  # linear by nature: its target is memory
+    assert rows["csv_export"]["ratio"] == 9.0
 
 
 def test_page_spec_takes_the_first_url_name_that_resolves(small_state):
