@@ -211,7 +211,8 @@ def overdue_until(states: StateScope, now: datetime.datetime) -> tuple[int, date
         status__in=OPEN_STATUSES, due_at__gte=start_of_today, due_at__lt=midnight
     )
     if states is not None:
-        due_today = due_today.filter(order__authority__state_id__in=states)
+        # The roll-in's copy of its state: no join to the orders and authorities.
+        due_today = due_today.filter(state_id__in=states)
     today_counts = due_today.aggregate(
         overdue=Count("pk", filter=Q(due_at__lt=now)), next=Min("due_at", filter=Q(due_at__gte=now))
     )
