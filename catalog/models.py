@@ -116,7 +116,8 @@ class Service(TranslatedFieldsMixin, models.Model):
         PLANNED = "planned", _("In Planung")
 
     slug = models.SlugField(_("Kürzel"), unique=True)
-    name = models.CharField(_("Name"), max_length=150)
+    # Indexed: the coordination's order list sorts by it.
+    name = models.CharField(_("Name"), max_length=150, db_index=True)
     name_en = models.CharField(_("Name (englisch)"), max_length=150, blank=True)
     short_description = models.CharField(_("Kurzbeschreibung"), max_length=300)
     short_description_en = models.CharField(

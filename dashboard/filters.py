@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import coordinators_of_states
 from catalog.models import Service
-from dashboard.selectors import overdue_q, stages_for_filters, waiting_for
+from dashboard.selectors import overdue_q, overdue_until, stages_for_filters, waiting_for
 from geo.models import District, Region, State
 from orders.models import Order
 from portal.fields import BoundedModelChoiceField, is_database_integer
@@ -47,12 +47,13 @@ FIGURE_STATUSES = {
 }
 
 # "Waits for …" choices → whose turn (Rollin.waiting_on); counted from the waiting figures,
-# which are kept per state, when no other filter is chosen.
+# and "overdue" from the due figures, which are kept per state, when no other filter is
+# chosen.
 WAITING_ACTORS = {
     "waiting_staff": ItemDefinition.Actor.STAFF,
     "waiting_coordinator": ItemDefinition.Actor.COORDINATOR,
 }
-WAITING_FILTERS = frozenset({"state", "status", "sort"})
+PER_STATE_FILTERS = frozenset({"state", "status", "sort"})
 
 # ?sort= values → model fields; nothing else can reach order_by().
 SORT_FIELDS = (
@@ -74,10 +75,8 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 class OrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Suche (Bestellnummer, Behörde)"))
-    # State and service through the roll-in's copies: with the scope of
-    # dashboard_orders_for, a page sorted by due date is the head of one index.
     state = ModelChoiceFilter(
-        field_name="rollin__state", queryset=State.objects.none(), label=_("Bundesland")
+        method="filter_state", queryset=State.objects.none(), label=_("Bundesland")
     )
     region = ModelChoiceFilter(
         field_name="authority__region", queryset=Region.objects.none(), label=_("Regierungsbezirk")
@@ -88,6 +87,7 @@ class OrderFilter(django_filters.FilterSet):
     authority = django_filters.CharFilter(
         field_name="authority__name", lookup_expr="icontains", label=_("Behörde")
     )
+    # Through the roll-in's copy (see filter_state).
     service = ModelChoiceFilter(
         field_name="rollin__service", queryset=Service.objects.all(), label=_("Leistung")
     )
@@ -168,6 +168,8 @@ class OrderFilter(django_filters.FilterSet):
         status = chosen.get("status")
         if status in WAITING_ACTORS:
             return self._waiting_count(chosen)
+        if status == "overdue":
+            return self._overdue_count(chosen)
         if not set(chosen) <= FIGURE_FILTERS or (status and status not in FIGURE_STATUSES):
             return None
         figures = StatusFigure.objects.filter(state__in=self.states)
@@ -183,7 +185,7 @@ class OrderFilter(django_filters.FilterSet):
 
     def _waiting_count(self, chosen: dict[str, Any]) -> int | None:
         """The orders waiting on a side, from the waiting figures (kept per state only)."""
-        if not set(chosen) <= WAITING_FILTERS:
+        if not set(chosen) <= PER_STATE_FILTERS:
             return None
         figures = WaitingFigure.objects.filter(
             state__in=self.states, waiting_on=WAITING_ACTORS[chosen["status"]]
@@ -191,6 +193,22 @@ class OrderFilter(django_filters.FilterSet):
         if "state" in chosen:
             figures = figures.filter(state=chosen["state"])
         return figures.aggregate(total=Sum("orders"))["total"] or 0
+
+    def _overdue_count(self, chosen: dict[str, Any]) -> int | None:
+        """The overdue orders as the overview counts them (selectors.overdue_until): the due
+        figures before today and today's roll-ins; counted over the orders, 250 ms at
+        500,000."""
+        if not set(chosen) <= PER_STATE_FILTERS:
+            return None
+        states = [chosen["state"]] if "state" in chosen else self.states
+        return overdue_until([state.pk for state in states], timezone.now())[0]
+
+    def filter_state(self, queryset: QuerySet[Order], name: str, value: State) -> QuerySet[Order]:
+        """The state named twice, through the roll-in's copy and the authority (equal by
+        construction): PostgreSQL then reads a page in either sort order from an index, by
+        due date from the roll-ins' (rollin_list_by_due), by authority from the authorities'
+        names, instead of sorting the state's orders."""
+        return queryset.filter(rollin__state=value, authority__state=value)
 
     def filter_search(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         value = value.strip()
@@ -220,9 +238,25 @@ def _is_chosen(value: Any) -> bool:
 
 
 def _nulls_last(key: str) -> OrderBy:
+    """Missing values last; a column that is never empty is sorted plainly, so that the
+    index of its order serves the page (NULLS LAST on it would not match the index)."""
+    path = key.removeprefix("-")
+    nulls_last = True if _may_be_empty(path) else None
     if key.startswith("-"):
-        return F(key[1:]).desc(nulls_last=True)
-    return F(key).asc(nulls_last=True)
+        return F(path).desc(nulls_last=nulls_last)
+    return F(path).asc(nulls_last=nulls_last)
+
+
+def _may_be_empty(path: str) -> bool:
+    """Whether an order's value at this lookup path can be NULL: a nullable column, or a
+    relation on the way that may be missing (the reverse roll-in, an empty assignee)."""
+    model: Any = Order
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.null or (field.is_relation and not field.concrete):
+            return True
+        model = field.related_model
+    return False
 
 
 def _areas_within(

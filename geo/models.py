@@ -80,7 +80,8 @@ class District(models.Model):
         KREISFREIE_STADT = "kreisfreie_stadt", _("Kreisfreie Stadt")
 
     ags = models.CharField(_("Schlüssel"), max_length=5, unique=True)
-    name = models.CharField(_("Name"), max_length=150)
+    # Indexed: the coordination's order list sorts by it (walks districts by name).
+    name = models.CharField(_("Name"), max_length=150, db_index=True)
     official_name = models.CharField(_("Amtlicher Name"), max_length=200)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts")
@@ -115,7 +116,9 @@ class Authority(models.Model):
     code = models.CharField(_("Kennung"), max_length=20, unique=True)
     key = models.CharField(_("Amtlicher Schlüssel"), max_length=12, db_index=True)
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("Name"), max_length=200)
+    # Indexed: the coordination's order list sorts by it, and then reads a page of orders
+    # authority by authority instead of sorting all of them.
+    name = models.CharField(_("Name"), max_length=200, db_index=True)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="authorities")
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="authorities", null=True, blank=True

@@ -240,6 +240,18 @@ class Rollin(models.Model):
                 models.F("order").desc(),
                 name="rollin_list_by_due",
             ),
+            # Any list sorted by due date, either way, missing dates last (dashboard.filters),
+            # with the order id breaking ties as the list does.
+            models.Index(
+                models.F("due_at").asc(nulls_last=True),
+                models.F("order").desc(),
+                name="rollin_due_first",
+            ),
+            models.Index(
+                models.F("due_at").desc(nulls_last=True),
+                models.F("order").desc(),
+                name="rollin_due_last",
+            ),
             # The coordination's queue, longest at its stage first: the task list stops after
             # a page instead of walking every open item (dashboard.selectors.my_queue_for).
             models.Index(

@@ -3,18 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    """SQLite (development, tests) cannot order NULLs in an index; the index serves only
-    PostgreSQL's plans, and SQLite sorts the few orders it holds."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from portal.migration_operations import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from dashboard.filters import _nulls_last
 from rollin.models import RollinItem
 from tests import factories
 from tests.dashboard.conftest import order_in, past, populate
@@ -163,6 +164,28 @@ def test_sort_by_columns_both_ways(client, world, orders) -> None:
     assert _numbers(client, sort="-ordered")[0] == orders["muc_live"].number
     response = client.get(reverse("dashboard:order_list"), {"sort": "number"})
     assert 'aria-sort="ascending"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("key", "may_be_empty"),
+    [
+        ("number", False),
+        ("-created_at", False),
+        ("authority__name", False),
+        ("authority__district__name", False),
+        ("service__name", False),
+        ("rollin__due_at", True),  # a date to come
+        ("-rollin__assignee__last_name", True),  # nobody assigned
+        ("rollin__stage__position", True),  # through the reverse roll-in
+    ],
+)
+def test_only_columns_that_may_be_empty_are_sorted_with_missing_values_last(
+    key, may_be_empty
+) -> None:
+    """A plain sort on a column that is never empty, so that its index serves the page."""
+    order = _nulls_last(key)
+    assert order.descending == key.startswith("-")
+    assert bool(order.nulls_last) is may_be_empty
 
 
 def test_sorted_pages_show_every_order_once_with_missing_values_last(client, world) -> None:

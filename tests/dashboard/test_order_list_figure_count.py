@@ -14,6 +14,7 @@ from django.urls import reverse
 from dashboard.filters import FIGURE_STATUSES, order_filter_for
 from dashboard.selectors import dashboard_orders_for
 from tests import factories
+from tests.dashboard.conftest import order_in, past
 from tests.factories_rollin import RollinFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,11 +90,29 @@ def test_the_waiting_figures_count_what_the_orders_count(world, orders, role) ->
     assert released == (2 if role == "coordinator" else 4)
 
 
+@pytest.mark.parametrize("role", ["coordinator", "operator"])
+def test_the_due_figures_count_the_overdue_orders(world, role) -> None:
+    """ "Overdue", the overview's link: counted as the overview counts, not over the orders."""
+    order_in(world.kelheim, world.fuehrerschein, stage="vertrag", due_at=past(2))
+    order_in(world.regen, world.meldung, stage="anbindung", status="on_hold", due_at=past(9))
+    order_in(world.kelheim, world.meldung, stage="vertrag", due_at=past(-5))  # not yet due
+    order_in(world.regen, world.fuehrerschein, stage="wirkbetrieb", due_at=past(30))  # live
+    order_in(world.darmstadt, world.meldung, stage="vertrag", due_at=past(3))  # Hesse
+    user = world.coordinator if role == "coordinator" else factories.AdminFactory()
+    expected = {"": 2 if role == "coordinator" else 3, str(world.bavaria.pk): 2}
+    for state, count in expected.items():
+        data = QueryDict(mutable=True)
+        data.update({"status": "overdue", "sort": "due", **({"state": state} if state else {})})
+        filterset = order_filter_for(user, data, dashboard_orders_for(user))
+        assert filterset.figure_count() == filterset.qs.count() == count, (role, state)
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {"q": "Darm"},
-        {"status": "overdue"},
+        # The due figures are kept per state, not per service.
+        {"status": "overdue", "service": "1"},
         # The waiting figures are kept per state, not per stage.
         {"status": "waiting_staff", "stage": "anbindung"},
         {"assignee": "unassigned"},
