@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # Django's widget templates, found by the project's template engine (FORM_RENDERER).
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -312,6 +314,9 @@ EMAIL_OUTBOX_CLAIM_SECONDS = float(env_str("EMAIL_OUTBOX_CLAIM_SECONDS", "120"))
 EMAIL_OUTBOX_SWEEP_GRACE_SECONDS = float(env_str("EMAIL_OUTBOX_SWEEP_GRACE_SECONDS", "60"))
 
 # --- Forms, API -----------------------------------------------------------------------------
+# Widgets render with the project's templates, so templates/django/forms/ can override
+# Django's (the select's options inline, without an include per option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
 CRISPY_TEMPLATE_PACK = "kern"
 REST_FRAMEWORK: dict[str, Any] = {
