@@ -6,11 +6,13 @@ dashboard/overview.html) keyed by the versions of the figures they draw from
 (rollin.figure_versions), so a visit while nothing changed reads no figure and renders no
 table, and a change shows at the next visit:
 
-- totals and matrix: the status figures of the user's states and the overdue count;
+- totals: the status figures of the user's states and the overdue count;
+- matrix: the orders per service and stage (the stage figures' version);
 - weekly series and pace: the lifecycle figures (placed, live, cancelled) and today's date.
 
-Hold and resume, the worker's steps and reminders change the first only. The values behind the
-blocks are lazy: a block served from the cache never computes them.
+Hold and resume, reminders and the worker's steps within a stage change the totals only: the
+matrix, 50 services × 8 stages of links, is not rendered again for them. The values behind
+the blocks are lazy: a block served from the cache never computes them.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def overview_context(coordinated: QuerySet[State], *, now: datetime.datetime) ->
     services: Any = SimpleLazyObject(lambda: list(Service.objects.all()))
     versions = figure_versions.figures_versions(state_ids) if seconds else None
     status = versions.token(figure_versions.STATUS) if versions else ""
+    stage = versions.token(figure_versions.STAGE) if versions else ""
     lifecycle = versions.token(figure_versions.LIFECYCLE) if versions else ""
     overdue = _overdue(state_ids, now, versions.token(figure_versions.DUE) if versions else "")
     overview = SimpleLazyObject(
@@ -69,6 +72,7 @@ def overview_context(coordinated: QuerySet[State], *, now: datetime.datetime) ->
         "pace": SimpleLazyObject(lambda: pace_for_states(states, services_loaded=services)),
         "cache_seconds": seconds,
         "figures_key": f"{status}|{overdue}",
+        "matrix_key": stage,
         "lifecycle_key": f"{lifecycle}|{timezone.localdate(now)}",
     }
 

@@ -6,7 +6,9 @@ live in the shared cache (Redis in production, the file cache on one host), one 
 *kind* of change:
 
 - ``status``: any change of a roll-in's figures (stage, status, due day, whose turn) — the
-  overview's totals and matrix;
+  overview's totals;
+- ``stage``: the orders (not cancelled) per service × stage — the overview's matrix, which a
+  hold, a resume or an item done within its stage leave alone;
 - ``due``: an open roll-in's due day set, moved or closed — the overdue count;
 - ``lifecycle``: an order placed, gone live or cancelled — the weekly series and the pace,
   which hold and resume, the worker's steps and reminders leave alone.
@@ -35,9 +37,10 @@ from portal.cache import cache_forget
 from portal.reference_version import REFERENCE_KEY
 
 STATUS = "status"
+STAGE = "stage"
 DUE = "due"
 LIFECYCLE = "lifecycle"
-KINDS = (STATUS, DUE, LIFECYCLE)
+KINDS = (STATUS, STAGE, DUE, LIFECYCLE)
 
 
 def _key(kind: str, state_id: int) -> str:

@@ -147,19 +147,33 @@ def figures_track(before: Contribution, after: Contribution) -> None:
 
 
 def _kinds_changed(by_table: dict[FigureTable, Any]) -> list[str]:
-    """Status figures change with every step; the due days when a stage is entered or a
-    roll-in closed; the lifecycle (placed, live, cancelled) only where a week, coverage or
-    live-day row moves or an order enters or leaves a closed status (an order cancelled
-    before it went live touches no other table)."""
+    """Status figures change with every step; the orders per service and stage only when one
+    is placed, moves on or is cancelled; the due days when a stage is entered or a roll-in
+    closed; the lifecycle (placed, live, cancelled) only where a week, coverage or live-day
+    row moves or an order enters or leaves a closed status (an order cancelled before it
+    went live touches no other table)."""
+    status_rows = by_table.get(STATUS, {})
     lifecycle = any(t in by_table for t in (WEEK, COVERAGE, LIVE_DAY)) or any(
-        key[3] in CLOSED for key in by_table.get(STATUS, {})
+        key[3] in CLOSED for key in status_rows
     )
     kinds = [figure_versions.STATUS]
+    if _stage_counts_moved(status_rows):
+        kinds.append(figure_versions.STAGE)
     if DUE in by_table:
         kinds.append(figure_versions.DUE)
     if lifecycle:
         kinds.append(figure_versions.LIFECYCLE)
     return kinds
+
+
+def _stage_counts_moved(status_rows: dict[tuple[Any, ...], dict[str, int]]) -> bool:
+    """Whether the orders (not cancelled) of some state × service × stage changed: a hold
+    moves one from "in progress" to "on hold" at the same stage, and changes none."""
+    net: Counter[tuple[Any, ...]] = Counter()
+    for (state, service, stage, status), counts in status_rows.items():
+        if status != Status.CANCELLED:
+            net[(state, service, stage)] += counts["orders"]
+    return any(net.values())
 
 
 def _sortable(key: tuple[Any, ...]) -> tuple[str, ...]:

@@ -1,13 +1,14 @@
 """The overview's blocks, cached per version of the figures they show (dashboard.overview_cache):
 a visit while nothing changed reads no figure, every change shows at the next visit, and a
-hold re-renders the matrix but not the weekly series and pace (the suite otherwise runs with
-the cache off)."""
+hold re-renders the totals but not the matrix, the weekly series and the pace (the suite
+otherwise runs with the cache off)."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +21,7 @@ from tests import factories
 from tests.factories_rollin import coordinator_for, order_with_rollin
 
 FIGURE_TABLES = {
-    "matrix": "rollin_statusfigure",
+    "status": "rollin_statusfigure",  # totals and matrix
     "weeks": "rollin_weekfigure",
     "pace": "rollin_livedayfigure",
 }
@@ -46,6 +47,11 @@ def stuttgart(db):
     return factories.AuthorityFactory(district=district, key="08111000")
 
 
+def _matrix_renderings() -> int:
+    """The renderings of the matrix the figures cache holds: one per version it showed."""
+    return sum("overview_matrix" in key for key in caches["figures"]._cache)
+
+
 def _total(page: str, key: str) -> str:
     start = page.index(f'data-total="{key}">') + len(f'data-total="{key}">')
     return page[start : page.index("<", start)]
@@ -57,24 +63,28 @@ def test_a_second_visit_reads_no_figure_and_shows_the_same(client, cached) -> No
     client.force_login(coordinator_for(order))
     first, read_first = _visit(client)
     second, read_second = _visit(client)
-    assert read_first == {"matrix", "weeks", "pace"}
+    assert read_first == {"status", "weeks", "pace"}
     assert read_second == set()
     assert second == first
     assert _total(first, "ordered") == "1"
 
 
 @pytest.mark.django_db
-def test_a_hold_shows_at_once_and_leaves_weeks_and_pace_cached(client, cached) -> None:
+def test_a_hold_shows_at_once_and_leaves_matrix_weeks_and_pace_cached(client, cached) -> None:
     order = order_with_rollin()
     coordinator = coordinator_for(order)
     client.force_login(coordinator)
     before, _ = _visit(client)
+    assert _matrix_renderings() == 1
 
     rollin_hold(rollin_id=order.rollin.pk, actor=coordinator, reason="Rückfrage")
 
     after, read = _visit(client)
-    assert read == {"matrix"}
+    assert read == {"status"}  # the totals' counts
+    assert _matrix_renderings() == 1  # the order is still at its stage: the same matrix
     assert (_total(before, "on_hold"), _total(after, "on_hold")) == ("0", "1")
+    matrix = before.index('aria-labelledby="matrix-heading"')
+    assert after[matrix:] == before[matrix:]
 
 
 @pytest.mark.django_db
@@ -86,12 +96,14 @@ def test_a_new_order_and_a_cancellation_render_every_block_again(client, cached)
 
     order_with_rollin(authority=order.authority)
     placed, read = _visit(client)
-    assert read == {"matrix", "weeks", "pace"}
+    assert read == {"status", "weeks", "pace"}
+    assert _matrix_renderings() == 2
     assert _total(placed, "ordered") == "2"
 
     rollin_cancel(rollin_id=order.rollin.pk, actor=coordinator, reason="Doppelt bestellt")
     cancelled, read = _visit(client)
-    assert read == {"matrix", "weeks", "pace"}
+    assert read == {"status", "weeks", "pace"}
+    assert _matrix_renderings() == 3
     assert _total(cancelled, "ordered") == "1"
 
 
@@ -104,7 +116,7 @@ def test_a_renamed_service_shows_at_once(client, cached) -> None:
     order.service.save()  # the reference version moves with the save (rollin.apps)
     page, read = _visit(client)
     assert "Umbenannte Leistung" in page
-    assert "matrix" in read
+    assert "status" in read
 
 
 @pytest.mark.django_db
@@ -168,4 +180,4 @@ def test_a_coordinator_of_another_state_never_gets_these_blocks(client, cached, 
     swabian, read = _visit(client)
 
     assert (_total(bavarian, "ordered"), _total(swabian, "ordered")) == ("1", "3")
-    assert read == {"matrix", "weeks", "pace"}  # nothing of the Bavarian blocks reused
+    assert read == {"status", "weeks", "pace"}  # nothing of the Bavarian blocks reused

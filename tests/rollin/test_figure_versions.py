@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rollin.figure_versions import DUE, KINDS, LIFECYCLE, STATUS, figures_versions
+from rollin.figure_versions import DUE, KINDS, LIFECYCLE, STAGE, STATUS, figures_versions
 from rollin.figures import figures_rebuild
 from rollin.services import rollin_hold, rollin_resume
 from tests import factories
@@ -28,7 +28,7 @@ def placed(db):
     return order, coordinator_for(order), order.authority.state_id
 
 
-def test_a_hold_and_a_resume_move_the_status_only(placed) -> None:
+def test_a_hold_and_a_resume_move_the_status_only_not_the_stages_counts(placed) -> None:
     order, coordinator, state = placed
     before = _tokens(state)
     assert _tokens(state) == before  # reading draws nothing new
@@ -41,15 +41,17 @@ def test_a_hold_and_a_resume_move_the_status_only(placed) -> None:
     assert _moved(held, _tokens(state)) == {STATUS}
 
 
-def test_a_new_stage_moves_the_due_day_and_going_live_the_lifecycle(placed) -> None:
+def test_a_new_stage_moves_the_stages_and_the_due_day_and_going_live_the_lifecycle(
+    placed,
+) -> None:
     order, coordinator, state = placed
     before = _tokens(state)
     walk_to_stage(order, "vertrag", coordinator)
     at_contract = _tokens(state)
     walk_to_stage(order, "wirkbetrieb", coordinator)
 
-    assert _moved(before, at_contract) == {STATUS, DUE}
-    assert _moved(at_contract, _tokens(state)) == {STATUS, DUE, LIFECYCLE}
+    assert _moved(before, at_contract) == {STATUS, STAGE, DUE}
+    assert _moved(at_contract, _tokens(state)) == {STATUS, STAGE, DUE, LIFECYCLE}
 
 
 @pytest.mark.django_db
