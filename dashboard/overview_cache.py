@@ -55,17 +55,26 @@ def overview_context(coordinated: QuerySet[State], *, now: datetime.datetime) ->
     stage = versions.token(figure_versions.STAGE) if versions else ""
     lifecycle = versions.token(figure_versions.LIFECYCLE) if versions else ""
     overdue = _overdue(state_ids, now, versions.token(figure_versions.DUE) if versions else "")
+    status_versions = versions.by_state(figure_versions.STATUS) if versions else None
     overview = SimpleLazyObject(
         lambda: selectors.overview_for(
-            state_ids,
-            services=services,
-            overdue=overdue,
-            state_versions=versions.by_state(figure_versions.STATUS) if versions else None,
+            state_ids, services=services, overdue=overdue, state_versions=status_versions
         )
     )
+    totals: Any
+    if status_versions is None:
+        # Uncached, the page renders every block: the totals come with the matrix.
+        totals = SimpleLazyObject(lambda: overview.totals)
+    else:
+        totals = SimpleLazyObject(
+            lambda: selectors.overview_totals(
+                state_ids, overdue=overdue, state_versions=status_versions
+            )
+        )
     weeks = SimpleLazyObject(lambda: selectors.weekly_series(state_ids, now=now))
     return {
         "overview": overview,
+        "totals": totals,
         "weeks": weeks,
         "chart": SimpleLazyObject(lambda: weekly_chart(list(weeks))),
         # Will we make it? A few aggregate queries over the maintained figures.

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from catalog.models import Service
 from dashboard.models import BulkJob
-from dashboard.status_counts import status_counts, status_counts_by_state
+from dashboard.status_counts import status_counts, status_counts_by_state, status_totals_by_state
 from orders.models import Order
 from orders.selectors import order_visible_to
 from rollin import transitions
@@ -128,7 +128,20 @@ def overview_for(
     shown = sorted((s for s in services if s.pk in by_service), key=lambda s: (s.position, s.name))
     rows = [(service, by_service[service.pk], sum(by_service[service.pk])) for service in shown]
     column_totals = [sum(row[1][i] for row in rows) for i in range(len(stages))]
-    totals = {
+    totals = _totals(by_status, overdue)
+    return Overview(stages=stages, rows=rows, column_totals=column_totals, totals=totals)
+
+
+def overview_totals(
+    state_ids: list[int], *, overdue: int, state_versions: Mapping[int, str]
+) -> dict[str, int]:
+    """The overview's totals alone, from each state's sums per status (kept per status
+    version): a hold changes these, not the matrix (dashboard.overview_cache)."""
+    return _totals(status_totals_by_state(state_ids, state_versions), overdue)
+
+
+def _totals(by_status: Mapping[str, int], overdue: int) -> dict[str, int]:
+    return {
         "ordered": sum(by_status.values()) - by_status[Status.CANCELLED],
         "in_progress": by_status[Status.IN_PROGRESS] + by_status[Status.WAITING],
         "live": by_status[Status.LIVE],
@@ -137,7 +150,6 @@ def overview_for(
         "overdue": overdue,
         "cancelled": by_status[Status.CANCELLED],
     }
-    return Overview(stages=stages, rows=rows, column_totals=column_totals, totals=totals)
 
 
 def attention_counts(user: User, *, now: datetime.datetime | None = None) -> dict[str, int]:
