@@ -27,7 +27,7 @@ change that slipped past every hook shows at the latest when the fragment's life
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,6 +71,12 @@ class Versions:
         return {state: f"{self.reference}.{self.of[(kind, state)]}" for state in self.states}
 
 
+def _fresh() -> int:
+    """A new version: a random 63-bit number. Django's Redis cache stores numbers as they are
+    and reads them back with int(), without pickle (the overview reads 65 at once)."""
+    return secrets.randbits(63)
+
+
 def figures_versions(state_ids: Iterable[int]) -> Versions:
     """The current versions: one round trip to the cache while all are known."""
     states = tuple(sorted(set(state_ids)))
@@ -81,11 +87,11 @@ def figures_versions(state_ids: Iterable[int]) -> Versions:
     if missing:
         # add(): of two readers drawing at once, both keep the one that was stored first.
         for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
+            cache.add(key, _fresh(), timeout=None)
         known.update(cache.get_many(missing))
     # A version forgotten again between add() and the read: a token of this read alone, so
     # what is rendered with it is never served to another.
-    token = {key: str(known.get(key) or uuid.uuid4().hex) for key in keys}
+    token = {key: str(known.get(key) or _fresh()) for key in keys}
     return Versions(
         reference=token[REFERENCE_KEY],
         states=states,
