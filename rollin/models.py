@@ -252,6 +252,17 @@ class Rollin(models.Model):
                 models.F("order").desc(),
                 name="rollin_due_last",
             ),
+            # The list sorted by status, either way (the same tie-break and NULL placement).
+            models.Index(
+                models.F("status").asc(nulls_last=True),
+                models.F("order").desc(),
+                name="rollin_status_first",
+            ),
+            models.Index(
+                models.F("status").desc(nulls_last=True),
+                models.F("order").desc(),
+                name="rollin_status_last",
+            ),
             # The coordination's queue, longest at its stage first: the task list stops after
             # a page instead of walking every open item (dashboard.selectors.my_queue_for).
             models.Index(

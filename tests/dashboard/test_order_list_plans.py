@@ -36,6 +36,8 @@ def _plan(user, params: str) -> str:
         ("sort=due", "rollin_due_first"),
         ("sort=-ordered", "orders_orde_created_0fb29d_idx"),
         ("state={state}&sort=authority", "geo_authority_name"),
+        ("sort=status", "rollin_status_first"),
+        ("sort=-status", "rollin_status_last"),
     ],
 )
 def test_each_sort_reads_its_index_in_order(world, params, index) -> None:
