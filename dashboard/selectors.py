@@ -67,11 +67,7 @@ def dashboard_orders_for(user: User) -> QuerySet[Order]:
     state as the list's filters are (every placed order has its roll-in): PostgreSQL then
     reads a state's list sorted by due date from the head of one index (rollin_list_by_due)
     instead of joining every order of the service first."""
-    if user.is_active and user.is_coordinator and not user.is_operator:
-        orders = Order.objects.filter(rollin__state__in=user.states.all())
-    else:
-        orders = order_visible_to(user)
-    return orders.select_related(
+    return order_visible_to(user, state_via_rollin=True).select_related(
         "authority",
         "authority__district",
         "service",

@@ -18,10 +18,13 @@ if TYPE_CHECKING:
     from accounts.typing import AnyUser
 
 
-def order_visible_to(user: AnyUser | None) -> QuerySet[Order]:
+def order_visible_to(user: AnyUser | None, *, state_via_rollin: bool = False) -> QuerySet[Order]:
     """Orders the user may see: staff their authority's, coordinators their states', admins all.
 
     Ministry viewers see none: orders carry personal data (contact persons) they must not get.
+    `state_via_rollin` names a coordinator's states through the roll-in's copy of the state
+    (the same orders once placed, each with its roll-in), for lists filtered and sorted on
+    the roll-ins' indexes (dashboard.selectors.dashboard_orders_for).
     """
     orders = Order.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
@@ -29,7 +32,8 @@ def order_visible_to(user: AnyUser | None) -> QuerySet[Order]:
     if user.is_operator:
         return orders
     if user.is_coordinator:
-        return orders.filter(authority__state__in=user.states.all())
+        state = "rollin__state__in" if state_via_rollin else "authority__state__in"
+        return orders.filter(**{state: user.states.all()})
     if user.is_authority_staff:
         assert user.authority_id is not None  # what is_authority_staff means
         return orders.filter(authority_id=user.authority_id)
