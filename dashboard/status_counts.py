@@ -10,8 +10,8 @@ the rows after a change instead of all of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db.models import QuerySet, Sum
@@ -34,30 +34,24 @@ def status_counts_by_state(
 ) -> Counts:
     """The same counts, summed from each state's, which are read again only when the state's
     version (which includes the reference data, and so the stages) moved."""
-    memo = caches["figures"]
-    keys = {state_id: f"overview:status:{state_id}:{versions[state_id]}" for state_id in state_ids}
-    known: dict[str, Counts] = memo.get_many(list(keys.values()))
-    missing = [state_id for state_id, key in keys.items() if key not in known]
-    if missing:
+
+    def read(missing: list[int]) -> dict[int, Counts]:
         by_state: dict[int, list[Cell]] = {state_id: [] for state_id in missing}
         figures = StatusFigure.objects.filter(state_id__in=missing)
         for state_id, *cell in _cells(figures, by_state=True):
             by_state[state_id].append(tuple(cell))
-        fresh = {keys[state_id]: _fold(cells, stages) for state_id, cells in by_state.items()}
-        memo.set_many(fresh, MEMO_SECONDS)
-        known.update(fresh)
-    return _sum([known[key] for key in keys.values()], len(stages))
+        return {state_id: _fold(cells, stages) for state_id, cells in by_state.items()}
+
+    known = _per_state("status", state_ids, versions, read)
+    return _sum(known, len(stages))
 
 
 def status_totals_by_state(state_ids: Iterable[int], versions: Mapping[int, str]) -> dict[str, int]:
     """The orders per status of the states, each state's kept under its status version: the
     overview's totals after a hold read a handful of sums, not the state's ~1,200 rows."""
-    memo = caches["figures"]
-    keys = {state_id: f"overview:totals:{state_id}:{versions[state_id]}" for state_id in state_ids}
-    known: dict[str, dict[str, int]] = memo.get_many(list(keys.values()))
-    missing = [state_id for state_id, key in keys.items() if key not in known]
-    if missing:
-        fresh = {keys[state_id]: dict.fromkeys(Status.values, 0) for state_id in missing}
+
+    def read(missing: list[int]) -> dict[int, dict[str, int]]:
+        fresh = {state_id: dict.fromkeys(Status.values, 0) for state_id in missing}
         sums = (
             StatusFigure.objects.filter(state_id__in=missing)
             .values("state_id", "status")
@@ -66,14 +60,36 @@ def status_totals_by_state(state_ids: Iterable[int], versions: Mapping[int, str]
             .order_by()
         )
         for state_id, status, n in sums:
-            fresh[keys[state_id]][status] += n or 0
-        memo.set_many(fresh, MEMO_SECONDS)
-        known.update(fresh)
+            fresh[state_id][status] += n or 0
+        return fresh
+
     totals: dict[str, int] = dict.fromkeys(Status.values, 0)
-    for key in keys.values():
-        for status, n in known[key].items():
+    for by_status in _per_state("totals", state_ids, versions, read):
+        for status, n in by_status.items():
             totals[status] += n
     return totals
+
+
+T = TypeVar("T")
+
+
+def _per_state(
+    what: str,
+    state_ids: Iterable[int],
+    versions: Mapping[int, str],
+    read: Callable[[list[int]], dict[int, T]],
+) -> list[T]:
+    """Each state's value, kept in the process's memory under the state's version: `read`
+    is called once, for the states whose version moved since."""
+    memo = caches["figures"]
+    keys = {state_id: f"overview:{what}:{state_id}:{versions[state_id]}" for state_id in state_ids}
+    known: dict[str, T] = memo.get_many(list(keys.values()))
+    missing = [state_id for state_id, key in keys.items() if key not in known]
+    if missing:
+        fresh = {keys[state_id]: value for state_id, value in read(missing).items()}
+        memo.set_many(fresh, MEMO_SECONDS)
+        known.update(fresh)
+    return [known[key] for key in keys.values()]
 
 
 # (service id, stage position, status, orders); read as tuples: a state has ~1,200 of them.
