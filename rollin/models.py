@@ -153,6 +153,15 @@ class RollinStatus(models.TextChoices):
 HOLDABLE = [RollinStatus.IN_PROGRESS, RollinStatus.WAITING, RollinStatus.FAILING]
 
 
+def _list_sorted_by(column: str, *, first: str, last: str) -> list[models.Index]:
+    """The coordination's order list sorted by a roll-in column either way, missing values
+    last and the order id breaking ties as the list does: a page is an index's first rows."""
+    return [
+        models.Index(models.F(column).asc(nulls_last=True), models.F("order").desc(), name=first),
+        models.Index(models.F(column).desc(nulls_last=True), models.F("order").desc(), name=last),
+    ]
+
+
 class Rollin(models.Model):
     # Defined outside the class so the constraints in Meta can name its values.
     Status = RollinStatus
@@ -240,29 +249,9 @@ class Rollin(models.Model):
                 models.F("order").desc(),
                 name="rollin_list_by_due",
             ),
-            # Any list sorted by due date, either way, missing dates last (dashboard.filters),
-            # with the order id breaking ties as the list does.
-            models.Index(
-                models.F("due_at").asc(nulls_last=True),
-                models.F("order").desc(),
-                name="rollin_due_first",
-            ),
-            models.Index(
-                models.F("due_at").desc(nulls_last=True),
-                models.F("order").desc(),
-                name="rollin_due_last",
-            ),
-            # The list sorted by status, either way (the same tie-break and NULL placement).
-            models.Index(
-                models.F("status").asc(nulls_last=True),
-                models.F("order").desc(),
-                name="rollin_status_first",
-            ),
-            models.Index(
-                models.F("status").desc(nulls_last=True),
-                models.F("order").desc(),
-                name="rollin_status_last",
-            ),
+            # The list sorted by due date or by status, either way (dashboard.filters).
+            *_list_sorted_by("due_at", first="rollin_due_first", last="rollin_due_last"),
+            *_list_sorted_by("status", first="rollin_status_first", last="rollin_status_last"),
             # The coordination's queue, longest at its stage first: the task list stops after
             # a page instead of walking every open item (dashboard.selectors.my_queue_for).
             models.Index(
