@@ -395,6 +395,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery 5.6+ closes every database connection before and after each task unless this is
+# set: a new PostgreSQL session per roll-in step (fork, authentication, session setup) cost
+# bench_worker more than the step itself. With it, a connection serves this many tasks, and
+# between tasks Django's own rule decides (CONN_MAX_AGE, health check; digitalmarkt.celery).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
