@@ -17,8 +17,8 @@ import httpx
 from django.conf import settings
 
 from orders.models import Order
-from rollin.models import ConnectorEndpoint, ConnectorLog, RollinItem
-from rollin.simulator import simulate, simulator_auth_headers
+from rollin.models import ConnectorEndpoint, ConnectorLog, RollinItem, SimulatorProfile
+from rollin.simulator import simulate, simulator_auth_headers, simulator_profile
 
 
 @dataclass(frozen=True)
@@ -126,17 +126,23 @@ class InProcessConnector:
 
     def __init__(self, *, honour_delay: bool = False) -> None:
         self.honour_delay = honour_delay
+        # Read once per connector, i.e. per walk of an order (rollin_advance): the
+        # simulated side's behaviour does not change within a walk's second.
+        self.profiles: dict[str, SimulatorProfile] = {}
 
     def run(self, *, item: RollinItem) -> ConnectorResult:
         _method, path, body = _request_for(item)
         code = item.rollin.order.authority.code
         started = time.monotonic()
+        if code not in self.profiles:
+            self.profiles[code] = simulator_profile(code)
         answer = simulate(
             code,
             item.definition.connector_action,
             key=submission_key(item) if "submission" in path else idempotency_key(item),
             payload=body,
             honour_delay=self.honour_delay,
+            profile=self.profiles[code],
         )
         ok = 200 <= answer.status < 300
         error = "" if ok else f"HTTP {answer.status}: {json.dumps(answer.body)}"

@@ -82,7 +82,8 @@ def simulator_secret_matches(authorization: str) -> bool:
     return hmac.compare_digest(token.strip().encode(), expected.encode())
 
 
-def _profile(authority_code: str) -> SimulatorProfile:
+def simulator_profile(authority_code: str) -> SimulatorProfile:
+    """How the simulated Fachverfahren of an authority behaves (delay, failure rate)."""
     return SimulatorProfile.objects.filter(
         authority_code=authority_code
     ).first() or SimulatorProfile(authority_code=authority_code)
@@ -95,8 +96,10 @@ def simulate(
     key: str = "",
     payload: dict[str, Any] | None = None,
     honour_delay: bool = True,
+    profile: SimulatorProfile | None = None,
 ) -> SimulatedResponse:
-    profile = _profile(authority_code)
+    """`profile`: the authority's, if the caller read it already (simulator_profile)."""
+    profile = profile or simulator_profile(authority_code)
     if honour_delay and profile.delay_ms:
         time.sleep(profile.delay_ms / 1000)
     if profile.failure_rate and random.random() < profile.failure_rate:

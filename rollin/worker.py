@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
@@ -35,9 +35,9 @@ from rollin.pipeline import (
     coordinators_of,
     current_items,
     lock_rollin,
-    next_open_item,
     next_stage,
     people_whose_move,
+    relock_rollin,
     remind_in_digest,
     staff_of,
     stage_enter,
@@ -48,6 +48,15 @@ from rollin.transitions import Action
 
 Status = Rollin.Status
 OVERDUE_REASON = gettext_noop("Frist der Stufe „%(s)s“ überschritten")
+
+
+class Claim(NamedTuple):
+    """What a transaction of the walk hands the next one: the roll-in as committed, the item
+    it claimed (None: the walk stops here) and the current stage's items as it left them."""
+
+    rollin: Rollin | None
+    item: RollinItem | None = None
+    stage_items: list[RollinItem] | None = None
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -68,60 +77,63 @@ def rollin_advance(
     from rollin.connectors import connector_for
 
     rollin: Rollin | None = None
+    call = connector
     # Everything the worker writes is in the roll-in's history (and the connector log): an
     # audit-log entry per save would record each change a second time, and read the old row
     # first to diff it. People's edits and the admin's stay audit-logged.
     with disable_auditlog():
-        rollin, item = _claim_step(order_id, now or timezone.now())
+        claim = _claim_step(order_id, now or timezone.now())
         for _step in range(100):  # every stage has few items; the bound only guards bugs
+            rollin, item = claim.rollin, claim.item
             if item is None:
                 break
             assert rollin is not None  # a claimed item comes with its locked roll-in
             item.rollin = rollin  # the claimed state, for the key
-            result = (connector or connector_for(rollin.order)).run(item=item)
+            # One connector for the walk: an authority's endpoint is looked up once.
+            call = call or connector_for(rollin.order)
+            result = call.run(item=item)
             # Recording the answer and claiming the next item share a transaction and a
             # lock: three statements less per step than locking again.
-            rollin, item = _record_and_claim(
-                order_id, rollin.claim_token, item.pk, result, now or timezone.now()
-            )
-    return rollin
+            claim = _record_and_claim(claim, item.pk, result, now or timezone.now())
+    return claim.rollin
 
 
 # --- claim ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def _claim_step(order_id: int, now: datetime.datetime) -> tuple[Rollin | None, RollinItem | None]:
+def _claim_step(order_id: int, now: datetime.datetime) -> Claim:
     """Lock the roll-in and claim its next automatic item (_claim_next)."""
     try:
         rollin = lock_rollin(order_id=order_id)
     except Rollin.DoesNotExist:
-        return None, None
+        return Claim(None)
     return _claim_next(rollin, now)
 
 
 def _claim_next(
     rollin: Rollin, now: datetime.datetime, stage_items: list[RollinItem] | None = None
-) -> tuple[Rollin, RollinItem | None]:
+) -> Claim:
     """Under the lock: move stages while nothing is open; claim the next automatic item.
-    `stage_items`: the current stage's items if the caller read them in this transaction
-    (they serve the first look only: a stage move below creates other items)."""
+    `stage_items`: the current stage's items if the caller read them in this transaction."""
     while True:
         if not transitions.allowed(rollin.status, Action.ADVANCE):
-            return rollin, None
-        if rollin.claimed_until is not None and rollin.claimed_until > now:
-            return rollin, None  # another worker is calling the connector for this order
+            return Claim(rollin)
+        if _claimed_at(rollin, now):
+            return Claim(rollin)  # another worker is calling the connector for this order
         if rollin.next_attempt_at is not None and rollin.next_attempt_at > now:
-            return rollin, None  # backing off; the task or the sweep comes back then
-        if stage_items is not None:
-            item = transitions.next_in_line(stage_items)
-        else:
-            item = next_open_item(rollin)
-        stage_items = None
+            return Claim(rollin)  # backing off; the task or the sweep comes back then
+        if stage_items is None:
+            stage_items = current_items(rollin)
+        item = transitions.next_in_line(stage_items)
         if item is None:
+            entered: list[RollinItem] = []
             rollin = rollin_transition(
-                action=Action.ADVANCE, locked=rollin, apply=_move_to_next_stage, now=now
+                action=Action.ADVANCE, locked=rollin, apply=_move_to_next_stage(entered), now=now
             )
+            if _claimed_at(rollin, now):  # the move claimed the new stage's first item
+                return Claim(rollin, transitions.next_in_line(entered), entered)
+            stage_items = entered
             continue
         manual = item.definition.kind == ItemDefinition.Kind.MANUAL
         if (rollin.status == Status.WAITING) != manual:
@@ -134,10 +146,15 @@ def _claim_next(
                 now=now,
             )
         if manual:
-            return rollin, None
+            return Claim(rollin)
         _claim(rollin, now)
         rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
-        return rollin, item
+        return Claim(rollin, item, stage_items)
+
+
+def _claimed_at(rollin: Rollin, now: datetime.datetime) -> bool:
+    """Whether a claim holds at `now` (a token alone may be left from an expired claim)."""
+    return rollin.claimed_until is not None and rollin.claimed_until > now
 
 
 def _claim(rollin: Rollin, now: datetime.datetime) -> None:
@@ -146,14 +163,28 @@ def _claim(rollin: Rollin, now: datetime.datetime) -> None:
     rollin.claimed_until = now + datetime.timedelta(seconds=settings.ROLLIN_CLAIM_SECONDS)
 
 
-def _move_to_next_stage(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
-    target = next_stage(rollin)
-    if target is not None:
+def _move_to_next_stage(entered: list[RollinItem]) -> Any:
+    """Enter the next stage; `entered` receives its items, read once for the derived status,
+    the worker's next look and its claim. A first automatic item is claimed in the move's
+    save, not in a second one."""
+
+    def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
+        target = next_stage(rollin)
+        if target is None:
+            change = Change(history=HistoryEntry.Action.ADVANCED, live=True)
+            change.notices.append(_tell_live)
+            return change
         stage_enter(rollin, target, now)
-    change = Change(history=HistoryEntry.Action.ADVANCED, live=target is None)
-    if target is None or target.is_live:
-        change.notices.append(_tell_live)
-    return change
+        entered[:] = current_items(rollin)
+        change = Change(history=HistoryEntry.Action.ADVANCED, stage_items=entered)
+        following = transitions.next_in_line(entered)
+        if target.is_live:
+            change.notices.append(_tell_live)
+        elif following is not None and following.definition.kind == ItemDefinition.Kind.AUTOMATIC:
+            _claim(rollin, now)
+        return change
+
+    return apply
 
 
 def _tell_live(rollin: Rollin) -> None:
@@ -172,34 +203,44 @@ def _tell_live(rollin: Rollin) -> None:
 
 
 @transaction.atomic
-def _record_and_claim(
-    order_id: int, token: str, item_id: int, result: Any, now: datetime.datetime
-) -> tuple[Rollin, RollinItem | None]:
+def _record_and_claim(claim: Claim, item_id: int, result: Any, now: datetime.datetime) -> Claim:
     """Under the lock again: record the connector's answer, then claim the next item if the
-    worker goes on. Returns the roll-in and the claimed item (None: stop here)."""
-    rollin = lock_rollin(order_id=order_id)
-    rollin, go_on, stage_items = _record_step(rollin, token, item_id, result, now)
+    worker goes on."""
+    assert claim.rollin is not None
+    rollin = relock_rollin(claim.rollin)
+    # Items change only in transitions, and every transition appends to the history: with
+    # no entry since the claim, its items are still those in the database.
+    unchanged = rollin.last_seq == claim.rollin.last_seq
+    known = claim.stage_items if unchanged else None
+    rollin, go_on, stage_items = _record_step(
+        rollin, claim.rollin.claim_token, item_id, result, now, known
+    )
     if not go_on:
-        return rollin, None
+        return Claim(rollin)
     if rollin.claim_token:  # the recorded step claimed the next item with its own save
-        return rollin, transitions.next_in_line(stage_items)
+        return Claim(rollin, transitions.next_in_line(stage_items), stage_items)
     return _claim_next(rollin, now, stage_items)
 
 
 def _record_step(
-    rollin: Rollin, token: str, item_id: int, result: Any, now: datetime.datetime
+    rollin: Rollin,
+    token: str,
+    item_id: int,
+    result: Any,
+    now: datetime.datetime,
+    known: list[RollinItem] | None = None,
 ) -> tuple[Rollin, bool, list[RollinItem]]:
     """Record the connector's answer if our claim still holds (the caller holds the lock).
 
     Returns the rollin, whether the worker should go on with the next step, and the current
-    stage's items as recorded: read once, they give the item, the derived status and the
-    next claim.
+    stage's items as recorded: read once (or `known` from the claim), they give the item,
+    the derived status and the next claim.
     """
     if rollin.claim_token != token:
         return rollin, False, []  # our claim expired and someone else took over; theirs counts
     rollin.claim_token = ""
     rollin.claimed_until = None
-    stage_items = current_items(rollin)
+    stage_items = known if known is not None else current_items(rollin)
     item = next((i for i in stage_items if i.pk == item_id), None)
     if item is None:  # of another stage than the current one; the list stays the current's
         item = RollinItem.objects.select_related("definition", "stage").get(pk=item_id)

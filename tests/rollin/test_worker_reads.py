@@ -1,0 +1,110 @@
+"""What a worker step reads: the items once per transaction, and again only when they may
+have changed.
+
+The record step trusts the items its claim read when no transition happened in between
+(the history's `last_seq` is unchanged): items change only in transitions. A person's
+transition during the connector call makes it read them again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rollin.connectors import ConnectorResult, InProcessConnector
+from rollin.models import HistoryEntry, Rollin, RollinItem
+from rollin.services import rollin_hold, rollin_resume
+from rollin.worker import rollin_advance
+from tests.factories_rollin import (
+    assert_clean_stage_walk,
+    assert_continuous_history,
+    complete_as_its_person,
+    coordinator_for,
+    order_with_rollin,
+    walk_to,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# How current_items asks for one roll-in's items of a stage; the e-mail's whose-turn look at
+# the end asks for several roll-ins' open items ("rollin_id" IN …) and is not counted.
+STAGE_ITEMS = 'WHERE ("rollin_rollinitem"."rollin_id" = '
+
+
+def _item_reads(captured: CaptureQueriesContext) -> int:
+    return sum(1 for q in captured.captured_queries if STAGE_ITEMS in q["sql"])
+
+
+class HoldDuringFirstCall(InProcessConnector):
+    """A coordinator holds and resumes the order while the worker's first call is out."""
+
+    def __init__(self, coordinator: Any) -> None:
+        super().__init__()
+        self.coordinator = coordinator
+        self.calls = 0
+
+    def run(self, *, item: RollinItem) -> ConnectorResult:
+        self.calls += 1
+        if self.calls == 1:
+            rollin_id = item.rollin.pk
+            rollin_hold(rollin_id=rollin_id, actor=self.coordinator, reason="Rückfrage")
+            rollin_resume(rollin_id=rollin_id, actor=self.coordinator, reason="geklärt")
+        return super().run(item=item)
+
+
+def _walk(order: Any, connector: InProcessConnector) -> tuple[Rollin, int]:
+    with CaptureQueriesContext(connection) as captured:
+        rollin = rollin_advance(order_id=order.pk, connector=connector)
+    assert rollin is not None
+    return rollin, _item_reads(captured)
+
+
+def _kickoff_done(order: Any, coordinator: Any) -> int:
+    """The order at the end of Kick-off, its people's items done: the worker's turn next.
+    Returns the last history entry's seq."""
+    complete_as_its_person(order, walk_to(order, "ansprechpersonen", coordinator), coordinator)
+    return Rollin.objects.get(order=order).last_seq
+
+
+def _moves(rollin: Rollin, since_seq: int) -> int:
+    return rollin.history.filter(seq__gt=since_seq, action=HistoryEntry.Action.ADVANCED).count()
+
+
+def test_the_record_steps_trust_the_items_their_claim_read() -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    seq = _kickoff_done(order, coordinator)
+
+    rollin, reads = _walk(order, InProcessConnector())
+
+    assert rollin.stage.code == "test" and rollin.status == Rollin.Status.WAITING
+    # One read at the first claim and one per stage entered; none in the five record steps.
+    assert reads == 1 + _moves(rollin, seq)
+    assert_clean_stage_walk(rollin)
+    assert_continuous_history(rollin)
+
+
+def test_a_transition_during_the_call_makes_the_record_step_read_them_again() -> None:
+    order = order_with_rollin()
+    coordinator = coordinator_for(order)
+    seq = _kickoff_done(order, coordinator)
+    connector = HoldDuringFirstCall(coordinator)
+
+    rollin, reads = _walk(order, connector)
+
+    assert connector.calls == 5  # the hold and resume in between cost no step
+    assert rollin.stage.code == "test" and rollin.status == Rollin.Status.WAITING
+    assert reads == 1 + _moves(rollin, seq) + 1  # the first record step read them again
+    actions = list(rollin.history.filter(seq__gt=seq).values_list("action", flat=True))
+    assert actions[:4] == [
+        HistoryEntry.Action.ADVANCED,  # into Anbindung, at the first claim
+        HistoryEntry.Action.HELD,
+        HistoryEntry.Action.RESUMED,
+        HistoryEntry.Action.ITEM_DONE,
+    ]
+    assert_clean_stage_walk(rollin)
+    assert_continuous_history(rollin)
