@@ -236,8 +236,6 @@ class Rollin(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["live_at"]),
-            # The dashboard's cache version: MAX(updated_at) from the index, not 500,000 rows.
-            models.Index(fields=["updated_at"]),
             # Live (or any status) orders joined by order id without touching the heap.
             models.Index(fields=["status", "order"], name="rollin_status_order"),
             # The order list of a state and service, latest due first (dashboard.filters):
