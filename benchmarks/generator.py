@@ -422,6 +422,7 @@ class RowBuilder:
                 last_at,
                 last_at,
                 _waiting_on(stage, status),
+                stage.position,
                 len(entries),  # last_seq, dropped if the model has no such field
             )
         )
@@ -520,6 +521,7 @@ ROLLIN_COLUMNS = [
     "last_progress_at",
     "updated_at",
     "waiting_on",
+    "stage_position",
 ]
 ITEM_COLUMNS = [
     "id",

@@ -131,6 +131,7 @@ def worker_fixture_create(n: int) -> list[int]:
                 service_id=o.service_id,
                 template=template,
                 stage=kickoff,
+                stage_position=kickoff.position,
                 status=Rollin.Status.IN_PROGRESS,
                 stage_entered_at=now,
                 last_progress_at=now,

@@ -61,7 +61,7 @@ SORT_FIELDS = (
     ("authority__name", "authority"),
     ("authority__district__name", "district"),
     ("service__name", "service"),
-    ("rollin__stage__position", "stage"),
+    ("rollin__stage_position", "stage"),
     ("rollin__status", "status"),
     ("rollin__assignee__last_name", "assignee"),
     ("created_at", "ordered"),

@@ -34,6 +34,22 @@ class RollinConfig(AppConfig):
         # So does an operator's move of an ended municipality's orders to its successor.
         orders_moved_listener_add(figures_rebuild)
         _reference_watch()
+        _stage_positions_watch()
+
+
+def _stage_positions_watch() -> None:
+    """A stage saved with another position (the admin's template edit) carries the roll-ins
+    at it along (rollin.pipeline.stage_position_follow)."""
+    from django.db.models.signals import post_save
+
+    from rollin.models import StageDefinition
+    from rollin.pipeline import stage_position_follow
+
+    def saved(sender: type, instance: StageDefinition, created: bool, **kwargs: object) -> None:
+        if not created:
+            stage_position_follow(instance)
+
+    post_save.connect(saved, sender=StageDefinition, weak=False, dispatch_uid="stage-position")
 
 
 def _reference_watch() -> None:

@@ -41,6 +41,7 @@ from rollin.models import (
     DueFigure,
     LiveDayFigure,
     Rollin,
+    StageDefinition,
     StatusFigure,
     WaitingFigure,
     WeekFigure,
@@ -350,12 +351,15 @@ def figures_rebuild_territory(state_keys: list[str]) -> int:
 
 
 def _copies_refresh(state_id: int) -> None:
-    """The roll-ins' copies of their order's state and service, set right where they differ
-    (the order list filters by them; rows written by hand or by an old COPY may not)."""
+    """The roll-ins' copies of their order's state and service and of their stage's position,
+    set right where they differ (the order list filters and sorts by them; rows written by
+    hand or by an old COPY may not)."""
     of_state = Rollin.objects.filter(order__authority__state_id=state_id)
     of_state.exclude(state_id=state_id).update(state_id=state_id)
     order_service = Order.objects.filter(pk=OuterRef("order_id")).values("service_id")[:1]
     of_state.exclude(service_id=F("order__service_id")).update(service_id=Subquery(order_service))
+    position = StageDefinition.objects.filter(pk=OuterRef("stage_id")).values("position")[:1]
+    of_state.exclude(stage_position=F("stage__position")).update(stage_position=Subquery(position))
 
 
 @transaction.atomic

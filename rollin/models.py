@@ -174,6 +174,12 @@ class Rollin(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+", db_index=False)
     template = models.ForeignKey(StageTemplate, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(StageDefinition, on_delete=models.PROTECT, related_name="+")
+    # A copy of the stage's position in its template (set on entry, kept right when an
+    # operator reorders the template): the order list sorted by stage reads an index on it
+    # (rollin_stage_first/last) instead of sorting every order by a joined table's column.
+    # Nullable only so that SQLite adds the column without rebuilding the table (whose
+    # PostgreSQL-only indexes it cannot create); every stage entry sets it.
+    stage_position = models.PositiveSmallIntegerField(null=True, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     # Status to return to when a hold is released: a hold resumes where it stopped.
     status_before_hold = models.CharField(max_length=12, choices=Status.choices, blank=True)
@@ -247,9 +253,12 @@ class Rollin(models.Model):
                 models.F("order").desc(),
                 name="rollin_list_by_due",
             ),
-            # The list sorted by due date or by status, either way (dashboard.filters).
+            # The list sorted by due date, status or stage, either way (dashboard.filters).
             *_list_sorted_by("due_at", first="rollin_due_first", last="rollin_due_last"),
             *_list_sorted_by("status", first="rollin_status_first", last="rollin_status_last"),
+            *_list_sorted_by(
+                "stage_position", first="rollin_stage_first", last="rollin_stage_last"
+            ),
             # The coordination's queue, longest at its stage first: the task list stops after
             # a page instead of walking every open item (dashboard.selectors.my_queue_for).
             models.Index(

@@ -119,8 +119,16 @@ def next_stage(rollin: Rollin) -> StageDefinition | None:
     return min(later, key=lambda s: s.position, default=None)
 
 
+def stage_position_follow(stage: StageDefinition) -> int:
+    """An operator moved a stage within its template: the roll-ins at it follow, since their
+    copy of its position sorts the order list. Returns how many changed."""
+    at_stage = Rollin.objects.filter(stage=stage).exclude(stage_position=stage.position)
+    return at_stage.update(stage_position=stage.position)
+
+
 def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) -> None:
     rollin.stage = stage
+    rollin.stage_position = stage.position
     rollin.stage_entered_at = now
     rollin.due_at = (
         None

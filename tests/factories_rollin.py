@@ -132,6 +132,7 @@ class RollinFactory(ModelFactory[Rollin]):
     service = factory.SelfAttribute("order.service")
     template = factory.LazyFunction(default_template)
     stage = factory.LazyAttribute(_stage)
+    stage_position = factory.SelfAttribute("stage.position")
     status = factory.LazyAttribute(_derived)
     status_before_hold = factory.LazyAttribute(
         lambda o: Status.WAITING if o.status == Status.ON_HOLD else ""

@@ -40,6 +40,8 @@ def _plan(user, params: str, *, in_groups: bool) -> str:
         ("sort=-ordered", "orders_orde_created_0fb29d_idx"),
         ("sort=status", "rollin_status_first"),
         ("sort=-status", "rollin_status_last"),
+        ("sort=stage", "rollin_stage_first"),
+        ("sort=-stage", "rollin_stage_last"),
         ("state={state}&sort=authority", "geo_authority_name"),
     ],
 )

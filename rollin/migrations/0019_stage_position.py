@@ -1,0 +1,45 @@
+# The roll-in keeps a copy of its stage's position (rollin.models.Rollin.stage_position):
+# added, filled from the stages, and indexed for the order list sorted by stage.
+
+from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
+
+from portal.migration_operations import AddIndexOnPostgreSQL
+
+
+def backfill(apps, schema_editor):
+    Rollin = apps.get_model("rollin", "Rollin")
+    StageDefinition = apps.get_model("rollin", "StageDefinition")
+    position = StageDefinition.objects.filter(pk=OuterRef("stage_id")).values("position")[:1]
+    Rollin.objects.update(stage_position=Subquery(position))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("rollin", "0018_drop_updated_at_index"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="rollin",
+            name="stage_position",
+            field=models.PositiveSmallIntegerField(editable=False, null=True),
+        ),
+        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
+        AddIndexOnPostgreSQL(
+            model_name="rollin",
+            index=models.Index(
+                models.OrderBy(models.F("stage_position"), nulls_last=True),
+                models.OrderBy(models.F("order"), descending=True),
+                name="rollin_stage_first",
+            ),
+        ),
+        AddIndexOnPostgreSQL(
+            model_name="rollin",
+            index=models.Index(
+                models.OrderBy(models.F("stage_position"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("order"), descending=True),
+                name="rollin_stage_last",
+            ),
+        ),
+    ]
