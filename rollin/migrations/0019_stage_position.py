@@ -1,5 +1,8 @@
 # The roll-in keeps a copy of its stage's position (rollin.models.Rollin.stage_position):
-# added, filled from the stages, and indexed for the order list sorted by stage.
+# added, filled from the stages, and indexed for the order list sorted by stage. The fill
+# writes every roll-in row once: until autovacuum has passed (or `VACUUM ANALYZE
+# rollin_rollin`), index-only scans read the table too (the white-spot page at 500,000 orders
+# took 166 instead of 67 ms right after it).
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
