@@ -423,6 +423,7 @@ class RowBuilder:
                 last_at,
                 _waiting_on(stage, status),
                 stage.position,
+                None,  # assignee_last_name: nobody assigned, as assignee_id above
                 len(entries),  # last_seq, dropped if the model has no such field
             )
         )
@@ -522,6 +523,7 @@ ROLLIN_COLUMNS = [
     "updated_at",
     "waiting_on",
     "stage_position",
+    "assignee_last_name",
 ]
 ITEM_COLUMNS = [
     "id",

@@ -63,7 +63,7 @@ SORT_FIELDS = (
     ("service__name", "service"),
     ("rollin__stage_position", "stage"),
     ("rollin__status", "status"),
-    ("rollin__assignee__last_name", "assignee"),
+    ("rollin__assignee_last_name", "assignee"),
     ("created_at", "ordered"),
     ("rollin__due_at", "due"),
 )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,7 @@ class RollinConfig(AppConfig):
         orders_moved_listener_add(figures_rebuild)
         _reference_watch()
         _stage_positions_watch()
+        _assignee_names_watch()
 
 
 def _stage_positions_watch() -> None:
@@ -82,3 +85,18 @@ REFERENCE_MODELS = (
     "rollin.StageTemplate",
     "rollin.StageDefinition",
 )
+
+
+def _assignee_names_watch() -> None:
+    """A user saved with another last name carries the roll-ins assigned to them along
+    (rollin.pipeline.assignee_name_follow); a user without any costs one indexed query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_save
+
+    from rollin.pipeline import assignee_name_follow
+
+    def saved(sender: type, instance: Any, created: bool, **kwargs: object) -> None:
+        if not created:
+            assignee_name_follow(instance)
+
+    post_save.connect(saved, sender=get_user_model(), weak=False, dispatch_uid="assignee-name")

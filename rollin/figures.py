@@ -32,6 +32,7 @@ from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery,
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
+from accounts.models import User
 from geo.models import Level, State
 from orders.models import Order
 from portal.reference_version import reference_changed
@@ -351,15 +352,21 @@ def figures_rebuild_territory(state_keys: list[str]) -> int:
 
 
 def _copies_refresh(state_id: int) -> None:
-    """The roll-ins' copies of their order's state and service and of their stage's position,
-    set right where they differ (the order list filters and sorts by them; rows written by
-    hand or by an old COPY may not)."""
+    """The roll-ins' copies of their order's state and service, of their stage's position and
+    of their assignee's last name, set right where they differ (the order list filters and
+    sorts by them; rows written by hand or by an old COPY may not)."""
     of_state = Rollin.objects.filter(order__authority__state_id=state_id)
     of_state.exclude(state_id=state_id).update(state_id=state_id)
     order_service = Order.objects.filter(pk=OuterRef("order_id")).values("service_id")[:1]
     of_state.exclude(service_id=F("order__service_id")).update(service_id=Subquery(order_service))
     position = StageDefinition.objects.filter(pk=OuterRef("stage_id")).values("position")[:1]
     of_state.exclude(stage_position=F("stage__position")).update(stage_position=Subquery(position))
+    unassigned = of_state.filter(assignee__isnull=True, assignee_last_name__isnull=False)
+    unassigned.update(assignee_last_name=None)
+    name = User.objects.filter(pk=OuterRef("assignee_id")).values("last_name")[:1]
+    of_state.filter(assignee__isnull=False).filter(
+        Q(assignee_last_name__isnull=True) | ~Q(assignee_last_name=F("assignee__last_name"))
+    ).update(assignee_last_name=Subquery(name))
 
 
 @transaction.atomic

@@ -197,6 +197,13 @@ class Rollin(models.Model):
         related_name="assigned_rollins",
         verbose_name=_("Zuständig (Koordination)"),
     )
+    # A copy of the assignee's last name, set by the ASSIGN transition and kept right when a
+    # user's name changes: the order list sorted by assignee reads an index on it
+    # (rollin_assignee_first/last), not every order's join. NULL while nobody is assigned,
+    # so those sort last as through the join; "" would be a user without a last name.
+    assignee_last_name = models.CharField(  # noqa: DJ001
+        max_length=150, null=True, blank=True, editable=False
+    )
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_progress_at = models.DateTimeField()
@@ -258,6 +265,9 @@ class Rollin(models.Model):
             *_list_sorted_by("status", first="rollin_status_first", last="rollin_status_last"),
             *_list_sorted_by(
                 "stage_position", first="rollin_stage_first", last="rollin_stage_last"
+            ),
+            *_list_sorted_by(
+                "assignee_last_name", first="rollin_assignee_first", last="rollin_assignee_last"
             ),
             # The coordination's queue, longest at its stage first: the task list stops after
             # a page instead of walking every open item (dashboard.selectors.my_queue_for).

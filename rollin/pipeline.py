@@ -126,6 +126,13 @@ def stage_position_follow(stage: StageDefinition) -> int:
     return at_stage.update(stage_position=stage.position)
 
 
+def assignee_name_follow(user: User) -> int:
+    """A user's last name changed: the roll-ins assigned to them follow, since their copy of
+    it sorts the order list. Returns how many changed."""
+    assigned = Rollin.objects.filter(assignee=user).exclude(assignee_last_name=user.last_name)
+    return assigned.update(assignee_last_name=user.last_name)
+
+
 def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) -> None:
     rollin.stage = stage
     rollin.stage_position = stage.position

@@ -354,6 +354,7 @@ def rollin_assign(*, rollin_id: int, actor: User, assignee: User | None) -> Roll
                 _("Zuweisen lässt sich nur an die Koordination dieses Landes."),
             )
         rollin.assignee = assignee
+        rollin.assignee_last_name = assignee.last_name if assignee is not None else None
         if assignee is None:
             return Change(history=HistoryEntry.Action.ASSIGNED, reason_key=UNASSIGNED_REASON)
         return Change(history=HistoryEntry.Action.ASSIGNED, reason=str(assignee))

@@ -133,6 +133,10 @@ class RollinFactory(ModelFactory[Rollin]):
     template = factory.LazyFunction(default_template)
     stage = factory.LazyAttribute(_stage)
     stage_position = factory.SelfAttribute("stage.position")
+    assignee = None
+    assignee_last_name = factory.LazyAttribute(
+        lambda o: o.assignee.last_name if o.assignee is not None else None
+    )
     status = factory.LazyAttribute(_derived)
     status_before_hold = factory.LazyAttribute(
         lambda o: Status.WAITING if o.status == Status.ON_HOLD else ""

@@ -177,6 +177,8 @@ def test_sort_by_columns_both_ways(client, world, orders) -> None:
         ("rollin__due_at", True),  # a date to come
         ("-rollin__assignee__last_name", True),  # nobody assigned
         ("rollin__stage__position", True),  # through the reverse roll-in
+        ("rollin__stage_position", True),  # the roll-in's copy, through the reverse roll-in
+        ("-rollin__assignee_last_name", True),  # the copy: nobody assigned
     ],
 )
 def test_only_columns_that_may_be_empty_are_sorted_with_missing_values_last(

@@ -42,6 +42,8 @@ def _plan(user, params: str, *, in_groups: bool) -> str:
         ("sort=-status", "rollin_status_last"),
         ("sort=stage", "rollin_stage_first"),
         ("sort=-stage", "rollin_stage_last"),
+        ("sort=assignee", "rollin_assignee_first"),
+        ("sort=-assignee", "rollin_assignee_last"),
         ("state={state}&sort=authority", "geo_authority_name"),
     ],
 )
