@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class AddIndexOnPostgreSQL(migrations.AddIndex):
@@ -19,3 +19,25 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
     def database_backwards(self, app_label: str, schema_editor: Any, *args: Any) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, *args)
+
+
+def indexes_sorted_either_way(
+    column: str, *, first: str, last: str, ties: str = "order"
+) -> list[models.Index]:
+    """The two indexes of a list sorted by `column` either way, missing values last, `ties`
+    descending breaking ties: a page is an index's first rows. Named once here for the
+    model's Meta and its migration (sorted_either_way_on_postgresql)."""
+    return [
+        models.Index(models.F(column).asc(nulls_last=True), models.F(ties).desc(), name=first),
+        models.Index(models.F(column).desc(nulls_last=True), models.F(ties).desc(), name=last),
+    ]
+
+
+def sorted_either_way_on_postgresql(
+    model_name: str, column: str, *, first: str, last: str
+) -> list[AddIndexOnPostgreSQL]:
+    """indexes_sorted_either_way as migration operations (PostgreSQL only: NULLS LAST)."""
+    return [
+        AddIndexOnPostgreSQL(model_name=model_name, index=index)
+        for index in indexes_sorted_either_way(column, first=first, last=last)
+    ]

@@ -14,6 +14,7 @@ from catalog.models import Service
 from geo.models import Authority, District, State
 from orders.models import Order
 from portal.localized import localized_value
+from portal.migration_operations import indexes_sorted_either_way
 from portal.system_text import system_text
 from portal.uploads import pdf_storage_name
 from rollin.failures import connector_failure
@@ -153,15 +154,6 @@ class RollinStatus(models.TextChoices):
 HOLDABLE = [RollinStatus.IN_PROGRESS, RollinStatus.WAITING, RollinStatus.FAILING]
 
 
-def _list_sorted_by(column: str, *, first: str, last: str) -> list[models.Index]:
-    """The coordination's order list sorted by a roll-in column either way, missing values
-    last and the order id breaking ties as the list does: a page is an index's first rows."""
-    return [
-        models.Index(models.F(column).asc(nulls_last=True), models.F("order").desc(), name=first),
-        models.Index(models.F(column).desc(nulls_last=True), models.F("order").desc(), name=last),
-    ]
-
-
 class Rollin(models.Model):
     # Defined outside the class so the constraints in Meta can name its values.
     Status = RollinStatus
@@ -261,12 +253,14 @@ class Rollin(models.Model):
                 name="rollin_list_by_due",
             ),
             # The list sorted by due date, status or stage, either way (dashboard.filters).
-            *_list_sorted_by("due_at", first="rollin_due_first", last="rollin_due_last"),
-            *_list_sorted_by("status", first="rollin_status_first", last="rollin_status_last"),
-            *_list_sorted_by(
+            *indexes_sorted_either_way("due_at", first="rollin_due_first", last="rollin_due_last"),
+            *indexes_sorted_either_way(
+                "status", first="rollin_status_first", last="rollin_status_last"
+            ),
+            *indexes_sorted_either_way(
                 "stage_position", first="rollin_stage_first", last="rollin_stage_last"
             ),
-            *_list_sorted_by(
+            *indexes_sorted_either_way(
                 "assignee_last_name", first="rollin_assignee_first", last="rollin_assignee_last"
             ),
             # The coordination's queue, longest at its stage first: the task list stops after

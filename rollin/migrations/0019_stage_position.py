@@ -7,7 +7,7 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
-from portal.migration_operations import AddIndexOnPostgreSQL
+from portal.migration_operations import sorted_either_way_on_postgresql
 
 
 def backfill(apps, schema_editor):
@@ -29,20 +29,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(editable=False, null=True),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
-        AddIndexOnPostgreSQL(
-            model_name="rollin",
-            index=models.Index(
-                models.OrderBy(models.F("stage_position"), nulls_last=True),
-                models.OrderBy(models.F("order"), descending=True),
-                name="rollin_stage_first",
-            ),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="rollin",
-            index=models.Index(
-                models.OrderBy(models.F("stage_position"), descending=True, nulls_last=True),
-                models.OrderBy(models.F("order"), descending=True),
-                name="rollin_stage_last",
-            ),
+        *sorted_either_way_on_postgresql(
+            "rollin", "stage_position", first="rollin_stage_first", last="rollin_stage_last"
         ),
     ]

@@ -5,7 +5,7 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
-from portal.migration_operations import AddIndexOnPostgreSQL
+from portal.migration_operations import sorted_either_way_on_postgresql
 
 
 def backfill(apps, schema_editor):
@@ -28,20 +28,7 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, editable=False, max_length=150, null=True),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
-        AddIndexOnPostgreSQL(
-            model_name="rollin",
-            index=models.Index(
-                models.OrderBy(models.F("assignee_last_name"), nulls_last=True),
-                models.OrderBy(models.F("order"), descending=True),
-                name="rollin_assignee_first",
-            ),
-        ),
-        AddIndexOnPostgreSQL(
-            model_name="rollin",
-            index=models.Index(
-                models.OrderBy(models.F("assignee_last_name"), descending=True, nulls_last=True),
-                models.OrderBy(models.F("order"), descending=True),
-                name="rollin_assignee_last",
-            ),
+        *sorted_either_way_on_postgresql(
+            "rollin", "assignee_last_name", first="rollin_assignee_first", last="rollin_assignee_last"
         ),
     ]
