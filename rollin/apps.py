@@ -36,23 +36,35 @@ class RollinConfig(AppConfig):
         # So does an operator's move of an ended municipality's orders to its successor.
         orders_moved_listener_add(figures_rebuild)
         _reference_watch()
-        _stage_positions_watch()
-        _assignee_names_watch()
+        _copies_watch()
 
 
-def _stage_positions_watch() -> None:
-    """A stage saved with another position (the admin's template edit) carries the roll-ins
-    at it along (rollin.pipeline.stage_position_follow)."""
+def _copies_watch() -> None:
+    """A stage saved with another position, a user with another last name: the roll-ins'
+    copies follow (rollin.pipeline). A save that names its fields and not these (a login's
+    last_login) cannot have changed them and costs no query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Model
     from django.db.models.signals import post_save
 
     from rollin.models import StageDefinition
-    from rollin.pipeline import stage_position_follow
+    from rollin.pipeline import assignee_name_follow, stage_position_follow
 
-    def saved(sender: type, instance: StageDefinition, created: bool, **kwargs: object) -> None:
-        if not created:
-            stage_position_follow(instance)
+    follows: dict[type[Model], tuple[str, Any]] = {
+        StageDefinition: ("position", stage_position_follow),
+        get_user_model(): ("last_name", assignee_name_follow),
+    }
 
-    post_save.connect(saved, sender=StageDefinition, weak=False, dispatch_uid="stage-position")
+    def saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
+        field, follow = follows[sender]
+        update_fields = kwargs.get("update_fields")
+        if not created and (update_fields is None or field in update_fields):
+            follow(instance)
+
+    for model in follows:
+        post_save.connect(
+            saved, sender=model, weak=False, dispatch_uid=f"copies:{model._meta.label}"
+        )
 
 
 def _reference_watch() -> None:
@@ -85,18 +97,3 @@ REFERENCE_MODELS = (
     "rollin.StageTemplate",
     "rollin.StageDefinition",
 )
-
-
-def _assignee_names_watch() -> None:
-    """A user saved with another last name carries the roll-ins assigned to them along
-    (rollin.pipeline.assignee_name_follow); a user without any costs one indexed query."""
-    from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_save
-
-    from rollin.pipeline import assignee_name_follow
-
-    def saved(sender: type, instance: Any, created: bool, **kwargs: object) -> None:
-        if not created:
-            assignee_name_follow(instance)
-
-    post_save.connect(saved, sender=get_user_model(), weak=False, dispatch_uid="assignee-name")

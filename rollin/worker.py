@@ -76,7 +76,6 @@ def rollin_advance(
     """
     from rollin.connectors import connector_for
 
-    rollin: Rollin | None = None
     call = connector
     # Everything the worker writes is in the roll-in's history (and the connector log): an
     # audit-log entry per save would record each change a second time, and read the old row

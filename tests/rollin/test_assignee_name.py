@@ -8,6 +8,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rollin.models import Rollin
 from rollin.services import rollin_assign
@@ -46,6 +49,20 @@ def test_a_renamed_assignee_carries_the_roll_ins_along() -> None:
 
     assert _copy(rollin) == "Neubauer"
     assert _copy(other) is None  # not theirs
+
+
+def test_a_login_touches_no_roll_in() -> None:
+    """A save naming its fields without the last name (the login's last_login) cannot have
+    renamed the user: the roll-ins are not asked."""
+    rollin = RollinFactory()
+    coordinator = coordinator_for(rollin.order)
+    rollin_assign(rollin_id=rollin.pk, actor=coordinator, assignee=coordinator)
+    coordinator.last_login = timezone.now()
+
+    with CaptureQueriesContext(connection) as captured:
+        coordinator.save(update_fields=["last_login"])
+
+    assert not [q for q in captured.captured_queries if "rollin_rollin" in q["sql"]]
 
 
 def test_rebuild_figures_repairs_the_copy() -> None:
