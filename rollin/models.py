@@ -6,6 +6,9 @@ transition table, applies the target and appends a HistoryEntry in the same tran
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -275,6 +278,19 @@ class Rollin(models.Model):
     def __str__(self) -> str:
         return f"{self.order.number}: {self.stage} ({self.get_status_display()})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # What is written is what save_changes compares with next time.
+        super().save(*args, **kwargs)
+        written = kwargs.get("update_fields")
+        fields = [
+            f
+            for f in self._meta.concrete_fields
+            if written is None or f.name in written or f.attname in written
+        ]
+        as_written = getattr(self, "_as_written", None) or {}
+        as_written.update((f.attname, getattr(self, f.attname)) for f in fields)
+        self._as_written = as_written
+
     @property
     def failure_text(self) -> str:
         """Why the roll-in is failing, as a sentence for people (the detail is last_error)."""
@@ -282,6 +298,39 @@ class Rollin(models.Model):
             return ""
         retry_at = None if self.status == RollinStatus.FAILING else self.next_attempt_at
         return system_text(*connector_failure(self.last_error, retry_at))
+
+    # --- what changed since the row was read (the transition writes only that) ----------------
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Rollin:
+        # Django's documented hook for remembering what was loaded ("Customizing model
+        # loading"): every value of a Rollin is immutable (no JSON), so a copy is not needed.
+        rollin = super().from_db(db, field_names, values, **kwargs)
+        rollin._as_written = dict(zip(field_names, values, strict=True))
+        return rollin
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        # Read again, the row may differ from what this instance last wrote: save it whole.
+        self._as_written = None
+
+    def save_changes(self) -> None:
+        """Save the fields that differ from the row as read or last written (a step of the
+        worker changes five of twenty-five): a shorter statement to build and to run. A roll-in
+        not read in full (new, or with deferred fields) is saved whole."""
+        as_written = getattr(self, "_as_written", None)
+        fields = self._meta.concrete_fields
+        if as_written is None or len(as_written) < len(fields) or self._state.adding:
+            self.save()
+            return
+        changed = [
+            f.name
+            for f in fields
+            if not f.primary_key and getattr(self, f.attname) != as_written[f.attname]
+        ]
+        self.save(update_fields=[*changed, "updated_at"])
 
 
 def _document_path(instance: RollinItem, filename: str) -> str:

@@ -155,7 +155,7 @@ def _transition(
         now=now,
     )
     with disable_auditlog():
-        rollin.save()
+        rollin.save_changes()
     figures_track(counted_before, contribution(rollin))
     if todo is not None:
         tell_todo(rollin, todo)

@@ -275,7 +275,7 @@ def _succeeded(result: Any, stage_items: list[RollinItem]) -> Any:
         item.next_attempt_at = None
         item.last_error = ""
         item.data = {**item.data, **(result.data or {})}
-        item.save()
+        item.save(update_fields=["status", "completed_at", "next_attempt_at", "last_error", "data"])
         rollin.last_progress_at = now
         rollin.next_attempt_at = None
         rollin.last_error = ""
@@ -286,6 +286,10 @@ def _succeeded(result: Any, stage_items: list[RollinItem]) -> Any:
         return Change(history=HistoryEntry.Action.ITEM_DONE, item=item, stage_items=stage_items)
 
     return apply
+
+
+# What _failed_attempt changes on the item.
+ATTEMPT_FIELDS = ("attempts", "last_error")
 
 
 def _failed_attempt(rollin: Rollin, item: RollinItem, error: str) -> None:
@@ -300,7 +304,7 @@ def _gave_up(result: Any) -> Any:
         _failed_attempt(rollin, item, result.error)
         item.status = RollinItem.Status.FAILED
         item.next_attempt_at = None
-        item.save()
+        item.save(update_fields=[*ATTEMPT_FIELDS, "status", "next_attempt_at"])
         rollin.next_attempt_at = None
         key, params = connector_failure(result.error, None)
         change = Change(
@@ -337,7 +341,7 @@ def _will_retry(result: Any) -> Any:
         assert item is not None
         _failed_attempt(rollin, item, result.error)
         item.next_attempt_at = now + retry_delay(item.attempts)
-        item.save()
+        item.save(update_fields=[*ATTEMPT_FIELDS, "next_attempt_at"])
         rollin.next_attempt_at = item.next_attempt_at
         key, params = connector_failure(result.error, item.next_attempt_at)
         return Change(

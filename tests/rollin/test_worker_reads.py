@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 
 from rollin.connectors import ConnectorResult, InProcessConnector
-from rollin.models import HistoryEntry, Rollin, RollinItem
+from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
+from rollin.pipeline import current_items
 from rollin.services import rollin_hold, rollin_resume
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
@@ -108,3 +110,35 @@ def test_a_transition_during_the_call_makes_the_record_step_read_them_again() ->
     ]
     assert_clean_stage_walk(rollin)
     assert_continuous_history(rollin)
+
+
+def test_stage_items_take_their_definitions_from_a_prefetched_stage() -> None:
+    order = order_with_rollin()
+    rollin = Rollin.objects.select_related("stage").get(order=order)
+    expected = list(current_items(rollin))
+    prefetch_related_objects([rollin.stage], "items")
+    with CaptureQueriesContext(connection) as captured:
+        items = current_items(rollin)
+    (query,) = captured.captured_queries
+    assert "rollin_itemdefinition" not in query["sql"]
+    assert [(i.pk, i.definition.code) for i in items] == [
+        (i.pk, i.definition.code) for i in expected
+    ]
+
+
+def test_a_definition_added_since_the_prefetch_is_read_with_its_item() -> None:
+    order = order_with_rollin()
+    rollin = Rollin.objects.select_related("stage").get(order=order)
+    prefetch_related_objects([rollin.stage], "items")
+    added = ItemDefinition.objects.create(
+        stage=rollin.stage,
+        position=99,
+        code="nachgereicht",
+        label="Nachgereicht",
+        kind=ItemDefinition.Kind.MANUAL,
+        actor=ItemDefinition.Actor.COORDINATOR,
+    )
+    RollinItem.objects.create(rollin=rollin, definition=added, stage=rollin.stage)
+    items = current_items(rollin)
+    assert items[-1].definition == added
+    assert items[-1].definition.code == "nachgereicht"
