@@ -322,7 +322,7 @@ class Rollin(models.Model):
         not read in full (new, or with deferred fields) is saved whole."""
         as_written = getattr(self, "_as_written", None)
         fields = self._meta.concrete_fields
-        if as_written is None or len(as_written) < len(fields) or self._state.adding:
+        if as_written is None or len(as_written) < len(fields):
             self.save()
             return
         changed = [

@@ -101,19 +101,26 @@ def current_items(rollin: Rollin, stage: StageDefinition | None = None) -> list[
     """The stage's items in their definitions' order."""
     stage = stage or rollin.stage
     at_stage = RollinItem.objects.filter(rollin=rollin, stage=stage)
-    # The worker read the stage with its definitions (next_stage): no join to read them again.
-    prefetched = getattr(stage, "_prefetched_objects_cache", {}).get("items")
-    by_id = {d.pk: d for d in prefetched} if prefetched is not None else {}
-    items = list(at_stage.order_by()) if by_id else []  # sorted below, without a join
-    if by_id and all(item.definition_id in by_id for item in items):
+    definitions = _definitions_read_with(stage)
+    # Without the default ordering's two joins; sorted here.
+    items = list(at_stage.order_by()) if definitions else []
+    if definitions and all(item.definition_id in definitions for item in items):
         for item in items:
-            item.definition = by_id[item.definition_id]
+            item.definition = definitions[item.definition_id]
         items.sort(key=lambda i: (i.definition.position, i.pk))
-    else:  # not prefetched, or a template edit added a definition since
+    else:  # not read with the stage, or a template edit added a definition since
         items = list(at_stage.select_related("definition").order_by("definition__position", "id"))
     for item in items:
         item.stage = stage  # the stage at hand, not a join to read it once more per item
     return items
+
+
+def _definitions_read_with(stage: StageDefinition) -> dict[int, ItemDefinition]:
+    """The stage's item definitions if they were prefetched with it (next_stage does, for the
+    whole walk), by id; else none. Django has no public "is prefetched": `stage.items.all()`
+    would send a query when they were not, where a join is cheaper."""
+    prefetched = getattr(stage, "_prefetched_objects_cache", {}).get("items")
+    return {d.pk: d for d in prefetched} if prefetched is not None else {}
 
 
 def next_open_item(rollin: Rollin) -> RollinItem | None:

@@ -147,7 +147,7 @@ def _claim_next(
         if manual:
             return Claim(rollin)
         _claim(rollin, now)
-        rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
+        rollin.save_changes()  # the claim's two fields
         return Claim(rollin, item, stage_items)
 
 
@@ -244,7 +244,7 @@ def _record_step(
     if item is None:  # of another stage than the current one; the list stays the current's
         item = RollinItem.objects.select_related("definition", "stage").get(pk=item_id)
     if rollin.status != Status.IN_PROGRESS or item.status == RollinItem.Status.DONE:
-        rollin.save(update_fields=["claim_token", "claimed_until", "updated_at"])
+        rollin.save_changes()  # the released claim
         return rollin, rollin.status == Status.IN_PROGRESS, stage_items
     # The claim is released by the transition's save, together with the result: one write.
     if result.ok:
