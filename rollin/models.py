@@ -347,7 +347,10 @@ class RollinItem(models.Model):
         FAILED = "failed", _("Fehlgeschlagen")
         REJECTED = "rejected", _("Zurückgewiesen")
 
-    rollin = models.ForeignKey(Rollin, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: the indexes below begin with it.
+    rollin = models.ForeignKey(
+        Rollin, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     definition = models.ForeignKey(ItemDefinition, on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(StageDefinition, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -370,7 +373,14 @@ class RollinItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rollin", "definition"], name="one_item_per_definition")
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # A roll-in's items at a stage (pipeline.current_items, every worker step). With
+            # an index per column, PostgreSQL combined the roll-in's with the stage's when its
+            # statistics lagged behind a batch of new orders, and read every order's items
+            # at that stage (43,000 index entries for three rows, 1.5 ms per step).
+            models.Index(fields=["rollin", "stage"], name="rollin_item_at_stage"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.definition} ({self.get_status_display()})"
