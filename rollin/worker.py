@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from portal.durability import commit_without_waiting_for_disk
 from portal.services import notification_text
 from portal.system_text import SystemText, both_languages
 from rollin import transitions
@@ -103,6 +104,7 @@ def rollin_advance(
 @transaction.atomic
 def _claim_step(order_id: int, now: datetime.datetime) -> Claim:
     """Lock the roll-in and claim its next automatic item (_claim_next)."""
+    commit_without_waiting_for_disk()  # a lost claim expires (module docstring)
     try:
         rollin = lock_rollin(order_id=order_id)
     except Rollin.DoesNotExist:
@@ -173,8 +175,8 @@ def _move_to_next_stage(entered: list[RollinItem]) -> Any:
             change = Change(history=HistoryEntry.Action.ADVANCED, live=True)
             change.notices.append(_tell_live)
             return change
-        stage_enter(rollin, target, now)
-        entered[:] = current_items(rollin)
+        created = stage_enter(rollin, target, now)
+        entered[:] = created if created is not None else current_items(rollin)
         change = Change(history=HistoryEntry.Action.ADVANCED, stage_items=entered)
         following = transitions.next_in_line(entered)
         if target.is_live:
@@ -206,6 +208,7 @@ def _record_and_claim(claim: Claim, item_id: int, result: Any, now: datetime.dat
     """Under the lock again: record the connector's answer, then claim the next item if the
     worker goes on."""
     assert claim.rollin is not None
+    commit_without_waiting_for_disk()  # a lost record is redone (module docstring)
     rollin = relock_rollin(claim.rollin)
     # Items change only in transitions, and every transition appends to the history: with
     # no entry since the claim, its items are still those in the database.
