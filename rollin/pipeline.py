@@ -11,7 +11,9 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.db.models import prefetch_related_objects
+from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
@@ -86,15 +88,39 @@ def history_append(
     )
 
 
-def stage_items_create(rollin: Rollin, stage: StageDefinition) -> None:
-    """Items are created from the definitions as they are when the stage is entered."""
+def stage_items_create(rollin: Rollin, stage: StageDefinition) -> list[RollinItem] | None:
+    """Items are created from the definitions as they are when the stage is entered.
+
+    Returns the stage's items, saved, in their definitions' order, when all of them are new;
+    None when some existed already (a template edit moved the stage behind the roll-in, so it
+    enters it a second time), and only a read tells their state.
+    """
     # .all(): the definitions next_stage read with the template's stages, if it did.
     definitions = sorted(stage.items.all(), key=lambda d: (d.position, d.pk))
-    if definitions:
-        RollinItem.objects.bulk_create(
-            [RollinItem(rollin=rollin, definition=d, stage=stage) for d in definitions],
-            ignore_conflicts=True,
-        )
+    items = [RollinItem(rollin=rollin, definition=d, stage=stage) for d in definitions]
+    if not items:
+        return []
+    # bulk_create(ignore_conflicts=True) would leave the ids unset and cost a read of what it
+    # wrote. INSERT … ON CONFLICT DO NOTHING RETURNING id answers with the inserted rows' ids,
+    # in the order given (bulk_create relies on that order too). QuerySet._insert is the
+    # method bulk_create and Model.save call, private and so not in django-stubs; a row-less
+    # answer to a single item is None. tests/rollin/test_worker_reads.py holds it to this.
+    using = router.db_for_write(RollinItem, instance=rollin)
+    rows = RollinItem.objects._insert(  # type: ignore[attr-defined]
+        items,
+        using=using,
+        fields=[f for f in RollinItem._meta.concrete_fields if not f.primary_key],
+        returning_fields=[RollinItem._meta.pk],
+        on_conflict=OnConflict.IGNORE,
+    )
+    inserted = [row for row in rows if row is not None]
+    if len(inserted) < len(items):
+        return None
+    for item, (pk,) in zip(items, inserted, strict=True):
+        item.pk = pk
+        item._state.adding = False
+        item._state.db = using
+    return items
 
 
 def current_items(rollin: Rollin, stage: StageDefinition | None = None) -> list[RollinItem]:
@@ -150,7 +176,11 @@ def assignee_name_follow(user: User) -> int:
     return assigned.update(assignee_last_name=user.last_name)
 
 
-def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) -> None:
+def stage_enter(
+    rollin: Rollin, stage: StageDefinition, now: datetime.datetime
+) -> list[RollinItem] | None:
+    """Move the roll-in to `stage` (the caller saves it) and create the stage's items;
+    returns them as stage_items_create does."""
     rollin.stage = stage
     rollin.stage_position = stage.position
     rollin.stage_entered_at = now
@@ -163,7 +193,7 @@ def stage_enter(rollin: Rollin, stage: StageDefinition, now: datetime.datetime) 
     rollin.reminded_at = None
     rollin.last_progress_at = now
     rollin.next_attempt_at = None
-    stage_items_create(rollin, stage)
+    return stage_items_create(rollin, stage)
 
 
 # --- notifications --------------------------------------------------------------------------

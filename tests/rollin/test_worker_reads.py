@@ -1,9 +1,11 @@
-"""What a worker step reads: the items once per transaction, and again only when they may
-have changed.
+"""What a worker step reads: the items once per walk, and again only when they may have
+changed.
 
 The record step trusts the items its claim read when no transition happened in between
 (the history's `last_seq` is unchanged): items change only in transitions. A person's
-transition during the connector call makes it read them again.
+transition during the connector call makes it read them again. A stage entered is not read
+back: its items come from their insert (stage_items_create), unless the roll-in had some of
+them already.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rollin.connectors import ConnectorResult, InProcessConnector
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
-from rollin.pipeline import current_items
+from rollin.pipeline import current_items, stage_items_create
 from rollin.services import rollin_hold, rollin_resume
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
@@ -84,8 +86,9 @@ def test_the_record_steps_trust_the_items_their_claim_read() -> None:
     rollin, reads = _walk(order, InProcessConnector())
 
     assert rollin.stage.code == "test" and rollin.status == Rollin.Status.WAITING
-    # One read at the first claim and one per stage entered; none in the five record steps.
-    assert reads == 1 + _moves(rollin, seq)
+    # One read at the first claim; none for the stages entered, none in the record steps.
+    assert _moves(rollin, seq) == 3
+    assert reads == 1
     assert_clean_stage_walk(rollin)
     assert_continuous_history(rollin)
 
@@ -100,7 +103,8 @@ def test_a_transition_during_the_call_makes_the_record_step_read_them_again() ->
 
     assert connector.calls == 5  # the hold and resume in between cost no step
     assert rollin.stage.code == "test" and rollin.status == Rollin.Status.WAITING
-    assert reads == 1 + _moves(rollin, seq) + 1  # the first record step read them again
+    assert _moves(rollin, seq) == 3
+    assert reads == 1 + 1  # the first record step read them again
     actions = list(rollin.history.filter(seq__gt=seq).values_list("action", flat=True))
     assert actions[:4] == [
         HistoryEntry.Action.ADVANCED,  # into Anbindung, at the first claim
@@ -142,3 +146,48 @@ def test_a_definition_added_since_the_prefetch_is_read_with_its_item() -> None:
     items = current_items(rollin)
     assert items[-1].definition == added
     assert items[-1].definition.code == "nachgereicht"
+
+
+def test_a_stage_entered_the_first_time_hands_back_its_items_as_saved() -> None:
+    order = order_with_rollin()
+    rollin = Rollin.objects.select_related("template", "stage").get(order=order)
+    later = rollin.template.stages.filter(position__gt=rollin.stage.position).first()
+    assert later is not None and later.items.count() > 1
+    created = stage_items_create(rollin, later)
+    assert created is not None
+    assert [(i.pk, i.definition_id, i.status) for i in created] == [
+        (i.pk, i.definition_id, i.status) for i in current_items(rollin, later)
+    ]
+    assert all(not i._state.adding for i in created)
+
+
+def test_a_stage_entered_again_keeps_its_items_and_asks_for_a_read() -> None:
+    # A template edit can move a stage behind a roll-in that passed it: its items stay.
+    order = order_with_rollin()
+    rollin = Rollin.objects.select_related("template", "stage").get(order=order)
+    later = rollin.template.stages.filter(position__gt=rollin.stage.position).first()
+    assert later is not None
+    first = stage_items_create(rollin, later)
+    assert first is not None
+    first[0].status = RollinItem.Status.DONE
+    first[0].save(update_fields=["status"])
+    before = RollinItem.objects.filter(rollin=rollin).count()
+
+    assert stage_items_create(rollin, later) is None
+    assert RollinItem.objects.filter(rollin=rollin).count() == before
+    assert current_items(rollin, later)[0].status == RollinItem.Status.DONE
+
+
+def test_a_stage_with_one_item_entered_again_asks_for_a_read_too() -> None:
+    # A single row's answer is read differently from several rows' (Django's insert).
+    order = order_with_rollin()
+    rollin = Rollin.objects.select_related("template", "stage").get(order=order)
+    later = rollin.template.stages.filter(position__gt=rollin.stage.position).first()
+    assert later is not None
+    keep = later.items.order_by("position").first()
+    later.items.exclude(pk=keep.pk).delete()
+    later = type(later).objects.get(pk=later.pk)  # without the deleted definitions cached
+    created = stage_items_create(rollin, later)
+    assert created is not None and len(created) == 1
+    assert stage_items_create(rollin, later) is None
+    assert RollinItem.objects.filter(rollin=rollin, stage=later).count() == 1
