@@ -18,6 +18,7 @@ from catalog.models import (
     TaskTransfer,
 )
 from catalog.responsibility import responsibility_rebuild
+from portal.fields import URLS_ASSUME_HTTPS
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -88,6 +89,7 @@ class FachverfahrenAdmin(admin.ModelAdmin):
 
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = [
         "name",
         "state",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 # The largest primary key any supported database stores (a signed 64-bit integer). SQLite
 # raises OverflowError for a larger parameter instead of finding nothing, so such a value must
@@ -26,3 +27,11 @@ class BoundedModelChoiceField(forms.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+# For a ModelAdmin's formfield_overrides: a web address typed without a scheme is taken as
+# https (the portal's own forms say so with assume_scheme too). Django 5.x still assumes
+# http and warns that 6.0 will not.
+URLS_ASSUME_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
+from portal.fields import URLS_ASSUME_HTTPS
 from rollin.figures import figures_rebuild_stage
 from rollin.models import (
     ConnectorEndpoint,
@@ -78,6 +79,7 @@ class RollinAdmin(admin.ModelAdmin):
 
 @admin.register(ConnectorEndpoint)
 class ConnectorEndpointAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["authority", "base_url", "timeout_seconds"]
     search_fields = ["authority__name", "base_url"]
     raw_id_fields = ["authority"]
