@@ -18,9 +18,13 @@ from django.db import connection
 
 def commit_without_waiting_for_disk() -> None:
     """For the rest of the current transaction only (SET LOCAL: nothing is left on the
-    connection, which also keeps it safe behind a transaction-pooling PgBouncer)."""
+    connection, which also keeps it safe behind a transaction-pooling PgBouncer), and only
+    when it is the caller's own: inside another one (the demo's single transaction, a
+    person's request) the setting would reach writes that are not redone."""
     if connection.vendor != "postgresql":
         return  # SQLite (make run's default) has no such setting
     assert connection.in_atomic_block, "SET LOCAL outside a transaction would do nothing"
+    if len(connection.atomic_blocks) > 1:  # Django's stack of open atomic blocks
+        return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO off")

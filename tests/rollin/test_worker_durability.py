@@ -49,7 +49,17 @@ def test_outside_a_transaction_it_is_refused(require_postgres) -> None:
         commit_without_waiting_for_disk()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
+def test_inside_another_transaction_it_leaves_that_one_waiting(require_postgres) -> None:
+    # E.g. the demo walks every order with rollin_advance in one transaction of its own.
+    with transaction.atomic():
+        with transaction.atomic():
+            commit_without_waiting_for_disk()
+            assert _synchronous_commit() == "on"
+        assert _synchronous_commit() == "on"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_it_is_one_statement_on_postgresql_and_none_on_sqlite() -> None:
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
         commit_without_waiting_for_disk()
