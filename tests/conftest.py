@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from portal.broker import broker_folders_ensure
 from tests import factories
 
 
@@ -56,6 +57,14 @@ def _outbox_sent_in_process(
     monkeypatch.setattr(
         services, "_email_publish", lambda email_id: services.email_deliver(email_id=email_id)
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _broker_folders() -> None:
+    """What `make run`'s setup does first: without CELERY_BROKER_URL a test that publishes
+    (e.g. a campaign's batch) goes through the filesystem broker, whose folders a fresh clone
+    lacks; the tests must not depend on one that created them running earlier."""
+    broker_folders_ensure()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from geo.importers import GeoDataError
 from geo.management.commands.import_geodata import parse_states
 from geo.selectors import geodata_stock
 from geo.services import geodata_import_files
+from portal.broker import broker_folders_ensure
 
 
 class Command(BaseCommand):
@@ -53,12 +54,7 @@ class Command(BaseCommand):
         )
 
     def _prepare_var_dir(self) -> None:
-        # kombu's filesystem transport lists its folders and crashes the worker if they are
-        # missing, which they are on a fresh clone.
-        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-            if options.get(key):
-                Path(options[key]).mkdir(parents=True, exist_ok=True)
+        broker_folders_ensure()
         Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
 
     def _import_geodata(self) -> None:
