@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.durability import commit_without_waiting_for_disk
 from rollin.connectors import InProcessConnector
-from rollin.models import RollinItem
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     assert_clean_stage_walk,
@@ -84,18 +83,3 @@ def test_each_step_of_the_walk_sets_it_before_taking_the_lock(require_postgres) 
     assert sql.count(ASYNC) == len(locks)  # and nowhere else
     assert_clean_stage_walk(rollin)
     assert _synchronous_commit() == "on"
-
-
-@pytest.mark.django_db
-def test_a_roll_ins_items_at_a_stage_are_found_through_one_index(require_postgres) -> None:
-    # With an index per column PostgreSQL could combine the stage's (every order at that
-    # stage) with the roll-in's; the pair's own index reads the roll-in's rows only.
-    order = order_with_rollin()
-    rollin = order.rollin
-    query = RollinItem.objects.filter(rollin=rollin, stage=rollin.stage).order_by()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan TO off")  # a test table is tiny
-        plan = query.explain()
-    assert "rollin_item_at_stage" in plan
-    assert "BitmapAnd" not in plan

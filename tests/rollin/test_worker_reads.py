@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 
 from rollin.connectors import ConnectorResult, InProcessConnector
-from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
+from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
 from rollin.pipeline import current_items, stage_items_create
 from rollin.services import rollin_hold, rollin_resume
 from rollin.worker import rollin_advance
@@ -148,11 +148,33 @@ def test_a_definition_added_since_the_prefetch_is_read_with_its_item() -> None:
     assert items[-1].definition.code == "nachgereicht"
 
 
-def test_a_stage_entered_the_first_time_hands_back_its_items_as_saved() -> None:
-    order = order_with_rollin()
-    rollin = Rollin.objects.select_related("template", "stage").get(order=order)
+def _with_a_later_stage() -> tuple[Rollin, StageDefinition]:
+    """A new order's roll-in and a stage after its current one, not entered yet."""
+    rollin = Rollin.objects.select_related("template", "stage").get(order=order_with_rollin())
     later = rollin.template.stages.filter(position__gt=rollin.stage.position).first()
-    assert later is not None and later.items.count() > 1
+    assert later is not None
+    return rollin, later
+
+
+def test_the_items_of_a_stage_are_found_through_one_index(require_postgres) -> None:
+    # With an index per column PostgreSQL could combine the stage's (every order at that
+    # stage) with the roll-in's; the pair's own index reads the roll-in's rows only.
+    rollin = Rollin.objects.select_related("stage").get(order=order_with_rollin())
+    prefetch_related_objects([rollin.stage], "items")  # as the worker's walk has them
+    with CaptureQueriesContext(connection) as captured:
+        current_items(rollin)
+    (query,) = captured.captured_queries
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan TO off")  # a test table is tiny
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "rollin_item_at_stage" in plan
+    assert "BitmapAnd" not in plan
+
+
+def test_a_stage_entered_the_first_time_hands_back_its_items_as_saved() -> None:
+    rollin, later = _with_a_later_stage()
+    assert later.items.count() > 1
     created = stage_items_create(rollin, later)
     assert created is not None
     assert [(i.pk, i.definition_id, i.status) for i in created] == [
@@ -163,10 +185,7 @@ def test_a_stage_entered_the_first_time_hands_back_its_items_as_saved() -> None:
 
 def test_a_stage_entered_again_keeps_its_items_and_asks_for_a_read() -> None:
     # A template edit can move a stage behind a roll-in that passed it: its items stay.
-    order = order_with_rollin()
-    rollin = Rollin.objects.select_related("template", "stage").get(order=order)
-    later = rollin.template.stages.filter(position__gt=rollin.stage.position).first()
-    assert later is not None
+    rollin, later = _with_a_later_stage()
     first = stage_items_create(rollin, later)
     assert first is not None
     first[0].status = RollinItem.Status.DONE
@@ -180,13 +199,10 @@ def test_a_stage_entered_again_keeps_its_items_and_asks_for_a_read() -> None:
 
 def test_a_stage_with_one_item_entered_again_asks_for_a_read_too() -> None:
     # A single row's answer is read differently from several rows' (Django's insert).
-    order = order_with_rollin()
-    rollin = Rollin.objects.select_related("template", "stage").get(order=order)
-    later = rollin.template.stages.filter(position__gt=rollin.stage.position).first()
-    assert later is not None
+    rollin, later = _with_a_later_stage()
     keep = later.items.order_by("position").first()
     later.items.exclude(pk=keep.pk).delete()
-    later = type(later).objects.get(pk=later.pk)  # without the deleted definitions cached
+    later = StageDefinition.objects.get(pk=later.pk)  # without the deleted definitions cached
     created = stage_items_create(rollin, later)
     assert created is not None and len(created) == 1
     assert stage_items_create(rollin, later) is None
