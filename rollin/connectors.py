@@ -1,8 +1,10 @@
 """How automatic items reach the authority's side.
 
 A connector performs one action (configure, probe, send_test, check_ack) for one item and
-records every call as a ConnectorLog row. Calls carry an idempotency key built from order,
-stage and item, so a repeated call (retry, a worker killed mid-call) has no second effect.
+describes the call as an unsaved ConnectorLog row in its result; the worker saves it in the
+transaction that records the result (rollin.worker), so a call costs no commit of its own.
+Calls carry an idempotency key built from order, stage and item, so a repeated call (retry,
+a worker killed mid-call) has no second effect.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class ConnectorResult:
     ok: bool
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    log: ConnectorLog | None = None  # the call, to be saved by whoever records the result
 
 
 class Connector(Protocol):
@@ -63,8 +66,8 @@ def _log(
     response: str,
     error: str,
     started: float,
-) -> None:
-    ConnectorLog.objects.create(
+) -> ConnectorLog:
+    return ConnectorLog(
         item=item,
         action=item.definition.connector_action,
         request_url=url[:500],
@@ -108,17 +111,17 @@ class HttpConnector:
                 )
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
-            _log(item, url, body, None, "", error, started)
-            return ConnectorResult(ok=False, error=error)
+            log = _log(item, url, body, None, "", error, started)
+            return ConnectorResult(ok=False, error=error, log=log)
         error = "" if response.is_success else f"HTTP {response.status_code}: {response.text[:300]}"
-        _log(item, url, body, response.status_code, response.text, error, started)
+        log = _log(item, url, body, response.status_code, response.text, error, started)
         if error:
-            return ConnectorResult(ok=False, error=error)
+            return ConnectorResult(ok=False, error=error, log=log)
         try:
             data = response.json()
         except ValueError:
             data = {}
-        return ConnectorResult(ok=True, data={"response": data})
+        return ConnectorResult(ok=True, data={"response": data}, log=log)
 
 
 class InProcessConnector:
@@ -146,7 +149,7 @@ class InProcessConnector:
         )
         ok = 200 <= answer.status < 300
         error = "" if ok else f"HTTP {answer.status}: {json.dumps(answer.body)}"
-        _log(
+        log = _log(
             item,
             f"inprocess:{code}/{path}",
             body,
@@ -155,7 +158,8 @@ class InProcessConnector:
             error,
             started,
         )
-        return ConnectorResult(ok=ok, data={"response": answer.body} if ok else {}, error=error)
+        data = {"response": answer.body} if ok else {}
+        return ConnectorResult(ok=ok, data=data, error=error, log=log)
 
 
 def connector_for(order: Order) -> Connector:

@@ -7,7 +7,9 @@ automatic item (token + `claimed_until`, so another worker leaves the order alon
 call the connector with an idempotency key (order + stage + item), then lock again and record
 the result only if our claim still holds and the item is still open. A worker killed mid-call
 leaves a claim that expires; the sweep re-enqueues the order and the next call repeats with
-the same key, which the Fachverfahren side deduplicates.
+the same key, which the Fachverfahren side deduplicates. The call's ConnectorLog row is saved
+in the record transaction (no commit of its own per call); a call whose worker died before
+recording leaves no row, its repetition does.
 
 The claim itself is bookkeeping, not a status; every status change (stage moves, items done
 or failed, giving up, overdue flags) goes through rollin.state.rollin_transition.
@@ -209,6 +211,9 @@ def _record_and_claim(claim: Claim, item_id: int, result: Any, now: datetime.dat
     worker goes on."""
     assert claim.rollin is not None
     commit_without_waiting_for_disk()  # a lost record is redone (module docstring)
+    if result.log is not None:
+        # The call's log row, in this transaction: whether or not our claim still holds.
+        result.log.save()
     rollin = relock_rollin(claim.rollin)
     # Items change only in transitions, and every transition appends to the history: with
     # no entry since the claim, its items are still those in the database.
