@@ -141,6 +141,4 @@ def test_the_overview_reads_the_coordinators_own_states_and_all_for_operators(wo
     assert sorted(coordinated_state_ids(admin)) == sorted([world.bavaria.pk, world.hesse.pk])
     # The same states as the pages that list them.
     for user in (world.coordinator, both, admin):
-        assert sorted(coordinated_state_ids(user)) == sorted(
-            s.pk for s in coordinated_states(user)
-        )
+        assert sorted(coordinated_state_ids(user)) == sorted(s.pk for s in coordinated_states(user))
