@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -28,16 +28,25 @@ from django.utils.functional import SimpleLazyObject
 
 from catalog.models import Service
 from dashboard import selectors
+from dashboard.access import coordinated_state_ids, coordinated_states
 from dashboard.charts import weekly_chart
-from geo.models import State
 from reports.pace import pace_for_states
 from rollin import figure_versions
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def overview_context(state_ids: list[int], *, now: datetime.datetime) -> dict[str, Any]:
+
+def overview_context(user: User, *, now: datetime.datetime) -> dict[str, Any]:
     seconds = settings.ROLLIN_FIGURES_CACHE_SECONDS
-    # The cache keys need the states' ids only; the blocks read the states if they render.
-    states: Any = SimpleLazyObject(lambda: list(State.objects.filter(pk__in=state_ids)))
+    states: Any
+    if seconds:
+        # The cache keys need the states' ids only; the blocks read the states if they render.
+        state_ids = coordinated_state_ids(user)
+        states = SimpleLazyObject(lambda: list(coordinated_states(user)))
+    else:
+        states = list(coordinated_states(user))
+        state_ids = [state.pk for state in states]
     # Matrix and pace both name all services: read once, and only when a block is rendered.
     services: Any = SimpleLazyObject(lambda: list(Service.objects.all()))
     versions = figure_versions.figures_versions(state_ids) if seconds else None

@@ -15,12 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import selectors, services
-from dashboard.access import (
-    coordinated_state_ids,
-    coordinated_states,
-    coordinator_required,
-    dashboard_order_get,
-)
+from dashboard.access import coordinated_states, coordinator_required, dashboard_order_get
 from dashboard.export import csv_lines
 from dashboard.filters import OrderFilter, order_filter_for
 from dashboard.forms import BulkActionForm, WhiteSpotForm
@@ -55,7 +50,7 @@ PAGE_SIZE = 50
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Rendered per version of the maintained figures it shows (dashboard.overview_cache).
-    context = overview_context(coordinated_state_ids(request.user), now=timezone.now())
+    context = overview_context(request.user, now=timezone.now())
     return render(request, "dashboard/overview.html", context)
 
 

@@ -211,10 +211,10 @@ def _record_and_claim(claim: Claim, item_id: int, result: Any, now: datetime.dat
     worker goes on."""
     assert claim.rollin is not None
     commit_without_waiting_for_disk()  # a lost record is redone (module docstring)
+    rollin = relock_rollin(claim.rollin)
     if result.log is not None:
         # The call's log row, in this transaction: whether or not our claim still holds.
         result.log.save()
-    rollin = relock_rollin(claim.rollin)
     # Items change only in transitions, and every transition appends to the history: with
     # no entry since the claim, its items are still those in the database.
     unchanged = rollin.last_seq == claim.rollin.last_seq
