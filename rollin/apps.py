@@ -96,4 +96,7 @@ REFERENCE_MODELS = (
     "geo.Municipality",
     "rollin.StageTemplate",
     "rollin.StageDefinition",
+    # Not on any page's figures, but the worker keeps the stages' item definitions per
+    # version (rollin.pipeline.template_stages).
+    "rollin.ItemDefinition",
 )

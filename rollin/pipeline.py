@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import router
-from django.db.models import prefetch_related_objects
 from django.db.models.constants import OnConflict
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,15 @@ from accounts.selectors import coordinators_of_states
 from orders.links import order_url_for
 from portal.digests import digest_entry_add
 from portal.services import Message, email_send, notification_text, notify
-from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem, StageDefinition
+from rollin.figure_versions import reference_version
+from rollin.models import (
+    HistoryEntry,
+    ItemDefinition,
+    Rollin,
+    RollinItem,
+    StageDefinition,
+    StageTemplate,
+)
 from rollin.transitions import next_in_line
 from rollin.turn import whose_turn
 from rollin.workdays import add_working_days
@@ -154,12 +161,33 @@ def next_open_item(rollin: Rollin) -> RollinItem | None:
 
 
 def next_stage(rollin: Rollin) -> StageDefinition | None:
-    """The stage after the current one. The template's stages and their item definitions
-    are read once per template object, which the worker keeps for a whole walk: two
-    queries for its three stage moves instead of six."""
-    prefetch_related_objects([rollin.template], "stages__items")
-    later = (s for s in rollin.template.stages.all() if s.position > rollin.stage.position)
+    """The stage after the current one, from the template's stages as template_stages
+    keeps them (read afresh if the roll-in's own stage is not among them)."""
+    stages = template_stages(rollin.template)
+    if all(stage.pk != rollin.stage_id for stage in stages):
+        stages = template_stages(rollin.template, fresh=True)
+    later = (s for s in stages if s.position > rollin.stage.position)
     return min(later, key=lambda s: s.position, default=None)
+
+
+# Per process: template id → (reference version, its stages with their item definitions).
+_STAGES: dict[int, tuple[str, list[StageDefinition]]] = {}
+
+
+def template_stages(template: StageTemplate, *, fresh: bool = False) -> list[StageDefinition]:
+    """The template's stages, each with its item definitions prefetched, read once per
+    process and version of the reference data instead of two queries per walk. Every save
+    and delete of a template, stage or item definition moves that version (rollin.apps), so
+    the walk after an operator's edit reads them afresh; within a walk, the stages it read
+    hold, as they always did. (A data migration's historical models send no signals: the
+    deployment that runs it restarts the workers.)"""
+    version = reference_version()
+    known = _STAGES.get(template.pk)
+    if known is not None and known[0] == version and not fresh:
+        return known[1]
+    stages = list(template.stages.prefetch_related("items"))
+    _STAGES[template.pk] = (version, stages)
+    return stages
 
 
 def stage_position_follow(stage: StageDefinition) -> int:
