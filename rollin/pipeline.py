@@ -20,6 +20,7 @@ from accounts.models import Role, User
 from accounts.selectors import coordinators_of_states
 from orders.links import order_url_for
 from portal.digests import digest_entry_add
+from portal.durability import without_waiting_for_disk
 from portal.services import Message, email_send, notification_text, notify
 from rollin.figure_versions import reference_version
 from rollin.models import (
@@ -35,21 +36,23 @@ from rollin.turn import whose_turn
 from rollin.workdays import add_working_days
 
 
-def lock_rollin(**lookup: Any) -> Rollin:
-    """The Rollin row, locked until the end of the surrounding transaction."""
-    return (
-        Rollin.objects.select_for_update(of=("self",))
-        .select_related("order__authority__state", "order__service", "template", "stage")
-        .get(**lookup)
+def lock_rollin(*, redoable: bool = False, **lookup: Any) -> Rollin:
+    """The Rollin row, locked until the end of the surrounding transaction. `redoable`: the
+    transaction is a worker step, redone when lost, and commits without waiting for the
+    disk (portal.durability; the lock query carries the setting)."""
+    rollins = Rollin.objects.select_for_update(of=("self",)).select_related(
+        "order__authority__state", "order__service", "template", "stage"
     )
+    return (without_waiting_for_disk(rollins) if redoable else rollins).get(**lookup)
 
 
-def relock_rollin(held: Rollin) -> Rollin:
+def relock_rollin(held: Rollin, *, redoable: bool = False) -> Rollin:
     """The worker's next transaction on a roll-in it read before: the row is read (and
     locked) again; its order (with authority, state and service) and its template never
     change for a roll-in, and its stage only with a transition, so the objects read with the
-    first lock are kept — a join over six tables less per step."""
-    rollin = Rollin.objects.select_for_update().get(pk=held.pk)
+    first lock are kept — a join over six tables less per step. `redoable` as above."""
+    rollins = Rollin.objects.select_for_update()
+    rollin = (without_waiting_for_disk(rollins) if redoable else rollins).get(pk=held.pk)
     rollin.order = held.order
     rollin.template = held.template
     if rollin.stage_id == held.stage_id:

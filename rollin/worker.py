@@ -28,7 +28,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from portal.durability import commit_without_waiting_for_disk
 from portal.services import notification_text
 from portal.system_text import SystemText, both_languages
 from rollin import transitions
@@ -106,9 +105,9 @@ def rollin_advance(
 @transaction.atomic
 def _claim_step(order_id: int, now: datetime.datetime) -> Claim:
     """Lock the roll-in and claim its next automatic item (_claim_next)."""
-    commit_without_waiting_for_disk()  # a lost claim expires (module docstring)
     try:
-        rollin = lock_rollin(order_id=order_id)
+        # Commits without waiting for the disk: a lost claim expires (module docstring).
+        rollin = lock_rollin(order_id=order_id, redoable=True)
     except Rollin.DoesNotExist:
         return Claim(None)
     return _claim_next(rollin, now)
@@ -210,8 +209,8 @@ def _record_and_claim(claim: Claim, item_id: int, result: Any, now: datetime.dat
     """Under the lock again: record the connector's answer, then claim the next item if the
     worker goes on."""
     assert claim.rollin is not None
-    commit_without_waiting_for_disk()  # a lost record is redone (module docstring)
-    rollin = relock_rollin(claim.rollin)
+    # Commits without waiting for the disk: a lost record is redone (module docstring).
+    rollin = relock_rollin(claim.rollin, redoable=True)
     if result.log is not None:
         # The call's log row, in this transaction: whether or not our claim still holds.
         result.log.save()
