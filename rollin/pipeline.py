@@ -165,10 +165,8 @@ def next_open_item(rollin: Rollin) -> RollinItem | None:
 
 def next_stage(rollin: Rollin) -> StageDefinition | None:
     """The stage after the current one, from the template's stages as template_stages
-    keeps them (read afresh if the roll-in's own stage is not among them)."""
-    stages = template_stages(rollin.template)
-    if all(stage.pk != rollin.stage_id for stage in stages):
-        stages = template_stages(rollin.template, fresh=True)
+    keeps them."""
+    stages = template_stages(rollin.template, containing=rollin.stage_id)
     later = (s for s in stages if s.position > rollin.stage.position)
     return min(later, key=lambda s: s.position, default=None)
 
@@ -177,16 +175,23 @@ def next_stage(rollin: Rollin) -> StageDefinition | None:
 _STAGES: dict[int, tuple[str, list[StageDefinition]]] = {}
 
 
-def template_stages(template: StageTemplate, *, fresh: bool = False) -> list[StageDefinition]:
+def template_stages(
+    template: StageTemplate, *, containing: int | None = None
+) -> list[StageDefinition]:
     """The template's stages, each with its item definitions prefetched, read once per
     process and version of the reference data instead of two queries per walk. Every save
     and delete of a template, stage or item definition moves that version (rollin.apps), so
     the walk after an operator's edit reads them afresh; within a walk, the stages it read
-    hold, as they always did. (A data migration's historical models send no signals: the
-    deployment that runs it restarts the workers.)"""
+    hold, as they always did. A kept list without the stage `containing` names (the
+    roll-in's own) is read afresh too: stages written by a data migration, whose historical
+    models send no signals, are found at the latest then."""
     version = reference_version()
     known = _STAGES.get(template.pk)
-    if known is not None and known[0] == version and not fresh:
+    if (
+        known is not None
+        and known[0] == version
+        and (containing is None or any(stage.pk == containing for stage in known[1]))
+    ):
         return known[1]
     stages = list(template.stages.prefetch_related("items"))
     _STAGES[template.pk] = (version, stages)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
@@ -47,6 +47,9 @@ from rollin.pipeline import (
 )
 from rollin.state import Change, TransitionError, history_only, rollin_transition
 from rollin.transitions import Action
+
+if TYPE_CHECKING:
+    from rollin.connectors import ConnectorResult
 
 Status = Rollin.Status
 OVERDUE_REASON = gettext_noop("Frist der Stufe „%(s)s“ überschritten")
@@ -205,7 +208,9 @@ def _tell_live(rollin: Rollin) -> None:
 
 
 @transaction.atomic
-def _record_and_claim(claim: Claim, item_id: int, result: Any, now: datetime.datetime) -> Claim:
+def _record_and_claim(
+    claim: Claim, item_id: int, result: ConnectorResult, now: datetime.datetime
+) -> Claim:
     """Under the lock again: record the connector's answer, then claim the next item if the
     worker goes on."""
     assert claim.rollin is not None
@@ -232,7 +237,7 @@ def _record_step(
     rollin: Rollin,
     token: str,
     item_id: int,
-    result: Any,
+    result: ConnectorResult,
     now: datetime.datetime,
     known: list[RollinItem] | None = None,
 ) -> tuple[Rollin, bool, list[RollinItem]]:
@@ -274,7 +279,7 @@ def _record_step(
     return rollin, False, stage_items
 
 
-def _succeeded(result: Any, stage_items: list[RollinItem]) -> Any:
+def _succeeded(result: ConnectorResult, stage_items: list[RollinItem]) -> Any:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
         item.status = RollinItem.Status.DONE
@@ -305,7 +310,7 @@ def _failed_attempt(rollin: Rollin, item: RollinItem, error: str) -> None:
     rollin.last_error = error
 
 
-def _gave_up(result: Any) -> Any:
+def _gave_up(result: ConnectorResult) -> Any:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
         _failed_attempt(rollin, item, result.error)
@@ -343,7 +348,7 @@ def _tell_failing(rollin: Rollin, item: RollinItem) -> None:
     )
 
 
-def _will_retry(result: Any) -> Any:
+def _will_retry(result: ConnectorResult) -> Any:
     def apply(rollin: Rollin, item: RollinItem | None, now: datetime.datetime) -> Change:
         assert item is not None
         _failed_attempt(rollin, item, result.error)

@@ -303,6 +303,12 @@ def complete_as_its_person(order: Order, item: RollinItem | None, coordinator: A
     return item.definition.code
 
 
+def kickoff_done(order: Order, coordinator: Any) -> None:
+    """The order at the end of Kick-off, its people's items done: the worker's turn next
+    (Anbindung's automatic items)."""
+    complete_as_its_person(order, walk_to(order, "ansprechpersonen", coordinator), coordinator)
+
+
 def assert_clean_stage_walk(rollin: Rollin) -> list[str]:
     """The history is gap-free and its stages are the template's, in order, each entered once.
 

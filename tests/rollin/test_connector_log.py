@@ -19,10 +19,9 @@ from rollin.connectors import ConnectorResult, InProcessConnector
 from rollin.models import ConnectorLog, Rollin, RollinItem
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
-    complete_as_its_person,
     coordinator_for,
+    kickoff_done,
     order_with_rollin,
-    walk_to,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +32,7 @@ INSERT_LOG = 'INSERT INTO "rollin_connectorlog"'
 def _at_anbindung() -> Any:
     """An order whose next items are Anbindung's automatic ones."""
     order = order_with_rollin()
-    coordinator = coordinator_for(order)
-    complete_as_its_person(order, walk_to(order, "ansprechpersonen", coordinator), coordinator)
+    kickoff_done(order, coordinator_for(order))
     return order
 
 

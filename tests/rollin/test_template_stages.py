@@ -14,11 +14,10 @@ from rollin.pipeline import next_stage, template_stages
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     ItemDefinitionFactory,
-    complete_as_its_person,
     coordinator_for,
     default_template,
+    kickoff_done,
     order_with_rollin,
-    walk_to,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +31,7 @@ def _definition_reads(captured: CaptureQueriesContext) -> int:
 
 def _at_anbindung() -> Order:
     order = order_with_rollin()
-    coordinator = coordinator_for(order)
-    complete_as_its_person(order, walk_to(order, "ansprechpersonen", coordinator), coordinator)
+    kickoff_done(order, coordinator_for(order))
     return order
 
 

@@ -25,10 +25,9 @@ from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     assert_clean_stage_walk,
     assert_continuous_history,
-    complete_as_its_person,
     coordinator_for,
+    kickoff_done,
     order_with_rollin,
-    walk_to,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +69,7 @@ def _walk(order: Any, connector: InProcessConnector) -> tuple[Rollin, int]:
 def _kickoff_done(order: Any, coordinator: Any) -> int:
     """The order at the end of Kick-off, its people's items done: the worker's turn next.
     Returns the last history entry's seq."""
-    complete_as_its_person(order, walk_to(order, "ansprechpersonen", coordinator), coordinator)
+    kickoff_done(order, coordinator)
     return Rollin.objects.get(order=order).last_seq
 
 
