@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,11 +24,16 @@ from rollin.services import TransitionError, rollin_hold, rollin_resume
 
 POOL = 200
 RATE_PER_SECOND = 10.0
+READY = "ready"  # the line the churn process prints once it starts changing roll-ins
+START_TIMEOUT = 120.0
 
 
-def churn(state_ags: str, *, rate: float = RATE_PER_SECOND) -> dict[str, Any]:
+def churn(
+    state_ags: str, *, rate: float = RATE_PER_SECOND, ready: Callable[[], None] | None = None
+) -> dict[str, Any]:
     """Hold an open roll-in, then resume it, and so on through a pool, `rate` changes a second,
-    until SIGTERM. Returns the changes made and the rate reached."""
+    until SIGTERM. `ready` is called once, just before the first change. Returns the changes
+    made and the rate reached."""
     stop = False
 
     def on_term(_signum: int, _frame: Any) -> None:
@@ -43,6 +49,8 @@ def churn(state_ags: str, *, rate: float = RATE_PER_SECOND) -> dict[str, Any]:
         ).values_list("pk", flat=True)[:POOL]
     )
     changes = refused = 0
+    if ready is not None:
+        ready()
     started = time.monotonic()
     while not stop and pool:
         rollin_id = pool[changes % len(pool)]
@@ -63,7 +71,11 @@ def churn(state_ags: str, *, rate: float = RATE_PER_SECOND) -> dict[str, Any]:
 @contextmanager
 def churning(command: list[str], env: dict[str, str]) -> Iterator[dict[str, Any]]:
     """Run `manage.py bench --probe churn` for the duration of the block; its report (JSON,
-    the last line it prints) lands in the yielded dict when the block ends."""
+    the last line it prints) lands in the yielded dict when the block ends.
+
+    The block starts when the process says it is changing roll-ins (its READY line): its
+    start-up (Django, the pool's query) falls before the measurement, however slow the
+    machine, and the measurement sees changes from its first second."""
     report: dict[str, Any] = {}
     process = subprocess.Popen(
         command,
@@ -73,9 +85,23 @@ def churning(command: list[str], env: dict[str, str]) -> Iterator[dict[str, Any]
         text=True,
     )
     try:
-        time.sleep(2)  # Django's start-up, so the measurement sees changes from its first second
+        _await_ready(process)
         yield report
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)
         report.update(probe_report(process.returncode, out, err))
+
+
+def _await_ready(process: subprocess.Popen[str]) -> None:
+    """Read the process's output up to its READY line; a process that ends (or stays silent
+    past START_TIMEOUT) without it leaves its error for the report."""
+    assert process.stdout is not None
+    timer = threading.Timer(START_TIMEOUT, process.kill)
+    timer.start()
+    try:
+        for line in process.stdout:
+            if line.strip() == READY:
+                return
+    finally:
+        timer.cancel()

@@ -31,7 +31,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from benchmarks import measure, pages
-from benchmarks.churn import churn, churning
+from benchmarks.churn import READY, churn, churning
 from benchmarks.generator import ensure_bench_user, last_generation_path
 from benchmarks.pages import Context, PageSpec
 from catalog.models import Service
@@ -144,7 +144,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["probe"] == "churn":
-            print(json.dumps(churn(os.environ.get("BENCH_CHURN_STATE", "09"))))
+            report = churn(
+                os.environ.get("BENCH_CHURN_STATE", "09"), ready=lambda: print(READY, flush=True)
+            )
+            print(json.dumps(report))
             return
         if options["probe"]:
             self._probe(options["probe"], options["probe_url"])
