@@ -97,3 +97,19 @@ def test_deactivating_the_account_ends_the_cached_session(client, cached_session
     user.save()
 
     assert not _signed_in(client, user)
+
+
+def test_postgresql_reads_the_user_of_every_request_with_a_prepared_statement(
+    client, cached_sessions, require_postgres
+) -> None:
+    """Server-side binding (settings): the statement a connection repeats is parsed and
+    planned once, not on every signed-in request."""
+    client.force_login(StaffFactory())
+    for _ in range(6):  # psycopg prepares a statement from its fifth run on
+        _queries(client, reverse("portal:imprint"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+
+    assert any('FROM "accounts_user"' in statement for statement in prepared)
