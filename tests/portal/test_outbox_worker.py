@@ -50,9 +50,17 @@ def assert_sent_once(smtp: SmtpServer, email: OutgoingEmail) -> None:
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
     assert [m["Message-ID"] for m in smtp.messages].count(email.message_id) == 1
-    # Every row the server accepted is marked sent: nothing will be sent twice later.
-    assert not OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).filter(
-        message_id__in=[m["Message-ID"] for m in smtp.messages]
+    # Every row the server accepted is marked sent: nothing will be sent twice later. The
+    # worker may be delivering another of the order's e-mails right now: it marks the row
+    # in its own transaction just after the server accepted it.
+    wait_until(
+        lambda: (
+            not OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).filter(
+                message_id__in=[m["Message-ID"] for m in smtp.messages]
+            )
+        ),
+        timeout=30,
+        what="every e-mail the server accepted to be marked sent",
     )
 
 
