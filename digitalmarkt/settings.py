@@ -155,13 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     jit = "on" if env_bool("DATABASE_JIT", False) else "off"
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={jit}"
     # Server-side binding (Django's option for psycopg 3): the parameters travel apart from the
-    # statement, so psycopg prepares what a connection sends again and again (from the fifth
-    # time, psycopg's prepare_threshold) and PostgreSQL neither parses nor plans it anew: the
-    # user's row on every signed-in request, the worker's lock, item and history statements on
-    # every step. Off (DATABASE_SERVER_SIDE_BINDING=0) behind a pooler that cannot keep
-    # prepared statements, such as PgBouncer in transaction mode.
-    # (Django turns psycopg's preparing off unless asked.) A migration that changes a table's
-    # columns ends with a restart of the processes, whose prepared statements go with them.
+    # statement, and psycopg prepares what a connection runs a fifth time (prepare_threshold,
+    # which Django leaves off unless asked), so PostgreSQL neither parses nor plans it anew:
+    # the user's row on every signed-in request, the worker's statements on every step.
+    # DATABASE_SERVER_SIDE_BINDING=0 behind a pooler that cannot keep prepared statements
+    # (PgBouncer in transaction mode). A migration that changes a table's columns ends with a
+    # restart of the processes, whose prepared statements go with them.
     if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -309,6 +309,14 @@ def kickoff_done(order: Order, coordinator: Any) -> None:
     complete_as_its_person(order, walk_to(order, "ansprechpersonen", coordinator), coordinator)
 
 
+def order_at_anbindung() -> Order:
+    """A new order at the end of Kick-off (kickoff_done): its next items are Anbindung's
+    automatic ones, the worker's."""
+    order = order_with_rollin()
+    kickoff_done(order, coordinator_for(order))
+    return order
+
+
 def assert_clean_stage_walk(rollin: Rollin) -> list[str]:
     """The history is gap-free and its stages are the template's, in order, each entered once.
 

@@ -18,26 +18,15 @@ from rollin import worker
 from rollin.connectors import ConnectorResult, InProcessConnector
 from rollin.models import ConnectorLog, Rollin, RollinItem
 from rollin.worker import rollin_advance
-from tests.factories_rollin import (
-    coordinator_for,
-    kickoff_done,
-    order_with_rollin,
-)
+from tests.factories_rollin import order_at_anbindung
 
 pytestmark = pytest.mark.django_db
 
 INSERT_LOG = 'INSERT INTO "rollin_connectorlog"'
 
 
-def _at_anbindung() -> Any:
-    """An order whose next items are Anbindung's automatic ones."""
-    order = order_with_rollin()
-    kickoff_done(order, coordinator_for(order))
-    return order
-
-
 def test_the_connector_only_describes_its_call() -> None:
-    order = _at_anbindung()
+    order = order_at_anbindung()
     rollin_advance(order_id=order.pk, connector=InProcessConnector())
     ConnectorLog.objects.all().delete()
     item = (
@@ -56,7 +45,7 @@ def test_the_connector_only_describes_its_call() -> None:
 
 
 def test_a_walk_saves_one_row_per_call_in_the_order_of_the_calls() -> None:
-    order = _at_anbindung()
+    order = order_at_anbindung()
 
     rollin_advance(order_id=order.pk, connector=InProcessConnector())
 
@@ -72,7 +61,7 @@ def test_a_walk_saves_one_row_per_call_in_the_order_of_the_calls() -> None:
 
 
 def test_a_call_whose_claim_was_lost_is_logged_and_not_recorded() -> None:
-    order = _at_anbindung()
+    order = order_at_anbindung()
 
     class ClaimTakenDuringCall(InProcessConnector):
         def run(self, *, item: RollinItem) -> ConnectorResult:
@@ -88,7 +77,7 @@ def test_a_call_whose_claim_was_lost_is_logged_and_not_recorded() -> None:
 
 
 def test_the_row_rolls_back_with_a_failed_record(monkeypatch) -> None:
-    order = _at_anbindung()
+    order = order_at_anbindung()
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database gone")
@@ -103,7 +92,7 @@ def test_the_row_rolls_back_with_a_failed_record(monkeypatch) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_no_call_commits_on_its_own(require_postgres) -> None:
-    order = _at_anbindung()
+    order = order_at_anbindung()
 
     with CaptureQueriesContext(connection) as captured:
         rollin_advance(order_id=order.pk, connector=InProcessConnector())

@@ -7,17 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from orders.models import Order
 from rollin.connectors import InProcessConnector
 from rollin.models import ItemDefinition, StageDefinition
 from rollin.pipeline import next_stage, template_stages
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     ItemDefinitionFactory,
-    coordinator_for,
     default_template,
-    kickoff_done,
-    order_with_rollin,
+    order_at_anbindung,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +26,8 @@ def _definition_reads(captured: CaptureQueriesContext) -> int:
     return sum(1 for q in captured.captured_queries if any(t in q["sql"] for t in DEFINITIONS))
 
 
-def _at_anbindung() -> Order:
-    order = order_with_rollin()
-    kickoff_done(order, coordinator_for(order))
-    return order
-
-
 def test_a_second_walk_reads_no_definitions() -> None:
-    first, second = _at_anbindung(), _at_anbindung()
+    first, second = order_at_anbindung(), order_at_anbindung()
     rollin_advance(order_id=first.pk, connector=InProcessConnector())
 
     with CaptureQueriesContext(connection) as captured:
@@ -53,7 +44,7 @@ def test_an_item_added_by_an_operator_is_created_by_the_next_walk() -> None:
     added = ItemDefinitionFactory(
         stage=konfiguration, code="protokoll", position=99, kind=ItemDefinition.Kind.MANUAL
     )
-    order = _at_anbindung()
+    order = order_at_anbindung()
 
     rollin_advance(order_id=order.pk, connector=InProcessConnector())
 
@@ -80,7 +71,7 @@ def test_a_stage_the_roll_in_stands_at_but_the_kept_list_lacks_is_read_afresh() 
     kept = template_stages(template)
     test = next(s for s in kept if s.code == "test")
     kept.remove(test)  # the kept list as if read before this stage existed
-    order = _at_anbindung()
+    order = order_at_anbindung()
     order.rollin.stage = test
 
     following = next_stage(order.rollin)

@@ -19,8 +19,7 @@ from rollin.models import Rollin
 from rollin.worker import rollin_advance
 from tests.factories_rollin import (
     assert_clean_stage_walk,
-    coordinator_for,
-    kickoff_done,
+    order_at_anbindung,
     order_with_rollin,
 )
 
@@ -76,8 +75,7 @@ def test_it_rides_on_the_query_on_postgresql_and_is_left_out_on_sqlite() -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_each_step_of_the_walk_sets_it_with_its_lock(require_postgres) -> None:
-    order = order_with_rollin()
-    kickoff_done(order, coordinator_for(order))
+    order = order_at_anbindung()
 
     with CaptureQueriesContext(connection) as captured:
         rollin = rollin_advance(order_id=order.pk, connector=InProcessConnector())
