@@ -11,6 +11,9 @@ limit or offset beyond PostgreSQL's bigint made the open-data API fail with a 50
 RequireMfaMiddleware: coordinators and admins see every order of a state, with contact data.
 A stolen password alone must not open that, so once signed in they can only reach the TOTP
 setup (and sign out) until they have activated an authenticator (ASVS 2.2 / BSI APP.3.1 A.1).
+Whether the authenticator exists is asked of the database once a minute per session (the
+session remembers the answer), not on every request: a removal in the session that made it
+counts at once (allauth's authenticator_removed signal), one by an admin within the minute.
 
 The Django admin (5.2) needs no relaxed Content-Security-Policy: its templates load every
 script from static files and carry no inline script or style attribute
@@ -19,6 +22,7 @@ script from static files and carry no inline script or style attribute
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -75,6 +79,31 @@ def user_has_totp(user: object) -> bool:
     return has_totp
 
 
+# [user pk, when the TOTP was last found]; re-asked after settings.SESSION_REFRESH_SECONDS,
+# the interval at which the idle refresh saves the session anyway (portal.sessions).
+TOTP_SEEN_SESSION_KEY = "_totp_seen"
+
+
+def session_has_totp(request: HttpRequest) -> bool:
+    """user_has_totp, remembered in the session for SESSION_REFRESH_SECONDS."""
+    user = request.user
+    now = int(time.time())
+    seen = request.session.get(TOTP_SEEN_SESSION_KEY)
+    if seen and seen[0] == user.pk and now - seen[1] < settings.SESSION_REFRESH_SECONDS:
+        return True
+    if not user_has_totp(user):
+        request.session.pop(TOTP_SEEN_SESSION_KEY, None)
+        return False
+    request.session[TOTP_SEEN_SESSION_KEY] = [user.pk, now]
+    return True
+
+
+def forget_totp_seen(request: HttpRequest | None, **_kwargs: object) -> None:
+    """allauth's authenticator_removed: the session that removed it asks again at once."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(TOTP_SEEN_SESSION_KEY, None)
+
+
 def _is_exempt(request: HttpRequest) -> bool:
     if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
         return True
@@ -91,7 +120,7 @@ class RequireMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user_needs_mfa(user) and not _is_exempt(request) and not user_has_totp(user):
+        if user_needs_mfa(user) and not _is_exempt(request) and not session_has_totp(request):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

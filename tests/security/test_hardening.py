@@ -310,6 +310,61 @@ def test_with_an_activated_totp_they_get_in(client, mfa_required) -> None:
     assert client.get(reverse("start")).status_code == 200
 
 
+def _asks_for_authenticators(client, url: str) -> tuple[int, bool]:
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    return status, any("mfa_authenticator" in query["sql"] for query in queries)
+
+
+@pytest.mark.django_db
+def test_the_second_factor_is_looked_up_once_a_minute_per_session(
+    client, mfa_required, settings
+) -> None:
+    user = CoordinatorFactory()
+    add_totp(user)
+    client.force_login(user)
+    assert _asks_for_authenticators(client, reverse("start")) == (200, True)
+    assert _asks_for_authenticators(client, reverse("orders:order_list")) == (200, False)
+
+    # Removed elsewhere (by an admin): this session notices at its next look-up.
+    Authenticator.objects.filter(user=user).delete()
+    assert client.get(reverse("start")).status_code == 200
+    settings.SESSION_REFRESH_SECONDS = 0  # the minute is over
+    response = client.get(reverse("start"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.django_db
+def test_another_user_in_the_same_browser_is_looked_up_anew(client, mfa_required) -> None:
+    with_totp, without = CoordinatorFactory(), CoordinatorFactory()
+    add_totp(with_totp)
+    client.force_login(with_totp)
+    assert client.get(reverse("start")).status_code == 200
+
+    client.force_login(without)
+    assert client.get(reverse("start"))["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.django_db
+def test_deactivating_the_totp_sends_the_same_session_to_the_setup_at_once(
+    client, mfa_required
+) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import DEFAULT_PASSWORD
+
+    user = CoordinatorFactory()
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    assert client.get(reverse("start")).status_code == 200
+    client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+
+    assert client.post(reverse("mfa_deactivate_totp")).status_code == 302
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert client.get(reverse("start"))["Location"] == reverse("mfa_activate_totp")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("factory", [StaffFactory, ViewerFactory], ids=["staff", "viewer"])
 def test_staff_and_viewers_do_not_need_a_second_factor(client, mfa_required, factory) -> None:
