@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import html
+from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -34,3 +36,37 @@ def without_placeholders(form: Form) -> Form:
     for field in form.fields.values():
         field.widget.attrs.pop("placeholder", None)
     return form
+
+
+@register.simple_tag
+def select_choices(optgroups: list[tuple[str | None, list[dict[str, Any]], int]]) -> SafeString:
+    """The inside of a select widget (its optgroups and options), as Django's templates write it
+    (django/forms/widgets/select.html and select_option.html). Built here rather than by
+    template loops: they took 20 µs an option, and the white-spot filter offers 500 (a
+    district select of all states)."""
+    parts = []
+    for group_name, options, _index in optgroups:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+        parts.extend(_option_html(option) for option in options)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    return mark_safe("".join(parts))
+
+
+def _option_html(option: dict[str, Any]) -> str:
+    attrs = "".join(
+        f" {name}" if value is True else f' {name}="{_escape(str(value))}"'
+        for name, value in option["attrs"].items()
+        if value is not False
+    )
+    value = _escape(str(option["value"]))
+    return f'\n  <option value="{value}"{attrs}>{_escape(option["label"])}</option>'
+
+
+def _escape(text: object) -> str:
+    """django.utils.html.conditional_escape without its check for lazy arguments, which was
+    half of this tag's time: the same html.escape, and safe strings left as they are."""
+    if hasattr(text, "__html__"):
+        return str(text.__html__())
+    return html.escape(str(text))
