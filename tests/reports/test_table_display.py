@@ -54,3 +54,30 @@ def test_table_rows_escape_every_value_and_link() -> None:
     assert '<a href="/k/?a=1&amp;b=&quot;2&quot;">' in html
     assert '<td class="report-int" data-col="live">1.200</td>' in html
     assert '<th scope="row">Kelheim</th><td class="report-int" data-col="live">–</td>' in html
+
+
+def test_a_text_in_a_figure_column_is_escaped_and_yes_no_translated() -> None:
+    """Figures skip escaping only when they are numbers: a text that reached a figure column
+    is escaped like any other cell."""
+    from reports.tables import Column
+    from reports.templatetags.report_tags import table_rows
+
+    columns = [
+        Column("area", "Kreis"),
+        Column("live", "Live", "int"),
+        Column("share", "Anteil", "pct"),
+        Column("met", "Ziel", "bool"),
+    ]
+    rows: list[dict[str, Any]] = [
+        {"area": "A", "live": "<b>1</b>", "share": Decimal("12.5"), "met": True},
+        {"area": "B", "live": 3, "share": "<i>", "met": False},
+    ]
+
+    with translation.override("en"):
+        html = table_rows(rows, columns)
+
+    assert "<b" not in html and "<i" not in html
+    assert html.count("&lt;") == 3  # <b>, </b> and <i>, as number_format passed them on
+    assert '<td class="report-pct" data-col="share">12.5 %</td>' in html
+    assert '<td class="report-bool" data-col="met">yes</td>' in html
+    assert '<td class="report-bool" data-col="met">no</td>' in html
