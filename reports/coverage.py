@@ -29,7 +29,7 @@ from django.utils import timezone
 from catalog.models import Responsibility, Service
 from geo.models import Authority, District, Level, Municipality, Region, State
 from orders.models import Order
-from rollin.models import CoverageFigure, HistoryEntry, LiveDayFigure, Rollin
+from rollin.models import CoverageFigure, HistoryEntry, LiveDayFigure, LiveTotalFigure, Rollin
 
 # An order counts for the level it was placed at only if the authority serves that level.
 _SERVES_LEVEL = Q(service__level=Level.MUNICIPAL, authority__is_municipal_level=True) | Q(
@@ -556,20 +556,25 @@ def live_on_days(
     states: list[State], services: list[Service], days: list[datetime.date]
 ) -> dict[datetime.date, dict[tuple[int, int], int]]:
     """The trend's values on a few days, per day and (service, state pk), summed in the
-    database: the maintained live-day rows grow with the days of history, their sums up to a
-    day are a few hundred rows for 16 states × 50 services. The same queries for any number
-    of days."""
+    database. The live count at the end of a day is the maintained total of all live-day rows
+    (LiveTotalFigure) less the rows after that day: a state's rows of the days since the
+    earliest of `days`, not every day since its first go-live, which grow with the years.
+    The same queries for any number of days."""
     live: dict[datetime.date, dict[tuple[int, int], int]] = {day: defaultdict(int) for day in days}
-    sums = {f"d{n}": Sum("live", filter=Q(day__lte=day)) for n, day in enumerate(days)}
+    totals = LiveTotalFigure.objects.filter(state__in=states, service__in=services)
+    for state_id, service_id, total in totals.values_list("state_id", "service_id", "live"):
+        for day in days:
+            live[day][(service_id, state_id)] += total
+    later = {f"d{n}": Sum("live", filter=Q(day__gt=day)) for n, day in enumerate(days)}
     rows: Iterable[Mapping[str, Any]] = (
-        LiveDayFigure.objects.filter(state__in=states, service__in=services, day__lte=max(days))
+        LiveDayFigure.objects.filter(state__in=states, service__in=services, day__gt=min(days))
         .values("state_id", "service_id")
-        .annotate(**sums)
+        .annotate(**later)
         .order_by()
     )
     for row in rows:
         for n, day in enumerate(days):
-            live[day][(row["service_id"], row["state_id"])] += row[f"d{n}"] or 0
+            live[day][(row["service_id"], row["state_id"])] -= row[f"d{n}"] or 0
     for state_id, by_service in _special_events(states, services).items():
         for service_id, deltas in by_service.items():
             series = [(when, d[0], d[1]) for when, d in deltas.items()]

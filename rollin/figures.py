@@ -41,6 +41,7 @@ from rollin.models import (
     CoverageFigure,
     DueFigure,
     LiveDayFigure,
+    LiveTotalFigure,
     Rollin,
     StageDefinition,
     StatusFigure,
@@ -69,8 +70,9 @@ COVERAGE = FigureTable(
     CoverageFigure, ("state", "district", "service"), ("ordered", "live", "population_live")
 )
 LIVE_DAY = FigureTable(LiveDayFigure, ("state", "service", "day"), ("live", "population_live"))
+LIVE_TOTAL = FigureTable(LiveTotalFigure, ("state", "service"), ("live",))
 WAITING = FigureTable(WaitingFigure, ("state", "waiting_on", "assigned"), ("orders",))
-TABLES = (STATUS, WEEK, DUE, COVERAGE, LIVE_DAY, WAITING)
+TABLES = (STATUS, WEEK, DUE, COVERAGE, LIVE_DAY, LIVE_TOTAL, WAITING)
 
 # (table, key values, count column) → how much the roll-in adds there.
 Contribution = Counter[tuple[FigureTable, tuple[Any, ...], str]]
@@ -108,10 +110,12 @@ def contribution(rollin: Rollin) -> Contribution:
             went_live = (state_id, order.service_id, timezone.localdate(rollin.live_at))
             parts[(LIVE_DAY, went_live, "live")] += 1
             parts[(LIVE_DAY, went_live, "population_live")] += population
+            parts[(LIVE_TOTAL, (state_id, order.service_id), "live")] += 1
             if order.cancelled_at is not None:
                 gone = (state_id, order.service_id, timezone.localdate(order.cancelled_at))
                 parts[(LIVE_DAY, gone, "live")] -= 1
                 parts[(LIVE_DAY, gone, "population_live")] -= population
+                parts[(LIVE_TOTAL, (state_id, order.service_id), "live")] -= 1
     return parts
 
 
@@ -155,7 +159,7 @@ def _kinds_changed(by_table: dict[FigureTable, Any]) -> list[str]:
     row moves or an order enters or leaves a closed status (an order cancelled before it
     went live touches no other table)."""
     status_rows = by_table.get(STATUS, {})
-    lifecycle = any(t in by_table for t in (WEEK, COVERAGE, LIVE_DAY)) or any(
+    lifecycle = any(t in by_table for t in (WEEK, COVERAGE, LIVE_DAY, LIVE_TOTAL)) or any(
         key[3] in CLOSED for key in status_rows
     )
     kinds = [figure_versions.STATUS]
@@ -280,6 +284,7 @@ def _recompute_live_days(
             key = (row[state], row["order__service_id"], _day(row["day"]))
             put(LIVE_DAY, key, "live", sign * row["n"])
             put(LIVE_DAY, key, "population_live", sign * (row["population"] or 0))
+            put(LIVE_TOTAL, key[:2], "live", sign * row["n"])
 
 
 def figures_maintained(state_ids: Iterable[int]) -> Figures:

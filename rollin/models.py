@@ -604,6 +604,23 @@ class LiveDayFigure(models.Model):
         ]
 
 
+class LiveTotalFigure(models.Model):
+    """The live-day rows of a state × service added up over all their days. The trend reads
+    the live count at the end of a day as this total less the days after it: the rows of its
+    window, not every day since the first go-live (reports.coverage.live_on_days)."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    live = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Live gesamt")
+        verbose_name_plural = _("Kennzahlen Live gesamt")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "service"], name="live_total_figure_key")
+        ]
+
+
 class DueFigure(models.Model):
     """Open roll-ins (neither live nor cancelled) per state × local due date: whatever is due
     before today is overdue, so the overdue total reads these rows plus today's due ones."""

@@ -41,6 +41,16 @@ def _totals_agree(world) -> None:
             for service in services:
                 (point,) = cov.trend_points(events.get(service.pk, []), [day])
                 assert live.get((service.pk, state.pk), 0) == point.live
+    # … on several days at once too: the maintained totals less the days after each.
+    days = [world.weeks_ago(weeks).date() for weeks in (9, 7, 5, 3, 1)] + [world.now.date()]
+    on_days = cov.live_on_days(states, services, days)
+    for state in states:
+        events = cov.live_events(state, services)
+        for service in services:
+            points = cov.trend_points(events.get(service.pk, []), days)
+            assert [on_days[p.date].get((service.pk, state.pk), 0) for p in points] == [
+                p.live for p in points
+            ]
 
 
 def test_a_town_responsible_by_exception_counts_beside_its_landratsamt(stage_template) -> None:
