@@ -561,20 +561,22 @@ def live_on_days(
     earliest of `days`, not every day since its first go-live, which grow with the years.
     The same queries for any number of days."""
     live: dict[datetime.date, dict[tuple[int, int], int]] = {day: defaultdict(int) for day in days}
-    totals = LiveTotalFigure.objects.filter(state__in=states, service__in=services)
-    for state_id, service_id, total in totals.values_list("state_id", "service_id", "live"):
-        for day in days:
-            live[day][(service_id, state_id)] += total
-    later = {f"d{n}": Sum("live", filter=Q(day__gt=day)) for n, day in enumerate(days)}
-    rows: Iterable[Mapping[str, Any]] = (
+    # One query: the totals on every day, and beside them, negated, the days after each.
+    totals = (
+        LiveTotalFigure.objects.filter(state__in=states, service__in=services)
+        .values("state_id", "service_id")
+        .annotate(**{f"d{n}": F("live") for n in range(len(days))})
+    )
+    later = (
         LiveDayFigure.objects.filter(state__in=states, service__in=services, day__gt=min(days))
         .values("state_id", "service_id")
-        .annotate(**later)
+        .annotate(**{f"d{n}": Sum(-F("live"), filter=Q(day__gt=day)) for n, day in enumerate(days)})
         .order_by()
     )
+    rows: Iterable[Mapping[str, Any]] = totals.union(later, all=True)
     for row in rows:
         for n, day in enumerate(days):
-            live[day][(row["service_id"], row["state_id"])] -= row[f"d{n}"] or 0
+            live[day][(row["service_id"], row["state_id"])] += row[f"d{n}"] or 0
     for state_id, by_service in _special_events(states, services).items():
         for service_id, deltas in by_service.items():
             series = [(when, d[0], d[1]) for when, d in deltas.items()]

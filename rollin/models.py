@@ -602,6 +602,9 @@ class LiveDayFigure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["state", "service", "day"], name="live_day_figure_key")
         ]
+        # The days after a trend's window start (reports.coverage.live_on_days): a range of
+        # this index, not every day of the states × services in the key above.
+        indexes = [models.Index(fields=["day"], name="live_day_by_day")]
 
 
 class LiveTotalFigure(models.Model):

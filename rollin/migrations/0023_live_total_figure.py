@@ -1,5 +1,6 @@
 # The live-day rows added up per state × service (rollin.models.LiveTotalFigure), filled from
-# those rows: the same sums the transitions keep from now on.
+# those rows: the same sums the transitions keep from now on. The live-day rows get an index
+# by day: the trend reads those after its window start.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -66,4 +67,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_from_live_days, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="livedayfigure",
+            index=models.Index(fields=["day"], name="live_day_by_day"),
+        ),
     ]
