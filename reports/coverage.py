@@ -29,7 +29,14 @@ from django.utils import timezone
 from catalog.models import Responsibility, Service
 from geo.models import Authority, District, Level, Municipality, Region, State
 from orders.models import Order
-from rollin.models import CoverageFigure, HistoryEntry, LiveDayFigure, LiveTotalFigure, Rollin
+from rollin.models import (
+    CoverageFigure,
+    HistoryEntry,
+    LiveDayFigure,
+    LiveTotalFigure,
+    Rollin,
+    StateCoverageFigure,
+)
 
 # An order counts for the level it was placed at only if the authority serves that level.
 _SERVES_LEVEL = Q(service__level=Level.MUNICIPAL, authority__is_municipal_level=True) | Q(
@@ -437,7 +444,8 @@ def coverage_totals_for_states(
     """Coverage now per (service, state pk), the totals of coverage_for_states without the
     district breakdown: a few hundred figures for 16 states × 50 services instead of 20,000
     (the coordinator overview's pace needs no more). The same rules: the level's authorities,
-    the maintained order rows summed per state, the exceptions moved at state granularity."""
+    the maintained order rows per state (StateCoverageFigure), the exceptions moved at state
+    granularity."""
     totals: dict[tuple[int, int], Figures] = {}
     responsible = _responsible_counts(states, area="state_id")
     for state in states:
@@ -447,11 +455,9 @@ def coverage_totals_for_states(
             totals[(service.pk, state.pk)] = Figures(
                 row.get(count_key) or 0, 0, row.get(population_key) or 0
             )
-    rows = (
-        CoverageFigure.objects.filter(state__in=states, service__in=services)
-        .values("service_id", "state_id")
-        .annotate(ordered=Sum("ordered"), live=Sum("live"), population_live=Sum("population_live"))
-        .order_by()
+    # The districts' rows added up per state, as the transitions keep them.
+    rows = StateCoverageFigure.objects.filter(state__in=states, service__in=services).values(
+        "service_id", "state_id", "ordered", "live", "population_live"
     )
     for row in rows:
         figures = totals[(row["service_id"], row["state_id"])]

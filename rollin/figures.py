@@ -44,6 +44,7 @@ from rollin.models import (
     LiveTotalFigure,
     Rollin,
     StageDefinition,
+    StateCoverageFigure,
     StatusFigure,
     WaitingFigure,
     WeekFigure,
@@ -69,10 +70,13 @@ DUE = FigureTable(DueFigure, ("state", "due_on"), ("open",))
 COVERAGE = FigureTable(
     CoverageFigure, ("state", "district", "service"), ("ordered", "live", "population_live")
 )
+STATE_COVERAGE = FigureTable(
+    StateCoverageFigure, ("state", "service"), ("ordered", "live", "population_live")
+)
 LIVE_DAY = FigureTable(LiveDayFigure, ("state", "service", "day"), ("live", "population_live"))
 LIVE_TOTAL = FigureTable(LiveTotalFigure, ("state", "service"), ("live",))
 WAITING = FigureTable(WaitingFigure, ("state", "waiting_on", "assigned"), ("orders",))
-TABLES = (STATUS, WEEK, DUE, COVERAGE, LIVE_DAY, LIVE_TOTAL, WAITING)
+TABLES = (STATUS, WEEK, DUE, COVERAGE, STATE_COVERAGE, LIVE_DAY, LIVE_TOTAL, WAITING)
 
 # (table, key values, count column) → how much the roll-in adds there.
 Contribution = Counter[tuple[FigureTable, tuple[Any, ...], str]]
@@ -101,11 +105,14 @@ def contribution(rollin: Rollin) -> Contribution:
     if serves_by_level(order):
         population = order.authority.population
         if order.cancelled_at is None:
-            key = (state_id, order.authority.district_id, order.service_id)
-            parts[(COVERAGE, key, "ordered")] += 1
-            if rollin.status == Status.LIVE:
-                parts[(COVERAGE, key, "live")] += 1
-                parts[(COVERAGE, key, "population_live")] += population
+            for table, key in (
+                (COVERAGE, (state_id, order.authority.district_id, order.service_id)),
+                (STATE_COVERAGE, (state_id, order.service_id)),
+            ):
+                parts[(table, key, "ordered")] += 1
+                if rollin.status == Status.LIVE:
+                    parts[(table, key, "live")] += 1
+                    parts[(table, key, "population_live")] += population
         if rollin.live_at is not None:
             went_live = (state_id, order.service_id, timezone.localdate(rollin.live_at))
             parts[(LIVE_DAY, went_live, "live")] += 1
@@ -159,9 +166,9 @@ def _kinds_changed(by_table: dict[FigureTable, Any]) -> list[str]:
     row moves or an order enters or leaves a closed status (an order cancelled before it
     went live touches no other table)."""
     status_rows = by_table.get(STATUS, {})
-    lifecycle = any(t in by_table for t in (WEEK, COVERAGE, LIVE_DAY, LIVE_TOTAL)) or any(
-        key[3] in CLOSED for key in status_rows
-    )
+    lifecycle = any(
+        t in by_table for t in (WEEK, COVERAGE, STATE_COVERAGE, LIVE_DAY, LIVE_TOTAL)
+    ) or any(key[3] in CLOSED for key in status_rows)
     kinds = [figure_versions.STATUS]
     if _stage_counts_moved(status_rows):
         kinds.append(figure_versions.STAGE)
@@ -259,6 +266,7 @@ def figures_recomputed(state_ids: Iterable[int]) -> Figures:
         area = (row[state], row["order__authority__district_id"], row["order__service_id"])
         for column in COVERAGE.counts:
             put(COVERAGE, area, column, row[column] or 0)
+            put(STATE_COVERAGE, (area[0], area[2]), column, row[column] or 0)
     _recompute_live_days(by_level.filter(live_at__isnull=False), put)
     assigned = ExpressionWrapper(Q(assignee__isnull=False), output_field=models.BooleanField())
     waiting = rollins.exclude(waiting_on="").annotate(assigned=assigned)

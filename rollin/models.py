@@ -585,6 +585,25 @@ class CoverageFigure(models.Model):
         ]
 
 
+class StateCoverageFigure(models.Model):
+    """The coverage rows of a state × service added up over its districts: the state totals
+    (the overview's pace, the federal page, the ministry's start page) read 800 rows for
+    16 states × 50 services instead of summing 20,000 district rows."""
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    ordered = models.IntegerField(default=0)
+    live = models.IntegerField(default=0)
+    population_live = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Kennzahl Abdeckung des Landes")
+        verbose_name_plural = _("Kennzahlen Abdeckung des Landes")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "service"], name="state_coverage_figure_key")
+        ]
+
+
 class LiveDayFigure(models.Model):
     """Roll-ins gone live (+) and live ones cancelled (−) per state × service × local day, with
     the inhabitants they cover, for the same orders as CoverageFigure but cancelled ones too:
