@@ -79,22 +79,22 @@ def user_has_totp(user: object) -> bool:
     return has_totp
 
 
-# [user pk, when the TOTP was last found]; re-asked after settings.SESSION_REFRESH_SECONDS,
-# the interval at which the idle refresh saves the session anyway (portal.sessions).
+# When the TOTP was last found; re-asked after settings.SESSION_REFRESH_SECONDS, the interval
+# at which the idle refresh saves the session anyway (portal.sessions). A session is one
+# user's: Django's login() empties it when another user signs in.
 TOTP_SEEN_SESSION_KEY = "_totp_seen"
 
 
 def session_has_totp(request: HttpRequest) -> bool:
     """user_has_totp, remembered in the session for SESSION_REFRESH_SECONDS."""
-    user = request.user
     now = int(time.time())
     seen = request.session.get(TOTP_SEEN_SESSION_KEY)
-    if seen and seen[0] == user.pk and now - seen[1] < settings.SESSION_REFRESH_SECONDS:
+    if seen is not None and now - seen < settings.SESSION_REFRESH_SECONDS:
         return True
-    if not user_has_totp(user):
+    if not user_has_totp(request.user):
         request.session.pop(TOTP_SEEN_SESSION_KEY, None)
         return False
-    request.session[TOTP_SEEN_SESSION_KEY] = [user.pk, now]
+    request.session[TOTP_SEEN_SESSION_KEY] = now
     return True
 
 

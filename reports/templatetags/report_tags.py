@@ -38,7 +38,6 @@ def table_rows(rows: list[dict[str, Any]], columns: list[Column]) -> SafeString:
         (c.key, c.kind, f'<td class="report-{escape(c.kind)}" data-col="{escape(c.key)}">')
         for c in others
     ]
-
     lines = []
     for row in rows:
         text = escape(show(row.get(first.key), first.kind))

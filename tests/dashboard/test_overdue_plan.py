@@ -2,7 +2,7 @@
 (rollin_open_due): every start page and overview asks, and reading each roll-in due today
 cost 6.5 ms at 500,000 orders (0.4 ms from the index). Small test data never makes the
 planner prefer that plan, so this checks what makes it possible: the index's columns are
-all the count reads, its keys the ones the count narrows by."""
+all the count reads, its first keys the ones the count narrows by."""
 
 from __future__ import annotations
 
@@ -40,5 +40,5 @@ def test_todays_overdue_roll_ins_can_be_counted_from_the_index_alone(world) -> N
 
     read = set(re.findall(r'"rollin_rollin"\."(\w+)"', count))
     keys, included = _index_columns("rollin_open_due")
-    assert keys == ["status", "due_at"]
+    assert keys[:2] == ["status", "due_at"]
     assert read == {"status", "due_at", "state_id"} <= {*keys, *included}
