@@ -104,6 +104,7 @@ def _empty_cache():
     cache.clear()
     caches["layout"].clear()  # a test may route other URLs (override_settings) or roles
     caches["figures"].clear()
+    caches["users"].clear()
 
 
 @pytest.fixture
