@@ -18,7 +18,7 @@ the blocks are lazy: a block served from the cache never computes them.
 from __future__ import annotations
 
 import datetime
-import hashlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -53,7 +53,7 @@ def overview_context(user: User, *, now: datetime.datetime) -> dict[str, Any]:
     status = versions.token(figure_versions.STATUS) if versions else ""
     stage = versions.token(figure_versions.STAGE) if versions else ""
     lifecycle = versions.token(figure_versions.LIFECYCLE) if versions else ""
-    overdue = _overdue(state_ids, now, versions.token(figure_versions.DUE) if versions else "")
+    overdue = _overdue(state_ids, now, versions.by_state(figure_versions.DUE) if versions else None)
     status_versions = versions.by_state(figure_versions.STATUS) if versions else None
     overview = SimpleLazyObject(
         lambda: selectors.overview_for(
@@ -85,17 +85,24 @@ def overview_context(user: User, *, now: datetime.datetime) -> dict[str, Any]:
     }
 
 
-def _overdue(state_ids: list[int], now: datetime.datetime, version: str) -> int:
-    """The overdue count changes with the clock, not only with the figures: cached with the
-    due version until the next roll-in due today falls due."""
-    if not version:
+def _overdue(
+    state_ids: list[int], now: datetime.datetime, versions: Mapping[int, str] | None
+) -> int:
+    """The overdue count changes with the clock, not only with the figures: each state's is
+    kept under its due version until the next of its roll-ins due today falls due, so a
+    change reads one state again."""
+    if versions is None:
         return selectors.overdue_until(state_ids, now)[0]
     # Keyed by the version, so each process may keep its own (as the blocks, settings.CACHES).
     memo = caches["figures"]
-    key = "overview:overdue:" + hashlib.sha256(version.encode()).hexdigest()
-    cached = memo.get(key)
-    if cached is not None and now < cached[1]:
-        return int(cached[0])
-    count, until = selectors.overdue_until(state_ids, now)
-    memo.set(key, (count, until), settings.ROLLIN_FIGURES_CACHE_SECONDS)
-    return count
+    keys = {state_id: f"overview:overdue:{state_id}:{versions[state_id]}" for state_id in state_ids}
+    known = memo.get_many(list(keys.values()))
+    stale = [state_id for state_id, key in keys.items() if key not in known or now >= known[key][1]]
+    if stale:
+        fresh = {
+            keys[state_id]: value
+            for state_id, value in selectors.overdue_by_state(stale, now).items()
+        }
+        memo.set_many(fresh, settings.ROLLIN_FIGURES_CACHE_SECONDS)
+        known.update(fresh)
+    return sum(known[key][0] for key in keys.values())

@@ -205,16 +205,28 @@ def _scoped(figures: QuerySet[FigureModel], states: StateScope) -> QuerySet[Figu
 
 def overdue_until(states: StateScope, now: datetime.datetime) -> tuple[int, datetime.datetime]:
     """Open roll-ins due before now, and until when that count holds while no roll-in
-    changes: the next moment today at which an open roll-in falls due, else midnight.
+    changes: the next moment today at which an open roll-in falls due, else midnight."""
+    by_state = overdue_by_state(states, now)
+    count = sum(overdue for overdue, _ in by_state.values())
+    return count, min((until for _, until in by_state.values()), default=_today(now)[1])
+
+
+def overdue_by_state(
+    states: StateScope, now: datetime.datetime
+) -> dict[int, tuple[int, datetime.datetime]]:
+    """The same per state (every state asked for, and every state with roll-ins if None).
 
     The maintained per-day rows before today, and today's roll-ins from the base table (those
-    due later today are not overdue yet)."""
+    due later today are not overdue yet): two queries, grouped by state, so that the overview
+    reads again only the state whose due days changed (dashboard.overview_cache)."""
     today = timezone.localdate(now)
+    start_of_today, midnight = _today(now)
+    overdue = dict.fromkeys(states or [], 0)
+    until = dict.fromkeys(states or [], midnight)
     before_today = _scoped(DueFigure.objects.filter(due_on__lt=today), states)
-    earlier = before_today.aggregate(n=Sum("open"))["n"] or 0
-    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    midnight = start_of_today + datetime.timedelta(days=1)
-    # status IN (…) AND due_at range: the (status, due_at) index finds exactly these rows.
+    for state_id, n in before_today.values_list("state_id").annotate(n=Sum("open")).order_by():
+        overdue[state_id] = overdue.get(state_id, 0) + (n or 0)
+    # status IN (…) AND due_at range: the (status, due_at, state) index finds exactly these.
     due_today = Rollin.objects.filter(
         status__in=OPEN_STATUSES, due_at__gte=start_of_today, due_at__lt=midnight
     )
@@ -223,11 +235,25 @@ def overdue_until(states: StateScope, now: datetime.datetime) -> tuple[int, date
         due_today = due_today.filter(state_id__in=states)
     # Counted by due_at (set on every row of the range), not the id: the index holds all
     # this reads (rollin_open_due).
-    today_counts = due_today.aggregate(
-        overdue=Count("due_at", filter=Q(due_at__lt=now)),
-        next=Min("due_at", filter=Q(due_at__gte=now)),
+    today_counts = (
+        due_today.values_list("state_id")
+        .annotate(
+            overdue=Count("due_at", filter=Q(due_at__lt=now)),
+            next=Min("due_at", filter=Q(due_at__gte=now)),
+        )
+        .order_by()
     )
-    return earlier + today_counts["overdue"], today_counts["next"] or midnight
+    for state_id, overdue_today, next_due in today_counts:
+        overdue[state_id] = overdue.get(state_id, 0) + overdue_today
+        until[state_id] = next_due or midnight
+    return {state_id: (n, until.get(state_id, midnight)) for state_id, n in overdue.items()}
+
+
+def _today(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start of today and of tomorrow, local time."""
+    today = timezone.localdate(now)
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    return start_of_today, start_of_today + datetime.timedelta(days=1)
 
 
 def weekly_series(states: StateScope, *, now: datetime.datetime) -> list[WeekRow]:

@@ -147,7 +147,7 @@ def test_the_overdue_count_follows_the_clock_while_nothing_changes(cached) -> No
     due = timezone.make_aware(datetime.datetime.combine(today, datetime.time(14, 0)))
     Rollin.objects.filter(pk=order.rollin.pk).update(due_at=due, status=Rollin.Status.WAITING)
     states = [order.authority.state_id]
-    version = "fixed: no roll-in changes between the two looks"
+    version = {states[0]: "fixed.no-roll-in-changes-between-the-two-looks"}
 
     assert overview_cache._overdue(states, due - datetime.timedelta(hours=1), version) == 0
     assert overview_cache._overdue(states, due + datetime.timedelta(minutes=1), version) == 1
