@@ -14,8 +14,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.models import User
 
-        # Every change of a user forgets the version their cached copy is kept under
-        # (accounts.session_user): the next request reads the row again.
+        # Every change of a user moves the version their kept copy is read under
+        # (accounts.session_user, portal.user_version): the next request reads the row again.
         post_save.connect(_user_saved, sender=User, dispatch_uid="accounts.user_saved")
         post_delete.connect(_user_saved, sender=User, dispatch_uid="accounts.user_deleted")
         m2m_changed.connect(
@@ -24,13 +24,13 @@ class AccountsConfig(AppConfig):
 
 
 def _user_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from accounts.session_user import users_changed
+    from portal.user_version import users_changed
 
     users_changed([instance.pk])
 
 
 def _states_changed(sender: Any, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
-    from accounts.session_user import users_changed
+    from portal.user_version import users_changed
 
     if not action.startswith("post_"):
         return

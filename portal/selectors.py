@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from portal.models import Notification
+from portal.user_version import MEMO_ALIAS, MEMO_SECONDS
 
 # An upper bound for a count the invalidation could have missed (a write outside
 # portal.services); every write through the services clears it at once.
@@ -15,12 +16,26 @@ def unread_cache_key(user_id: int) -> str:
     return f"portal:unread:{user_id}"
 
 
-def notification_unread_count(user_id: int) -> int:
-    """The user's unread notifications, from the cache while no notification of theirs
-    changed: every page shows it, so a query per request would cost every page."""
+def notification_unread_count(user_id: int, *, version: str | None = None) -> int:
+    """The user's unread notifications: every page shows it, so a query per request would
+    cost every page. Counted once per version of the user (portal.user_version), which every
+    change of their notifications moves, in the process's memory; without a version (the
+    request that signs in) from the shared cache."""
+    if version is not None:
+        memo = caches[MEMO_ALIAS]
+        memo_key = f"unread:{user_id}:{version}"
+        count: int | None = memo.get(memo_key)
+        if count is None:
+            count = _count_unread(user_id)
+            memo.set(memo_key, count, MEMO_SECONDS)
+        return count
     key = unread_cache_key(user_id)
-    count: int | None = cache.get(key)
+    count = cache.get(key)
     if count is None:
-        count = Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+        count = _count_unread(user_id)
         cache.set(key, count, UNREAD_CACHE_SECONDS)
     return count
+
+
+def _count_unread(user_id: int) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()

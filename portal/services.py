@@ -24,9 +24,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from portal.cache import cache_forget
 from portal.models import Notification, OutgoingEmail
 from portal.selectors import unread_cache_key
+from portal.user_version import users_changed
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +76,10 @@ def notify(*, users: Iterable[Any], text: Message | str, url: str = "", dedup_ke
 
 
 def notifications_changed(user_id: int) -> None:
-    """Forget the user's cached unread count (portal.selectors) now and once the transaction
-    commits: a request that counted in between, before the commit, cached the old figure."""
-    cache_forget([unread_cache_key(user_id)])
+    """Forget the user's cached unread count (portal.selectors) and move their version
+    (portal.user_version), now and once the transaction commits: a request that counted in
+    between, before the commit, kept the old figure."""
+    users_changed([user_id], also_forget=[unread_cache_key(user_id)])
 
 
 def notifications_mark_read(*, user_id: int) -> int:

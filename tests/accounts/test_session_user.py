@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts import session_user
 from accounts.models import User
 from dashboard.access import coordinated_state_ids
+from portal.user_version import MEMO_ALIAS
 from tests.factories import CoordinatorFactory, StaffFactory, StateFactory
 
 
@@ -121,7 +122,7 @@ def test_a_write_without_signals_shows_once_the_copy_expires() -> None:
     User.objects.filter(pk=user.pk).update(last_name="Ohne Signal")
     assert session_user.session_user(request).last_name != "Ohne Signal"
 
-    caches[session_user.MEMO_ALIAS].clear()  # what USER_MEMO_SECONDS does at the latest
+    caches[MEMO_ALIAS].clear()  # what MEMO_SECONDS does at the latest
     assert session_user.session_user(request).last_name == "Ohne Signal"
 
 

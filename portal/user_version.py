@@ -1,0 +1,55 @@
+"""One version per user of what every signed-in page shows of them: the user's row and states
+(accounts.session_user) and their unread notifications (portal.selectors).
+
+The version lives in the shared cache (Redis in production). Every change of these forgets
+it when the transaction commits (portal.cache.cache_forget); the next reader draws a new one.
+Each process keeps what it read under the version it read it with, in its own memory
+(MEMO_ALIAS, settings.CACHES): a signed-in request reads one version from Redis instead of
+the user's row, their states and their unread count. It lives here, below accounts, so that
+the notifications can move it too.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.core.cache import cache
+
+from portal.cache import cache_forget
+
+# The process-local memory (settings.CACHES["users"]). It pickles: every request gets its own
+# copy of what it reads there and may change it without touching the next request's.
+MEMO_ALIAS = "users"
+# How long the memory keeps an entry: what a write that moves no version (QuerySet.update,
+# SQL) may leave behind at most.
+MEMO_SECONDS = 60
+# The attribute of the request's user that holds the version it was read with.
+VERSION_ATTRIBUTE = "_user_version"
+
+
+def user_version_key(user_id: object) -> str:
+    return f"accounts:user:version:{user_id}"
+
+
+def users_changed(user_ids: Iterable[object], *, also_forget: Iterable[str] = ()) -> None:
+    """These users changed (called in the writer's transaction); `also_forget`: other keys
+    derived from the same rows, forgotten in the same round trip."""
+    cache_forget([*(user_version_key(user_id) for user_id in user_ids), *also_forget])
+
+
+def current_user_version(user_id: object) -> str:
+    key = user_version_key(user_id)
+    version = cache.get(key)
+    if version is None:
+        # add(): of two readers drawing at once, both keep the one stored first.
+        cache.add(key, secrets.randbits(63), timeout=None)
+        version = cache.get(key)
+    # Forgotten again in between: a version of this request alone, never read by another.
+    return str(version if version is not None else secrets.randbits(63))
+
+
+def version_of(user: object) -> str | None:
+    """The version the request's user was read with (None: not read by accounts.session_user,
+    as the user that auth.login() sets during the request that signs in)."""
+    return getattr(user, VERSION_ATTRIBUTE, None)
