@@ -196,6 +196,9 @@ CACHES["layout"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "layout",
 }
+# Cached values derived from rows are forgotten when the writer's transaction commits
+# (portal.cache.cache_forget). Tests' transactions never commit: they forget at once too.
+CACHE_FORGET_AT_ONCE = env_bool("DIGITALMARKT_CACHE_FORGET_AT_ONCE", TESTING)
 # The signed-in users and their states, per version of them (accounts.session_user): a
 # request reads one version from the shared cache instead of two rows from the database.
 CACHES["users"] = {

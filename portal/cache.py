@@ -14,18 +14,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 
 
 def cache_forget(keys: Sequence[str]) -> None:
-    """Forget cached values derived from rows the current transaction changes: now, and again
-    once it commits. A reader between the two, before the commit, may have cached the old
-    rows' value; the second delete removes it. (Tests' transactions never commit: the first
-    delete is the one they see.)"""
+    """Forget cached values derived from rows the current transaction changes, once it
+    commits (at once outside a transaction): until then every reader sees the old rows and
+    may keep using what was derived from them. Forgetting at once as well had each reader in
+    between derive the old rows again under a fresh key, only to lose it at the commit: twice
+    the work for every change (a hold redrew every process's overview twice).
+
+    Tests run in transactions that never commit: with CACHE_FORGET_AT_ONCE (on in tests) the
+    values are also forgotten at once, so that a test sees its changes."""
     keys = list(keys)
-    cache.delete_many(keys)
+    if settings.CACHE_FORGET_AT_ONCE:
+        cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 

@@ -16,17 +16,17 @@ live in the shared cache (Redis in production, the file cache on one host), one 
 and one version of the reference data every such page names and weighs (services, stages,
 states' targets, authorities, responsibilities: portal.reference_version).
 
-A change *deletes* the version at once and again when its transaction commits; the next
-reader draws a fresh random token. So a reader that took its token after the commit renders
-from the committed rows, and a fragment rendered before it is never read again. (Deleting at
-once covers tests, whose transactions never commit; the second delete covers a reader that
-drew a token between the two.) A version lost with the cache only costs one rendering more; a
-change that slipped past every hook shows at the latest when the fragment's lifetime
-(ROLLIN_FIGURES_CACHE_SECONDS) ends.
+A change *deletes* the version when its transaction commits (portal.cache.cache_forget); the
+next reader draws a fresh random token. So a reader that took its token after the commit
+renders from the committed rows, and a fragment rendered before it is never read again; a
+reader during the transaction keeps the old token and the old rows, and renders nothing anew.
+A version lost with the cache only costs one rendering more; a change that slipped past every
+hook shows at the latest when the fragment's lifetime (ROLLIN_FIGURES_CACHE_SECONDS) ends.
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,8 +80,7 @@ def _fresh() -> int:
 def figures_versions(state_ids: Iterable[int]) -> Versions:
     """The current versions: one round trip to the cache while all are known."""
     states = tuple(sorted(set(state_ids)))
-    names = {(kind, state): _key(kind, state) for state in states for kind in KINDS}
-    keys = [REFERENCE_KEY, *names.values()]
+    names, keys = _names_and_keys(states)
     known = cache.get_many(keys)
     missing = [key for key in keys if key not in known]
     if missing:
@@ -91,12 +90,20 @@ def figures_versions(state_ids: Iterable[int]) -> Versions:
         known.update(cache.get_many(missing))
     # A version forgotten again between add() and the read: a token of this read alone, so
     # what is rendered with it is never served to another.
-    token = {key: str(known.get(key) or _fresh()) for key in keys}
+    values = [str(known.get(key) or _fresh()) for key in keys]
     return Versions(
-        reference=token[REFERENCE_KEY],
-        states=states,
-        of={name: token[key] for name, key in names.items()},
+        reference=values[0], states=states, of=dict(zip(names, values[1:], strict=True))
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _names_and_keys(
+    states: tuple[int, ...],
+) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...]]:
+    """(kind, state) per version and the cache keys, the reference's first: the same for a
+    coordinator's every visit, so built once per process and set of states."""
+    names = tuple((kind, state) for state in states for kind in KINDS)
+    return names, (REFERENCE_KEY, *(_key(kind, state) for kind, state in names))
 
 
 def reference_version() -> str:
