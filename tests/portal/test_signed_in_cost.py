@@ -99,17 +99,40 @@ def test_deactivating_the_account_ends_the_cached_session(client, cached_session
     assert not _signed_in(client, user)
 
 
-def test_postgresql_reads_the_user_of_every_request_with_a_prepared_statement(
+def test_postgresql_reads_the_user_once_not_on_every_request(
     client, cached_sessions, require_postgres
 ) -> None:
-    """Server-side binding (settings): the statement a connection repeats is parsed and
-    planned once, not on every signed-in request."""
+    """The user is kept per version of it (accounts.session_user): after the first request
+    no signed-in request reads the user's row, on the database the portal runs on."""
     client.force_login(StaffFactory())
-    for _ in range(6):  # psycopg prepares a statement from its fifth run on
-        _queries(client, reverse("portal:imprint"))
+    _queries(client, reverse("portal:imprint"))
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
+    for _ in range(6):
+        assert not any('FROM "accounts_user"' in sql for sql in _queries(client, "/impressum/"))
 
-    assert any('FROM "accounts_user"' in statement for statement in prepared)
+
+def test_the_header_renders_the_account_menu_once_and_shows_it_twice(client) -> None:
+    """Wide screens show it beside the brand, narrow ones in the folded menu (no JavaScript):
+    one rendering serves both (portal_tags.include_once)."""
+    client.force_login(StaffFactory())
+    response = client.get(reverse("portal:imprint"))
+    page = response.content.decode()
+    rendered = [template.name for template in response.templates]
+
+    assert rendered.count("partials/_account_menu.html") == 1
+    assert rendered.count("partials/_notifications_link.html") == 1
+    assert page.count(f'action="{reverse("account_logout")}"') == 2
+    assert page.count('class="dm-lang"') == 2
+    assert page.count(reverse("portal:notifications") + '"') == 2
+
+
+def test_anonymous_visitors_get_the_language_switch_and_sign_in_links_in_both_places(
+    client,
+) -> None:
+    response = client.get(reverse("portal:imprint"))
+    page = response.content.decode()
+    rendered = [template.name for template in response.templates]
+
+    assert rendered.count("partials/_language_switch.html") == 1
+    assert page.count('class="dm-lang"') == 2
+    assert page.count(f'href="{reverse("account_login")}') == 2
