@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -204,12 +205,19 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
             process.kill()
 
 
-def warm_up(url: str, *, cookie: str = "") -> int:
-    """One GET (status returned): fills caches before a timed load, as a warm-up run does."""
+def warm_up(url: str, *, cookie: str = "") -> str:
+    """One GET that fills caches before a timed load, as a warm-up run does. Returns the Cookie
+    header a browser sends from then on: the given cookies and those the response set. A
+    signed-in page sets the CSRF cookie (its header holds the sign-out form), and a browser
+    keeps it; a client that drops it has every response mint a new CSRF secret and send it
+    again, work no browser causes."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(request, timeout=600) as response:
         response.read()
-        return int(response.status)
+        jar = SimpleCookie(cookie)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
 def load(url: str, *, seconds: int, concurrency: int, cookie: str = "") -> dict[str, Any]:

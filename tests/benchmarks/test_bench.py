@@ -169,3 +169,32 @@ def test_bench_runs_end_to_end_on_postgres(small_state, monkeypatch, settings, t
     assert export["peak_mb"] > 0 and "gestreamt" in export["note"], export
     assert sweep["peak_mb"] > 0, sweep
     assert "Durchsatz" in out.getvalue()
+
+
+def test_the_warm_up_keeps_the_cookies_a_browser_keeps():
+    """The load then sends the session and the CSRF cookie, as a signed-in browser does."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from benchmarks.measure import warm_up
+
+    class SetsCsrf(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Set-Cookie", "csrftoken=fresh; Path=/; SameSite=Lax")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), SetsCsrf)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        cookie = warm_up(f"http://127.0.0.1:{server.server_port}/", cookie="sessionid=abc")
+    finally:
+        server.shutdown()
+
+    assert cookie == "sessionid=abc; csrftoken=fresh"

@@ -108,7 +108,8 @@ def test_postgresql_reads_the_user_once_not_on_every_request(
     _queries(client, reverse("portal:imprint"))
 
     for _ in range(6):
-        assert not any('FROM "accounts_user"' in sql for sql in _queries(client, "/impressum/"))
+        queries = _queries(client, reverse("portal:imprint"))
+        assert not any('FROM "accounts_user"' in sql for sql in queries)
 
 
 def test_the_header_renders_the_account_menu_once_and_shows_it_twice(client) -> None:

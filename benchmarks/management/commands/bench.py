@@ -376,8 +376,8 @@ class Command(BaseCommand):
         }
         churn_command = [measure.PYTHON, measure.MANAGE, "bench", "--probe", "churn"]
         with measure.gunicorn(workers=2) as base:
-            # One request first, as for the pages in process.
-            measure.warm_up(base + url, cookie=cookie)
+            # One request first, as for the pages in process; then the cookies a browser holds.
+            cookie = measure.warm_up(base + url, cookie=cookie)
             hello = measure.load(base + "/bench/hello/", seconds=seconds, concurrency=concurrency)
             with churning(churn_command, churn_env) as changes:
                 page = measure.load(
