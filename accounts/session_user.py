@@ -32,6 +32,7 @@ from portal.user_version import (
     MEMO_SECONDS,
     VERSION_ATTRIBUTE,
     current_user_version,
+    kept,
     version_of,
 )
 
@@ -66,13 +67,7 @@ def state_ids_of(user: User) -> list[int]:
     version = version_of(user)
     if version is None:
         return _state_ids_from_rows(user)
-    memo = caches[MEMO_ALIAS]
-    memo_key = f"states:{user.pk}:{version}"
-    state_ids: list[int] | None = memo.get(memo_key)
-    if state_ids is None:
-        state_ids = _state_ids_from_rows(user)
-        memo.set(memo_key, state_ids, MEMO_SECONDS)
-    return state_ids
+    return kept("states", user.pk, version, lambda: _state_ids_from_rows(user))
 
 
 def _state_ids_from_rows(user: User) -> list[int]:

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -30,6 +29,7 @@ from catalog.models import Service
 from dashboard import selectors
 from dashboard.access import coordinated_state_ids, coordinated_states
 from dashboard.charts import weekly_chart
+from dashboard.status_counts import per_state
 from reports.pace import pace_for_states
 from rollin import figure_versions
 
@@ -93,16 +93,11 @@ def _overdue(
     change reads one state again."""
     if versions is None:
         return selectors.overdue_until(state_ids, now)[0]
-    # Keyed by the version, so each process may keep its own (as the blocks, settings.CACHES).
-    memo = caches["figures"]
-    keys = {state_id: f"overview:overdue:{state_id}:{versions[state_id]}" for state_id in state_ids}
-    known = memo.get_many(list(keys.values()))
-    stale = [state_id for state_id, key in keys.items() if key not in known or now >= known[key][1]]
-    if stale:
-        fresh = {
-            keys[state_id]: value
-            for state_id, value in selectors.overdue_by_state(stale, now).items()
-        }
-        memo.set_many(fresh, settings.ROLLIN_FIGURES_CACHE_SECONDS)
-        known.update(fresh)
-    return sum(known[key][0] for key in keys.values())
+    counts = per_state(
+        "overdue",
+        state_ids,
+        versions,
+        lambda missing: selectors.overdue_by_state(missing, now),
+        holds=lambda count_until: now < count_until[1],
+    )
+    return sum(count for count, _until in counts)

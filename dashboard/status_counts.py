@@ -42,7 +42,7 @@ def status_counts_by_state(
             by_state[state_id].append(tuple(cell))
         return {state_id: _fold(cells, stages) for state_id, cells in by_state.items()}
 
-    known = _per_state("status", state_ids, versions, read)
+    known = per_state("status", state_ids, versions, read)
     return _sum(known, len(stages))
 
 
@@ -64,7 +64,7 @@ def status_totals_by_state(state_ids: Iterable[int], versions: Mapping[int, str]
         return fresh
 
     totals: dict[str, int] = dict.fromkeys(Status.values, 0)
-    for by_status in _per_state("totals", state_ids, versions, read):
+    for by_status in per_state("totals", state_ids, versions, read):
         for status, n in by_status.items():
             totals[status] += n
     return totals
@@ -73,18 +73,23 @@ def status_totals_by_state(state_ids: Iterable[int], versions: Mapping[int, str]
 T = TypeVar("T")
 
 
-def _per_state(
+def per_state(
     what: str,
     state_ids: Iterable[int],
     versions: Mapping[int, str],
     read: Callable[[list[int]], dict[int, T]],
+    *,
+    holds: Callable[[T], bool] = lambda _value: True,
 ) -> list[T]:
     """Each state's value, kept in the process's memory under the state's version: `read`
-    is called once, for the states whose version moved since."""
+    is called once, for the states whose version moved since or whose value no longer
+    `holds` (the overdue count, which the clock moves too)."""
     memo = caches["figures"]
     keys = {state_id: f"overview:{what}:{state_id}:{versions[state_id]}" for state_id in state_ids}
     known: dict[str, T] = memo.get_many(list(keys.values()))
-    missing = [state_id for state_id, key in keys.items() if key not in known]
+    missing = [
+        state_id for state_id, key in keys.items() if key not in known or not holds(known[key])
+    ]
     if missing:
         fresh = {keys[state_id]: value for state_id, value in read(missing).items()}
         memo.set_many(fresh, MEMO_SECONDS)

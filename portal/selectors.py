@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
 from portal.models import Notification
-from portal.user_version import MEMO_ALIAS, MEMO_SECONDS
+from portal.user_version import kept
 
 # An upper bound for a count the invalidation could have missed (a write outside
 # portal.services); every write through the services clears it at once.
@@ -22,15 +22,9 @@ def notification_unread_count(user_id: int, *, version: str | None = None) -> in
     change of their notifications moves, in the process's memory; without a version (the
     request that signs in) from the shared cache."""
     if version is not None:
-        memo = caches[MEMO_ALIAS]
-        memo_key = f"unread:{user_id}:{version}"
-        count: int | None = memo.get(memo_key)
-        if count is None:
-            count = _count_unread(user_id)
-            memo.set(memo_key, count, MEMO_SECONDS)
-        return count
+        return kept("unread", user_id, version, lambda: _count_unread(user_id))
     key = unread_cache_key(user_id)
-    count = cache.get(key)
+    count: int | None = cache.get(key)
     if count is None:
         count = _count_unread(user_id)
         cache.set(key, count, UNREAD_CACHE_SECONDS)

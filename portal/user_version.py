@@ -12,11 +12,14 @@ the notifications can move it too.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from portal.cache import cache_forget
+
+T = TypeVar("T")
 
 # The process-local memory (settings.CACHES["users"]). It pickles: every request gets its own
 # copy of what it reads there and may change it without touching the next request's.
@@ -47,6 +50,17 @@ def current_user_version(user_id: object) -> str:
         version = cache.get(key)
     # Forgotten again in between: a version of this request alone, never read by another.
     return str(version if version is not None else secrets.randbits(63))
+
+
+def kept(name: str, user_id: object, version: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per process and version of the user, then from the memory."""
+    memo = caches[MEMO_ALIAS]
+    key = f"{name}:{user_id}:{version}"
+    value: T | None = memo.get(key)
+    if value is None:
+        value = compute()
+        memo.set(key, value, MEMO_SECONDS)
+    return value
 
 
 def version_of(user: object) -> str | None:

@@ -116,9 +116,7 @@ def test_the_header_renders_the_account_menu_once_and_shows_it_twice(client) -> 
     """Wide screens show it beside the brand, narrow ones in the folded menu (no JavaScript):
     one rendering serves both (portal_tags.include_once)."""
     client.force_login(StaffFactory())
-    response = client.get(reverse("portal:imprint"))
-    page = response.content.decode()
-    rendered = [template.name for template in response.templates]
+    page, rendered = _imprint_and_its_templates(client)
 
     assert rendered.count("partials/_account_menu.html") == 1
     assert rendered.count("partials/_notifications_link.html") == 1
@@ -130,10 +128,13 @@ def test_the_header_renders_the_account_menu_once_and_shows_it_twice(client) -> 
 def test_anonymous_visitors_get_the_language_switch_and_sign_in_links_in_both_places(
     client,
 ) -> None:
-    response = client.get(reverse("portal:imprint"))
-    page = response.content.decode()
-    rendered = [template.name for template in response.templates]
+    page, rendered = _imprint_and_its_templates(client)
 
     assert rendered.count("partials/_language_switch.html") == 1
     assert page.count('class="dm-lang"') == 2
     assert page.count(f'href="{reverse("account_login")}') == 2
+
+
+def _imprint_and_its_templates(client: Client) -> tuple[str, list[str | None]]:
+    response = client.get(reverse("portal:imprint"))
+    return response.content.decode(), [template.name for template in response.templates]
