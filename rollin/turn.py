@@ -56,8 +56,11 @@ class _Facts:
 
 
 def whose_turn(rollin: Rollin, reader: AnyUser | None) -> Turn:
-    """The turn of one roll-in, naming who put it on hold (a few small queries; e-mails)."""
-    facts = _facts_for([rollin], with_holds=True)[rollin.pk]
+    """The turn of one roll-in, naming who put it on hold (one small query; e-mails)."""
+    # A held roll-in's turn is told by its hold alone, any other's by its next item alone:
+    # every hold and resume e-mails the staff, and reading both cost it a query more.
+    on_hold = rollin.status == Status.ON_HOLD
+    facts = _facts_for([rollin], with_holds=on_hold, with_items=not on_hold)[rollin.pk]
     states = _coordinated_states(reader)
     coordinates = states is None or rollin.order.authority.state_id in states
     return _turn(rollin, facts, reader, coordinates)
@@ -121,19 +124,23 @@ def _coordinated_states(reader: AnyUser | None) -> set[int] | None:
     return {state.pk for state in reader.states.all()}
 
 
-def _facts_for(rollins: list[Rollin], *, with_holds: bool) -> dict[int, _Facts]:
+def _facts_for(
+    rollins: list[Rollin], *, with_holds: bool, with_items: bool = True
+) -> dict[int, _Facts]:
     """One query for any non-empty list (two `with_holds`), whatever its roll-ins' statuses:
-    a page runs the same number of queries with more (or other) data."""
+    a page runs the same number of queries with more (or other) data. Without `with_items`,
+    no item is read and none is next."""
     ids = [r.pk for r in rollins]
     open_items: dict[int, list[RollinItem]] = {}
     holds: dict[int, HistoryEntry] = {}
     if not ids:
         return {}
-    for item in (
+    items = (
         RollinItem.objects.filter(rollin_id__in=ids, stage_id=F("rollin__stage_id"))
         .exclude(status=RollinItem.Status.DONE)
         .select_related("definition")
-    ):
+    )
+    for item in items if with_items else []:
         open_items.setdefault(item.rollin_id, []).append(item)
     held = HistoryEntry.objects.filter(rollin_id__in=ids, action=HistoryEntry.Action.HELD)
     for entry in held.select_related("actor").order_by("rollin_id", "seq") if with_holds else []:

@@ -77,6 +77,25 @@ def test_a_hold_names_who_held_and_why(settings) -> None:
     assert turn.sentence.endswith("Wartet auf die Koordination: fortsetzen")
 
 
+def test_one_roll_in_reads_its_turn_in_one_query(django_assert_num_queries) -> None:
+    """Every hold and resume e-mails the staff whose turn it is: a held roll-in's turn reads
+    its hold alone, any other's its open items alone."""
+    rollin = RollinFactory(at="vertrag")
+    staff = _staff_of(rollin)
+    rollin = Rollin.objects.select_related("order__authority", "stage").get(pk=rollin.pk)
+    with django_assert_num_queries(1):
+        assert whose_turn(rollin, staff).readers_turn
+    coordinator = coordinator_for(rollin.order)
+    coordinator.first_name, coordinator.last_name = "Petra", "Koordinatorin"
+    coordinator.save()
+    rollin_hold(rollin_id=rollin.pk, actor=coordinator, reason="Rückfrage")
+    held = Rollin.objects.select_related("order__authority", "stage").get(pk=rollin.pk)
+    with django_assert_num_queries(1):  # the latest hold, with who held it
+        turn = whose_turn(held, staff)
+    assert turn.actor == Actor.COORDINATION
+    assert "Petra Koordinatorin" in turn.sentence and "Rückfrage" in turn.sentence
+
+
 def test_failing_live_and_cancelled() -> None:
     failing = RollinFactory(at="anbindung", failing=True)
     assert whose_turn(failing, None).action_label == "erneut versuchen"
