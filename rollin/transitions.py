@@ -3,7 +3,7 @@
 The table says which action is allowed in which status and where it leads; the guards add
 who may do it. rollin.state.rollin_transition applies both to every status change; pages use
 the guards to decide which forms to show. Nothing here touches the database except reading
-the user's states.
+the user's state ids (kept per version of a signed-in user, accounts.session_user).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.session_user import state_ids_of
 from rollin.models import ItemDefinition, Rollin, RollinItem, StageDefinition
 
 if TYPE_CHECKING:
@@ -123,8 +124,9 @@ def is_coordinator_for(user: AnyUser | None, rollin: Rollin) -> bool:
         return True
     if not user.is_coordinator:
         return False
-    state_id = rollin.order.authority.state_id
-    return any(state.pk == state_id for state in user.states.all())
+    # The ids alone, kept per version of a signed-in user: a coordinator's order page asks
+    # this for every action it offers, and every hold and resume asks it once.
+    return rollin.order.authority.state_id in state_ids_of(user)
 
 
 def is_staff_for(user: AnyUser | None, rollin: Rollin) -> bool:
