@@ -10,6 +10,7 @@ the rows after a change instead of all of them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -86,6 +87,12 @@ def per_state(
     `holds` (the overdue count, which the clock moves too)."""
     memo = caches["figures"]
     keys = {state_id: f"overview:{what}:{state_id}:{versions[state_id]}" for state_id in state_ids}
+    # The values of all these states at these versions, kept as one entry too: a coordinator
+    # of all sixteen states reads one entry per visit, not sixteen (a tenth of a millisecond).
+    together = f"overview:{what}:states:{_digest(keys.values())}"
+    values: list[T] | None = memo.get(together)
+    if values is not None and all(holds(value) for value in values):
+        return values
     known: dict[str, T] = memo.get_many(list(keys.values()))
     missing = [
         state_id for state_id, key in keys.items() if key not in known or not holds(known[key])
@@ -94,7 +101,13 @@ def per_state(
         fresh = {keys[state_id]: value for state_id, value in read(missing).items()}
         memo.set_many(fresh, MEMO_SECONDS)
         known.update(fresh)
-    return [known[key] for key in keys.values()]
+    values = [known[key] for key in keys.values()]
+    memo.set(together, values, MEMO_SECONDS)
+    return values
+
+
+def _digest(keys: Iterable[str]) -> str:
+    return hashlib.blake2b("|".join(keys).encode(), digest_size=16).hexdigest()
 
 
 # (service id, stage position, status, orders); read as tuples: a state has ~1,200 of them.
