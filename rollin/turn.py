@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -143,8 +143,10 @@ def _facts_for(
     for item in items if with_items else []:
         open_items.setdefault(item.rollin_id, []).append(item)
     held = HistoryEntry.objects.filter(rollin_id__in=ids, action=HistoryEntry.Action.HELD)
-    for entry in held.select_related("actor").order_by("rollin_id", "seq") if with_holds else []:
-        holds[entry.rollin_id] = entry  # the latest hold wins
+    # Each roll-in's latest hold alone: one held and resumed often has many.
+    latest = held.filter(rollin_id=OuterRef("rollin_id")).order_by("-seq").values("seq")[:1]
+    for entry in held.filter(seq=Subquery(latest)).select_related("actor") if with_holds else []:
+        holds[entry.rollin_id] = entry
     return {
         r.pk: _Facts(next_item=next_in_line(open_items.get(r.pk, [])), hold=holds.get(r.pk))
         for r in rollins

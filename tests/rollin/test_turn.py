@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from rollin.models import Rollin, RollinItem
-from rollin.services import rollin_cancel, rollin_hold
+from rollin.services import rollin_cancel, rollin_hold, rollin_resume
 from rollin.turn import Actor, turns_for, whose_turn
 from tests.factories import CoordinatorFactory, StaffFactory
 from tests.factories_rollin import (
@@ -94,6 +94,22 @@ def test_one_roll_in_reads_its_turn_in_one_query(django_assert_num_queries) -> N
         turn = whose_turn(held, staff)
     assert turn.actor == Actor.COORDINATION
     assert "Petra Koordinatorin" in turn.sentence and "Rückfrage" in turn.sentence
+
+
+def test_a_roll_in_held_again_names_its_latest_hold() -> None:
+    rollin = RollinFactory(at="vertrag")
+    first, second = coordinator_for(rollin.order), coordinator_for(rollin.order)
+    first.first_name, first.last_name = "Erste", "Koordinatorin"
+    second.first_name, second.last_name = "Zweite", "Koordinatorin"
+    first.save()
+    second.save()
+    rollin_hold(rollin_id=rollin.pk, actor=first, reason="Erster Grund")
+    rollin_resume(rollin_id=rollin.pk, actor=first, reason="geklärt")
+    rollin_hold(rollin_id=rollin.pk, actor=second, reason="Zweiter Grund")
+    rollin.refresh_from_db()
+    sentence = whose_turn(rollin, _staff_of(rollin)).sentence
+    assert "Zweite Koordinatorin" in sentence and "Zweiter Grund" in sentence
+    assert "Erste" not in sentence and "Erster Grund" not in sentence
 
 
 def test_failing_live_and_cancelled() -> None:
