@@ -161,6 +161,8 @@ def test_bench_runs_end_to_end_on_postgres(small_state, monkeypatch, settings, t
         assert result["queries"] > 0 and result["sql_ms"] > 0, key
     throughput = report["throughput"]
     assert throughput["hello"]["rps"] > 0 and throughput["overview"]["rps"] > 0
+    before, after = throughput["hello_before"]["rps"], throughput["hello_after"]["rps"]
+    assert throughput["hello"]["rps"] == pytest.approx((before + after) / 2)
     assert throughput["hello"]["errors"] == 0 and throughput["overview"]["errors"] == 0
     assert throughput["signed_in_imprint"]["rps"] > 0
     assert throughput["signed_in_imprint"]["errors"] == 0

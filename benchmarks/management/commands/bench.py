@@ -378,11 +378,15 @@ class Command(BaseCommand):
         with measure.gunicorn(workers=2) as base:
             # One request first, as for the pages in process; then the cookies a browser holds.
             cookie = measure.warm_up(base + url, cookie=cookie)
-            hello = measure.load(base + "/bench/hello/", seconds=seconds, concurrency=concurrency)
+            # Hello right before and right after the overview: this machine's speed drifts by
+            # a fifth within minutes, and a hello taken before alone compared the overview
+            # with another machine, as it were. Their mean is the yardstick.
+            before = measure.load(base + "/bench/hello/", seconds=seconds, concurrency=concurrency)
             with churning(churn_command, churn_env) as changes:
                 page = measure.load(
                     base + url, seconds=seconds, concurrency=concurrency, cookie=cookie
                 )
+            after = measure.load(base + "/bench/hello/", seconds=seconds, concurrency=concurrency)
             # The floor of any signed-in page: session, user, unread count, the base layout.
             floor = measure.load(
                 base + reverse("portal:imprint"),
@@ -390,10 +394,13 @@ class Command(BaseCommand):
                 concurrency=concurrency,
                 cookie=cookie,
             )
+        hello = _mean_load(before, after)
         ratio = page["rps"] / hello["rps"] if hello.get("rps") else 0.0
         floor_ratio = floor["rps"] / hello["rps"] if hello.get("rps") else 0.0
         result: dict[str, Any] = {
             "hello": hello,
+            "hello_before": before,
+            "hello_after": after,
             "overview": page,
             "signed_in_imprint": floor,
             "changes_meanwhile": changes,
@@ -403,7 +410,8 @@ class Command(BaseCommand):
         }
         self.stdout.write(
             f"\nDurchsatz (gunicorn -w 2, {concurrency} parallel, {seconds} s, {hello['tool']}): "
-            f"hello {hello['rps']:.1f}/s, Übersicht {page['rps']:.1f}/s "
+            f"hello {hello['rps']:.1f}/s (davor {before['rps']:.1f}, danach {after['rps']:.1f}), "
+            f"Übersicht {page['rps']:.1f}/s "
             f"(Fehler {page.get('errors')}), Verhältnis {ratio:.3f} "
             f"[Ziel ≥ {TARGET_THROUGHPUT_RATIO}: {_mark(result['target_met'])}]\n"
             f"  währenddessen Roll-in-Änderungen: {changes.get('changes', 0)} "
@@ -510,6 +518,15 @@ def _last_generation() -> dict[str, Any] | None:
     """What generate_national wrote about its last run (wall time, sizes), if anything."""
     path = last_generation_path()
     return json.loads(path.read_text()) if path.exists() else None
+
+
+def _mean_load(*loads: dict[str, Any]) -> dict[str, Any]:
+    """One load figure from several runs of the same URL: their mean rate, all their errors."""
+    return {
+        "tool": loads[0].get("tool", ""),
+        "rps": sum(load.get("rps", 0.0) for load in loads) / len(loads),
+        "errors": sum(load.get("errors", 0) for load in loads),
+    }
 
 
 def _mark(ok: bool | None) -> str:
