@@ -5,7 +5,8 @@ coordination pages read the user's states on every visit: two queries that cost 
 as much as all of its blocks. Both change rarely. Each process keeps the user and their state
 ids per version of the user (portal.user_version); every save, delete and membership change
 of a user moves it (signals in accounts.apps). So a request reads one version from Redis
-instead of two rows from PostgreSQL, and a change shows at the next request.
+instead of two rows from PostgreSQL (read along with the session, portal.session_store), and
+a change shows at the next request.
 
 What the kept user must not outlive:
 - a password change, or a session from before one: the session's hash is checked against the
@@ -45,7 +46,7 @@ def session_user(request: HttpRequest) -> User | AnonymousUser:
     backend = session.get(auth.BACKEND_SESSION_KEY)
     if user_id is None or backend not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
-    version = current_user_version(user_id)
+    version = current_user_version(user_id, read_along=getattr(session, "user_version", None))
     memo = caches[MEMO_ALIAS]
     memo_key = f"user:{user_id}:{version}"
     user: User | None = memo.get(memo_key)

@@ -273,12 +273,13 @@ SESSION_REFRESH_SECONDS = env_int("DIGITALMARKT_SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # With a Redis cache a signed-in request reads its session from Redis, not from the database
-# (one round trip less per request); the database keeps every session, so a Redis restart
+# (one round trip less per request), together with its user's version (portal.session_store,
+# Django's cached_db otherwise); the database keeps every session, so a Redis restart
 # signs nobody out. Logout (flush) deletes from both. Revocation does not depend on the
-# session: the user row is loaded on every request, so a changed password (session hash)
-# or a deactivated account ends the session at once.
+# session: the user is checked against their version on every request (accounts.session_user),
+# so a changed password (session hash) or a deactivated account ends the session at once.
 if CACHE_URL.startswith("redis"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "portal.session_store"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

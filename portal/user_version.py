@@ -41,9 +41,11 @@ def users_changed(user_ids: Iterable[object], *, also_forget: Iterable[str] = ()
     cache_forget([*(user_version_key(user_id) for user_id in user_ids), *also_forget])
 
 
-def current_user_version(user_id: object) -> str:
+def current_user_version(user_id: object, *, read_along: object | None = None) -> str:
+    """The user's version; `read_along`: the value read with the session in the same round
+    trip (portal.session_store), which spares reading it again."""
     key = user_version_key(user_id)
-    version = cache.get(key)
+    version = read_along if read_along is not None else cache.get(key)
     if version is None:
         # add(): of two readers drawing at once, both keep the one stored first.
         cache.add(key, secrets.randbits(63), timeout=None)

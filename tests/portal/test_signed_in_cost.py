@@ -1,4 +1,5 @@
-"""A signed-in request: the session from the cache (cached_db on Redis), the unread count
+"""A signed-in request: the session from the cache (cached_db on Redis, with the user's
+version read along: portal.session_store), the unread count
 without a query; and a revoked session does not live on in the cache."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ PASSWORD = "Ein-langes-Passwort-2026"
 @pytest.fixture
 def cached_sessions(settings: Any) -> None:
     """What settings choose with CACHE_URL=redis://… (the tests' cache is in memory)."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "portal.session_store"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
