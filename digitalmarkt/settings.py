@@ -193,7 +193,7 @@ else:
 # account links, navigation): rendered once per process and kept in its memory, so a page
 # neither rebuilds them nor asks Redis for them (see templates/base.html).
 CACHES["layout"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "portal.cache.ProcessMemoryCache",
     "LOCATION": "layout",
 }
 # Cached values derived from rows are forgotten when the writer's transaction commits
@@ -202,7 +202,7 @@ CACHE_FORGET_AT_ONCE = env_bool("DIGITALMARKT_CACHE_FORGET_AT_ONCE", TESTING)
 # The signed-in users and their states, per version of them (accounts.session_user): a
 # request reads one version from the shared cache instead of two rows from the database.
 CACHES["users"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "portal.cache.ProcessMemoryCache",
     "LOCATION": "users",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
@@ -210,7 +210,7 @@ CACHES["users"] = {
 # live in the shared cache (rollin.figure_versions): a key names exactly one rendering, so each
 # process may keep its own copy and a visit fetches no 100 KB block over the network.
 CACHES["figures"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "portal.cache.ProcessMemoryCache",
     "LOCATION": "figures",
     "OPTIONS": {"MAX_ENTRIES": 200},
 }
