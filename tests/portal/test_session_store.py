@@ -56,7 +56,9 @@ def _signed_in_key(client: Client) -> tuple[Any, str]:
     user = StaffFactory()
     client.force_login(user)
     assert client.get(reverse("portal:imprint")).status_code == 200
-    return user, client.session.session_key
+    key = client.session.session_key
+    assert key is not None
+    return user, key
 
 
 def test_the_next_load_reads_the_session_and_its_users_version_together(
