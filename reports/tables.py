@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.formats import date_format, get_format, number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,10 +66,18 @@ def display(value: Any, kind: str) -> str:
 
 
 def displayer() -> Callable[[Any, str], str]:
-    """display() with the active language's separators looked up once: a federal table has
-    8,000 cells, and looking them up per cell was half of its page's time."""
-    separators = _separators(get_language() or "de")
-    yes, no = str(_("ja")), str(_("nein"))  # 1,600 of the federal table's cells
+    """display() with the active language's separators and words looked up once: a federal
+    table has 8,000 cells, and looking them up per cell was half of its page's time. Kept per
+    language: a page's single figures (the `fmt` filter, a tenth of the overview's pace block)
+    each asked for a new one."""
+    return _displayer_for(get_language() or "de")
+
+
+@lru_cache(maxsize=8)
+def _displayer_for(language: str) -> Callable[[Any, str], str]:
+    separators = _separators(language)
+    with override(language):
+        yes, no = str(_("ja")), str(_("nein"))  # 1,600 of the federal table's cells
 
     def show(value: Any, kind: str) -> str:
         if value is None:

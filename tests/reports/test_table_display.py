@@ -36,6 +36,13 @@ def test_german_and_english_separators() -> None:
     assert display(None, "int") == "–"
 
 
+def test_yes_and_no_follow_the_language_back_and_forth() -> None:
+    """The displayer is kept per language: switching languages never serves the other's words."""
+    for language, yes, no in [("de", "ja", "nein"), ("en", "yes", "no"), ("de", "ja", "nein")]:
+        with translation.override(language):
+            assert (display(True, "bool"), display(False, "bool")) == (yes, no)
+
+
 def test_table_rows_escape_every_value_and_link() -> None:
     from reports.tables import Column
     from reports.templatetags.report_tags import table_rows
