@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
+from django.core.cache import DEFAULT_CACHE_ALIAS
 
 from portal.user_version import user_version_key
 
@@ -35,6 +37,8 @@ class SessionStore(cached_db.SessionStore):
 
     def load(self) -> dict[str, Any]:
         user_id = _USER_OF_SESSION.get(self.session_key) if self.session_key else None
+        if settings.SESSION_CACHE_ALIAS != DEFAULT_CACHE_ALIAS:
+            user_id = None  # the versions live in the default cache, the session elsewhere
         data = self._load_along(user_id) if user_id is not None else None
         if data is None:
             data = super().load()

@@ -3,10 +3,11 @@ version used only for the user the session names, and revocation as before."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
@@ -31,7 +32,8 @@ class CacheReads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[list[str]] = []
-        get, get_many = cache.get, cache.get_many
+        default = caches["default"]  # the instance: the `cache` proxy may change under a test
+        get, get_many = default.get, default.get_many
         inside_many = False
 
         def counted_get(key: str, *args: Any, **kwargs: Any) -> Any:
@@ -48,8 +50,8 @@ class CacheReads:
             finally:
                 inside_many = False
 
-        monkeypatch.setattr(cache, "get", counted_get)
-        monkeypatch.setattr(cache, "get_many", counted_get_many)
+        monkeypatch.setattr(default, "get", counted_get)
+        monkeypatch.setattr(default, "get_many", counted_get_many)
 
 
 def _signed_in_key(client: Client) -> tuple[Any, str]:
@@ -117,6 +119,44 @@ def test_a_forgotten_version_is_drawn_anew(client, store_sessions) -> None:
     response = client.get(reverse("portal:imprint"))
     assert response.wsgi_request.user.is_authenticated
     assert cache.get(user_version_key(user.pk)) is not None
+
+
+def test_a_session_in_another_cache_is_read_alone(client, store_sessions, settings) -> None:
+    user, key = _signed_in_key(client)
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.SESSION_CACHE_ALIAS = "sessions"
+    store = SessionStore(key)
+    assert store.get("_auth_user_id") == str(user.pk)  # from the database
+    assert store.user_version is None
+
+
+def test_on_redis_one_round_trip_reads_session_and_version(
+    client, store_sessions, settings, require_redis, monkeypatch
+) -> None:
+    """As production runs it: the default cache, and so sessions and versions, on Redis."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "portal.cache.ReusingRedisCache",
+            "LOCATION": require_redis,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    user, _key = _signed_in_key(client)
+    try:
+        reads = CacheReads(monkeypatch)
+        assert client.get(reverse("portal:imprint")).wsgi_request.user == user
+        assert [len(keys) for keys in reads.calls] == [2]  # session and version, together
+        user.is_active = False
+        user.save()  # moves the version (at once in tests: CACHE_FORGET_AT_ONCE)
+        assert not client.get(reverse("portal:imprint")).wsgi_request.user.is_authenticated
+    finally:  # this test's keys only: the database is the broker's too
+        client.logout()
+        cache.delete(user_version_key(user.pk))
 
 
 def test_the_remembered_sessions_are_bounded(monkeypatch) -> None:
