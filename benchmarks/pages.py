@@ -335,29 +335,6 @@ PAGES: list[PageSpec] = [
         ],
     ),
     PageSpec(
-        key="csv_export",
-        label="CSV-Export aller Bestellungen",
-        url_names=["dashboard:order_export"],
-        role="coordinator",
-        # A full national export takes seconds; one cold run says enough and keeps it short.
-        runs=1,
-        sql_runs=1,
-        warmup=False,
-        is_report=False,
-        streamed=True,
-        sql=[
-            f"""SELECT o.number, a.name, a.code, d.name, st.name, s.name, sd.label, r.status,
-                   u.email, o.created_at, r.due_at, r.live_at, o.contact_name, o.contact_email
-                {ORDER_JOIN} JOIN catalog_service s ON s.id = o.service_id
-                JOIN geo_state st ON st.id = a.state_id
-                JOIN geo_district d ON d.id = a.district_id
-                JOIN rollin_stagedefinition sd ON sd.id = r.stage_id
-                LEFT JOIN accounts_user u ON u.id = r.assignee_id
-                WHERE a.state_id = ANY(%(states)s)
-                ORDER BY o.number"""
-        ],
-    ),
-    PageSpec(
         key="white_spots",
         label="Koordination: Weiße Flecken (ganz Deutschland)",
         url_names=["dashboard:white_spots"],
@@ -381,6 +358,31 @@ PAGES: list[PageSpec] = [
                 WHERE a.state_id = ANY(%(states)s) AND {RESPONSIBLE}""",
             f"""SELECT a.district_id, COUNT(*) {WHITE_SPOTS}
                 GROUP BY a.district_id HAVING COUNT(*) = 1""",
+        ],
+    ),
+    PageSpec(
+        key="csv_export",
+        label="CSV-Export aller Bestellungen",
+        url_names=["dashboard:order_export"],
+        role="coordinator",
+        # Last: a page measured right after streaming 500,000 rows in the same process took
+        # 83–106 instead of 66 ms (p50), with the old code as with the new; before it, every
+        # page is measured in the same state. A national export takes seconds; one cold run.
+        runs=1,
+        sql_runs=1,
+        warmup=False,
+        is_report=False,
+        streamed=True,
+        sql=[
+            f"""SELECT o.number, a.name, a.code, d.name, st.name, s.name, sd.label, r.status,
+                   u.email, o.created_at, r.due_at, r.live_at, o.contact_name, o.contact_email
+                {ORDER_JOIN} JOIN catalog_service s ON s.id = o.service_id
+                JOIN geo_state st ON st.id = a.state_id
+                JOIN geo_district d ON d.id = a.district_id
+                JOIN rollin_stagedefinition sd ON sd.id = r.stage_id
+                LEFT JOIN accounts_user u ON u.id = r.assignee_id
+                WHERE a.state_id = ANY(%(states)s)
+                ORDER BY o.number"""
         ],
     ),
 ]
