@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Count, Min, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.session_user import state_ids_of
 from catalog.models import Service
 from dashboard.models import BulkJob
 from dashboard.status_counts import status_counts, status_counts_by_state, status_totals_by_state
@@ -195,7 +196,7 @@ def _state_scope(user: User) -> StateScope:
     if user.is_operator:
         return None
     if user.is_coordinator and user.is_active:
-        return list(user.states.values_list("id", flat=True))
+        return state_ids_of(user)  # kept per version of the signed-in user
     return []
 
 

@@ -25,7 +25,6 @@ from django.utils.text import Truncator
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from portal.models import Notification, OutgoingEmail
-from portal.selectors import unread_cache_key
 from portal.user_version import users_changed
 
 logger = logging.getLogger(__name__)
@@ -76,10 +75,9 @@ def notify(*, users: Iterable[Any], text: Message | str, url: str = "", dedup_ke
 
 
 def notifications_changed(user_id: int) -> None:
-    """Forget the user's cached unread count (portal.selectors) and move their version
-    (portal.user_version), now and once the transaction commits: a request that counted in
-    between, before the commit, kept the old figure."""
-    users_changed([user_id], also_forget=[unread_cache_key(user_id)])
+    """Move the user's version (portal.user_version) when the transaction commits: the unread
+    count (portal.selectors) is kept under it, and the next page counts again."""
+    users_changed([user_id])
 
 
 def notifications_mark_read(*, user_id: int) -> int:

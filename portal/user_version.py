@@ -35,10 +35,9 @@ def user_version_key(user_id: object) -> str:
     return f"accounts:user:version:{user_id}"
 
 
-def users_changed(user_ids: Iterable[object], *, also_forget: Iterable[str] = ()) -> None:
-    """These users changed (called in the writer's transaction); `also_forget`: other keys
-    derived from the same rows, forgotten in the same round trip."""
-    cache_forget([*(user_version_key(user_id) for user_id in user_ids), *also_forget])
+def users_changed(user_ids: Iterable[object]) -> None:
+    """These users changed (called in the writer's transaction)."""
+    cache_forget([user_version_key(user_id) for user_id in user_ids])
 
 
 def current_user_version(user_id: object, *, read_along: object | None = None) -> str:

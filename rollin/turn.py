@@ -19,6 +19,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.session_user import state_ids_of
 from rollin.models import HistoryEntry, ItemDefinition, Rollin, RollinItem
 from rollin.transitions import is_staff_for, next_in_line
 
@@ -113,15 +114,15 @@ def turns_for(
 
 
 def _coordinated_states(reader: AnyUser | None) -> set[int] | None:
-    """The state ids the reader coordinates (None: all, for operators), read once per list:
-    transitions.is_coordinator_for would read them once per row."""
+    """The state ids the reader coordinates (None: all, for operators), once per list (kept
+    per version of a signed-in reader, accounts.session_user)."""
     if reader is None or not reader.is_authenticated or not reader.is_active:
         return set()
     if reader.is_operator:
         return None
     if not reader.is_coordinator:
         return set()
-    return {state.pk for state in reader.states.all()}
+    return set(state_ids_of(reader))
 
 
 def _facts_for(
