@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core import mail
@@ -26,9 +27,37 @@ from tests.factories_documents import pdf_document
 from tests.factories_orders import ServiceFactory
 from tests.factories_rollin import default_template
 
+if TYPE_CHECKING:
+    from playwright.sync_api import FileChooser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "it@abensberg.example"
+
+
+def choose_file_by_keyboard(page, selector: str, seconds: float = 30) -> FileChooser:
+    """Tab to a file field and open its chooser with the space bar, as a keyboard user does.
+
+    The listener is on before the field has the focus: Playwright turns the chooser's
+    interception on without waiting for the browser's answer, and once in CI (under the full
+    suite's load) a key pressed right after `expect_file_chooser` opened no chooser within its
+    15 s. Waiting in steps lets Playwright deliver the event meanwhile."""
+    opened: list[FileChooser] = []
+
+    def listener(chooser: FileChooser) -> None:
+        opened.append(chooser)
+
+    page.on("filechooser", listener)
+    try:
+        tab_to(page, selector)
+        page.keyboard.press("Space")
+        for _ in range(int(seconds * 10)):
+            if opened:
+                return opened[0]
+            page.wait_for_timeout(100)
+    finally:
+        page.remove_listener("filechooser", listener)
+    raise AssertionError(f"Space on {selector} opened no file chooser within {seconds} s")
 
 
 class _Unreachable:
@@ -171,10 +200,8 @@ def test_a_new_user_orders_by_keyboard_and_reads_whose_turn_it_is_until_live(
     )
     assert "Vertrag" in current_step(page)
     upload = open_item(order)
-    tab_to(page, f"#id_item{upload.pk}-document")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(
+    chooser = choose_file_by_keyboard(page, f"#id_item{upload.pk}-document")
+    chooser.set_files(
         files=[{"name": "vertrag.pdf", "mimeType": "application/pdf", "buffer": _pdf()}]
     )
     press_complete(page, upload)
