@@ -28,7 +28,7 @@ from tests.factories_orders import ServiceFactory
 from tests.factories_rollin import default_template
 
 if TYPE_CHECKING:
-    from playwright.sync_api import FileChooser
+    from playwright.sync_api import FileChooser, FilePayload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -200,10 +200,8 @@ def test_a_new_user_orders_by_keyboard_and_reads_whose_turn_it_is_until_live(
     )
     assert "Vertrag" in current_step(page)
     upload = open_item(order)
-    chooser = choose_file_by_keyboard(page, f"#id_item{upload.pk}-document")
-    chooser.set_files(
-        files=[{"name": "vertrag.pdf", "mimeType": "application/pdf", "buffer": _pdf()}]
-    )
+    contract: FilePayload = {"name": "vertrag.pdf", "mimeType": "application/pdf", "buffer": _pdf()}
+    choose_file_by_keyboard(page, f"#id_item{upload.pk}-document").set_files(files=[contract])
     press_complete(page, upload)
     assert "Wartet auf die Koordination: Vertrag gegenzeichnen" in turn_on_page(page, order)
     rollin_item_complete(item_id=open_item(order).pk, actor=coordinator)
