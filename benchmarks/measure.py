@@ -80,8 +80,22 @@ def measure_page(client: Client, url: str, runs: int, *, warmup: bool = True) ->
         "bytes": size,
         "p50_ms": percentile(timings, 0.5) * 1000,
         "p95_ms": percentile(timings, 0.95) * 1000,
+        "timings_ms": [t * 1000 for t in timings],
         "queries": queries,
         "statements": statements_total,
+    }
+
+
+def merge_batches(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One page's result from batches of it measured at different moments: p50 and p95 of all
+    their timings; status, size and queries as the last batch saw them."""
+    timings = [t for part in parts for t in part["timings_ms"]]
+    return {
+        **parts[-1],
+        "timings_ms": timings,
+        "p50_ms": percentile(timings, 0.5),
+        "p95_ms": percentile(timings, 0.95),
+        "batches": len(parts),
     }
 
 
