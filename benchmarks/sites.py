@@ -2,9 +2,10 @@
 
 `make bench` measures every page at 50,000 and at 500,000 orders and judges their ratio. Measured
 minutes apart, one size after the other, the ratio also held how much this machine's speed had
-drifted in between (a third within the hour): the same code gave 1.61 in one run and 1.1 in the
-next. So the pages are measured interleaved: a few requests at one size, then at the other, in
-turn, and both sizes share the drift.
+drifted in between (a third within the hour): one run judged the federal page 1.61 × (53 → 85
+ms), where the runs before it took 49–67 ms at the large size. So the pages are measured
+interleaved: a few requests at one size, then at the other, in turn, and both sizes share the
+drift.
 
 Each size keeps its own keys in the caches (a key prefix per size). Both databases hold the same
 states under the same ids, and a figure's version lives in the shared cache: without the prefix
