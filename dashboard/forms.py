@@ -11,8 +11,10 @@ from accounts.models import Role, User
 from catalog.models import Service
 from dashboard.models import BulkJob
 from geo.models import District, Region, State
+from portal.choices import keep_choices
 from portal.fields import BoundedModelChoiceField, is_database_integer
 from reports.white_spots import SORTS, Area
+from rollin.figure_versions import reference_version
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -148,6 +150,13 @@ class WhiteSpotForm(forms.Form):
             districts = districts.filter(region_id=int(chosen_region))
         cast("forms.ModelChoiceField[Region]", self.fields["region"]).queryset = regions
         cast("forms.ModelChoiceField[District]", self.fields["district"]).queryset = districts
+
+    def offer_kept_choices(self) -> None:
+        """For the page: the lists of services, states and areas from the process's memory
+        (portal.choices). The spreadsheet exports read none."""
+        version = reference_version()
+        for name in ("service", "state", "region", "district"):
+            keep_choices(cast("forms.ModelChoiceField[Any]", self.fields[name]), version)
 
     def area(self) -> Area:
         """The area the valid fields describe; the user's states when none is chosen."""

@@ -62,6 +62,7 @@ def _filtered(request: AuthenticatedHttpRequest, params: QueryDict) -> OrderFilt
 @require_GET
 def order_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _filtered(request, request.GET)
+    filterset.offer_kept_choices()
     paginator = CountedPaginator(filterset.qs, PAGE_SIZE, known_count=filterset.figure_count())
     page = paginator.get_page(request.GET.get("page"))
     # Every order of this list is of the coordinator's states (or the operator's).
@@ -237,6 +238,7 @@ def white_spot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form.is_valid()  # invalid fields are shown with their message and filter nothing
     service = form.cleaned_data.get("service")
     if service is None:
+        form.offer_kept_choices()
         return render(request, "dashboard/white_spots.html", {"form": form, "service": None})
     area = form.area()
     sort = form.cleaned_data.get("sort") or DEFAULT_SORT
@@ -255,6 +257,7 @@ def white_spot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise Http404
         return export
     page = Paginator(spots, PAGE_SIZE).get_page(request.GET.get("page"))
+    form.offer_kept_choices()
     return render(
         request,
         "dashboard/white_spots.html",

@@ -91,6 +91,9 @@ REFERENCE_MODELS = (
     "catalog.TaskTransfer",
     "catalog.Responsibility",
     "geo.State",
+    # Named in the coordination's filters, whose choice lists are kept per version
+    # (portal.choices).
+    "geo.Region",
     "geo.District",
     "geo.Authority",
     "geo.Municipality",

@@ -105,6 +105,7 @@ def _empty_cache():
     caches["layout"].clear()  # a test may route other URLs (override_settings) or roles
     caches["figures"].clear()
     caches["users"].clear()
+    caches["choices"].clear()
 
 
 @pytest.fixture

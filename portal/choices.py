@@ -1,0 +1,53 @@
+"""Choice lists of reference data kept in the process's memory, per version of that data.
+
+A coordination filter offers services, states, regions and districts: the white-spot page of a
+coordinator of all Germany 400 districts and 50 services. Django builds such a list from model
+instances on every request (one instance, one `str()` and one translation per option), which
+took a fifth of the page. The list changes only with the reference data, whose version the
+caller passes (rollin.figure_versions.reference_version moves with every save of a service, a
+state or an area): a list is built once per process, language, version and query.
+
+Only the offered list is kept. A submitted value is still checked against the field's queryset,
+so a choice the list did not offer (or no longer offers) is refused as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django import forms
+from django.core.cache import caches
+from django.utils.translation import get_language
+
+CHOICES_ALIAS = "choices"
+# Entries of an older version are never read again; the lifetime frees their memory.
+KEPT_SECONDS = 60 * 60
+
+
+def keep_choices(field: forms.ModelChoiceField[Any], version: str) -> None:
+    """Offer the field's choices from the process's memory, built now if not kept yet.
+
+    Call it after the field's queryset is final: the key names the query."""
+    queryset = field.queryset
+    assert queryset is not None, "a model choice field offers its queryset's rows"
+    sql, params = queryset.query.sql_with_params()
+    key = "choices:" + _digest(
+        get_language() or "",
+        version,
+        str(field.empty_label),
+        type(field).__qualname__,
+        sql,
+        repr(params),
+    )
+    memo = caches[CHOICES_ALIAS]
+    choices: list[tuple[str, str]] | None = memo.get(key)
+    if choices is None:
+        # The field's own choices: ("", empty label), then (pk, label_from_instance) per row.
+        choices = [(str(value), str(label)) for value, label in field.iterator(field)]
+        memo.set(key, choices, KEPT_SECONDS)
+    field.choices = choices
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
