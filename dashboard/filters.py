@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import coordinators_of_states
 from catalog.models import Service
+from dashboard.access import coordinated_states
 from dashboard.selectors import overdue_q, overdue_until, stages_for_filters, waiting_for
 from geo.models import District, Region, State
 from orders.models import Order
@@ -123,7 +124,7 @@ class OrderFilter(django_filters.FilterSet):
     ) -> None:
         super().__init__(data, queryset, **kwargs)
         self.user = user
-        states = State.objects.all() if user.is_operator else user.states.all()
+        states = coordinated_states(user)
         self.states = states
         self.filters["state"].queryset = states
         regions, districts = _areas_within(states, data or {})

@@ -28,7 +28,10 @@ KEPT_SECONDS = 60 * 60
 def keep_choices(field: forms.ModelChoiceField[Any], version: str) -> None:
     """Offer the field's choices from the process's memory, built now if not kept yet.
 
-    Call it after the field's queryset is final: the key names the query."""
+    Call it after the field's queryset is final: the key names the query, so the query must
+    read reference data only. A list scoped to a user names the user's states by their ids
+    (dashboard.access.coordinated_states), not by a join over the user's memberships, whose
+    change would leave the query and so the key as they were."""
     queryset = field.queryset
     assert queryset is not None, "a model choice field offers its queryset's rows"
     sql, params = queryset.query.sql_with_params()

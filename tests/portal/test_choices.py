@@ -100,3 +100,23 @@ def test_a_saved_district_moves_the_version_and_the_filters_show_its_new_name(cl
         page = client.get(url).content.decode()
         assert "Landkreis Kelheim an der Donau<" in page
         assert "Landkreis Kelheim<" not in page
+
+
+def test_a_coordinator_given_another_state_finds_it_and_its_districts_in_the_filters(client):
+    kelheim, _regen = _districts()
+    hesse = factories.StateFactory(ags="06", name="Hessen")
+    factories.DistrictFactory(
+        ags="06411", name="Darmstadt", official_name="Darmstadt", region=None, state=hesse
+    )
+    coordinator = factories.CoordinatorFactory(states=[kelheim.state])
+    client.force_login(coordinator)
+    urls = (reverse("dashboard:white_spots"), reverse("dashboard:order_list"))
+    for url in urls:
+        assert "Darmstadt<" not in client.get(url).content.decode()
+    coordinator.states.add(hesse)
+    for url in urls:
+        page = client.get(url).content.decode()
+        assert ">Hessen<" in page and "Darmstadt<" in page
+    coordinator.states.remove(hesse)
+    for url in urls:
+        assert "Darmstadt<" not in client.get(url).content.decode()
