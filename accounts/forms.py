@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import authorities_invitable_by
+from portal.fields import BoundedModelChoiceField
 
 if TYPE_CHECKING:
     from geo.models import Authority
@@ -43,7 +44,7 @@ class MembershipRejectForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-Mail-Adresse der eingeladenen Person"))
-    authority: forms.ModelChoiceField[Authority] = forms.ModelChoiceField(
+    authority: forms.ModelChoiceField[Authority] = BoundedModelChoiceField(
         label=_("Behörde"), queryset=None
     )
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Fachverfahren, FundingProgramme, Service
 from geo.models import State
+from portal.fields import BoundedModelChoiceField
 
 
 class OfferingForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = BoundedModelChoiceField(
         label=_("Leistung"), queryset=Service.objects.filter(status=Service.Status.AVAILABLE)
     )
     fachverfahren = forms.ModelMultipleChoiceField(

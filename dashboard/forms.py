@@ -42,7 +42,10 @@ class BulkActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     assignee = forms.ModelChoiceField(
-        label=_("Zuweisen an"), queryset=User.objects.none(), required=False
+        label=_("Zuweisen an"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("bitte wählen"),
     )
     # The list's filter query string, so "all filtered" means what the user saw.
     query = forms.CharField(required=False, widget=forms.HiddenInput)

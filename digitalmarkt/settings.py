@@ -347,6 +347,8 @@ EMAIL_OUTBOX_SWEEP_GRACE_SECONDS = float(env_str("EMAIL_OUTBOX_SWEEP_GRACE_SECON
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("kern",)
 CRISPY_TEMPLATE_PACK = "kern"
+# A filter left empty reads "alle" (as the white-spot filter does), not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("alle")
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -134,7 +134,11 @@ class CampaignForm(forms.ModelForm):
         stage_field = self.fields["stage_code"]
         assert isinstance(stage_field, forms.ChoiceField)
         stage_field.choices = [("", "–"), *stages]
-        self.fields["audience"].initial = Campaign.Audience.WHITE_SPOTS
+        audience = self.fields["audience"]
+        assert isinstance(audience, forms.ChoiceField)
+        # Required and preset: no empty "---------" option before the audiences.
+        audience.choices = Campaign.Audience.choices
+        audience.initial = Campaign.Audience.WHITE_SPOTS
         deadline = self.fields["deadline"]
         assert isinstance(deadline, forms.DateField)
         deadline.input_formats = ["%Y-%m-%d"]

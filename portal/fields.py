@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # The largest primary key any supported database stores (a signed 64-bit integer). SQLite
 # raises OverflowError for a larger parameter instead of finding nothing, so such a value must
@@ -20,6 +21,16 @@ def is_database_integer(text: str) -> bool:
 
 
 class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose empty option says what it means: "bitte wählen" where a choice is
+    required, "alle" where leaving it empty restricts nothing (a filter, an optional area),
+    not Django's "---------". An explicit empty_label is kept."""
+
+    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+        if "empty_label" not in kwargs:
+            required = kwargs.get("required", True)
+            kwargs["empty_label"] = _("bitte wählen") if required else _("alle")
+        super().__init__(queryset, **kwargs)
+
     def to_python(self, value: Any) -> Any:
         text = str(value).strip() if value is not None else ""
         if text.lstrip("-").isdigit() and not is_database_integer(text):

@@ -95,6 +95,9 @@ def test_every_page_is_accessible_fits_and_logs_no_errors(page, live_server, rol
     def check(entry: Page, status: int) -> None:
         assert page.locator("html").get_attribute("lang") == lang, entry.path
         found = _axe_violations(page) + [f"overflow: {p}" for p in page.evaluate(OVERFLOW_JS)]
+        # Django's placeholder for an empty choice says nothing ("bitte wählen", "alle" do).
+        if page.locator("option", has_text="---------").count():
+            found.append('an empty option reads "---------"')
         # The error pages' own status is logged by Chromium as a failed resource; nothing else.
         errors = [
             text

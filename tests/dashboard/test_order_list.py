@@ -246,3 +246,12 @@ def test_an_id_beyond_the_database_integer_range_is_an_invalid_choice(client, wo
     response = client.get(reverse("dashboard:order_list"), {field: "9" * 40})
     assert response.status_code == 200
     assert response.context["filter"].form.errors[field]
+
+
+def test_an_empty_filter_reads_all_in_the_users_language(client, world) -> None:
+    client.force_login(world.coordinator)
+    page = client.get(reverse("dashboard:order_list")).content.decode()
+    assert '<option value="" selected>alle</option>' in page
+    assert "---------" not in page
+    page = client.get(reverse("dashboard:order_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="" selected>all</option>' in page
