@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -142,22 +142,18 @@ class OrderFilter(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        built = hasattr(self, "_form")  # django-filter builds the form once and keeps it there
         form: forms.Form = super().form
-        if built:
-            return form
         # Labels for the two date inputs of the range (WCAG: every input has a name).
-        widget = form.fields["ordered"].widget
-        widget.widgets[0].attrs.setdefault("aria-label", _("Bestellt ab"))
-        widget.widgets[1].attrs.setdefault("aria-label", _("Bestellt bis"))
+        for name in ("ordered",):
+            widget = form.fields[name].widget
+            widget.widgets[0].attrs.setdefault("aria-label", _("Bestellt ab"))
+            widget.widgets[1].attrs.setdefault("aria-label", _("Bestellt bis"))
         return form
 
     def offer_kept_choices(self) -> None:
         """For a page that shows the filter: its lists of states, areas and services from the
         process's memory (portal.choices). The export and the bulk action read none."""
-        version = reference_version()
-        for name in ("state", "region", "district", "service"):
-            keep_choices(cast("forms.ModelChoiceField[Any]", self.form.fields[name]), version)
+        keep_choices(self.form, ("state", "region", "district", "service"), reference_version())
 
     def filter_queryset(self, queryset: QuerySet[Order]) -> QuerySet[Order]:
         """Sorted columns hold equal values (many orders share a stage or a due date): the

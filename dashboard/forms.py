@@ -157,9 +157,7 @@ class WhiteSpotForm(forms.Form):
     def offer_kept_choices(self) -> None:
         """For the page: the lists of services, states and areas from the process's memory
         (portal.choices). The spreadsheet exports read none."""
-        version = reference_version()
-        for name in ("service", "state", "region", "district"):
-            keep_choices(cast("forms.ModelChoiceField[Any]", self.fields[name]), version)
+        keep_choices(self, ("service", "state", "region", "district"), reference_version())
 
     def area(self) -> Area:
         """The area the valid fields describe; the user's states when none is chosen."""

@@ -209,17 +209,17 @@ CACHES["users"] = {
 # The overview's and the map's rendered blocks, keyed by the versions of their figures, which
 # live in the shared cache (rollin.figure_versions): a key names exactly one rendering, so each
 # process may keep its own copy and a visit fetches no 100 KB block over the network.
+CACHES["figures"] = {
+    "BACKEND": "portal.cache.ProcessMemoryCache",
+    "LOCATION": "figures",
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 # The coordination filters' choice lists of services, states and areas, per version of the
 # reference data (portal.choices): the same for every visit until an edit or an import.
 CACHES["choices"] = {
     "BACKEND": "portal.cache.ProcessMemoryCache",
     "LOCATION": "choices",
     "OPTIONS": {"MAX_ENTRIES": 500},
-}
-CACHES["figures"] = {
-    "BACKEND": "portal.cache.ProcessMemoryCache",
-    "LOCATION": "figures",
-    "OPTIONS": {"MAX_ENTRIES": 200},
 }
 
 # --- Accounts -------------------------------------------------------------------------------

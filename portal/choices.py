@@ -14,6 +14,7 @@ so a choice the list did not offer (or no longer offers) is refused as before.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -25,17 +26,32 @@ CHOICES_ALIAS = "choices"
 KEPT_SECONDS = 60 * 60
 
 
-def keep_choices(field: forms.ModelChoiceField[Any], version: str) -> None:
-    """Offer the field's choices from the process's memory, built now if not kept yet.
+def keep_choices(form: forms.Form, names: Iterable[str], version: str) -> None:
+    """Offer the choices of the form's model choice fields `names` from the process's memory,
+    each list built now if not kept yet.
 
-    Call it after the field's queryset is final: the key names the query, so the query must
+    Call it after the fields' querysets are final: the key names the query, so the query must
     read reference data only. A list scoped to a user names the user's states by their ids
     (dashboard.access.coordinated_states), not by a join over the user's memberships, whose
     change would leave the query and so the key as they were."""
+    memo = caches[CHOICES_ALIAS]
+    for name in names:
+        field = form.fields[name]
+        assert isinstance(field, forms.ModelChoiceField), name
+        key = _key(field, version)
+        choices: list[tuple[str, str]] | None = memo.get(key)
+        if choices is None:
+            # The field's own choices: ("", empty label), then (pk, label_from_instance) per row.
+            choices = [(str(value), str(label)) for value, label in field.iterator(field)]
+            memo.set(key, choices, KEPT_SECONDS)
+        field.choices = choices
+
+
+def _key(field: forms.ModelChoiceField[Any], version: str) -> str:
     queryset = field.queryset
     assert queryset is not None, "a model choice field offers its queryset's rows"
     sql, params = queryset.query.sql_with_params()
-    key = "choices:" + _digest(
+    return "choices:" + _digest(
         get_language() or "",
         version,
         str(field.empty_label),
@@ -43,13 +59,6 @@ def keep_choices(field: forms.ModelChoiceField[Any], version: str) -> None:
         sql,
         repr(params),
     )
-    memo = caches[CHOICES_ALIAS]
-    choices: list[tuple[str, str]] | None = memo.get(key)
-    if choices is None:
-        # The field's own choices: ("", empty label), then (pk, label_from_instance) per row.
-        choices = [(str(value), str(label)) for value, label in field.iterator(field)]
-        memo.set(key, choices, KEPT_SECONDS)
-    field.choices = choices
 
 
 def _digest(*parts: str) -> str:

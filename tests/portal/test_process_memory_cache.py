@@ -10,7 +10,7 @@ from portal.cache import ProcessMemoryCache
 
 
 def test_the_process_caches_are_django_local_memory_without_key_checks() -> None:
-    for alias in ("layout", "users", "figures"):
+    for alias in ("layout", "users", "figures", "choices"):
         assert isinstance(caches[alias], ProcessMemoryCache), alias
     memory = ProcessMemoryCache("test-process-memory", {"OPTIONS": {"MAX_ENTRIES": 10}})
     key = "ein Schlüssel mit Leerzeichen " + "x" * 300  # memcached would refuse it

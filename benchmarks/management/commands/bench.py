@@ -162,13 +162,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nErgebnis: {path}")
 
     def _run_prepared(self, options: dict[str, Any]) -> dict[str, Any]:
-        generated = self._prepare(options)
         site = Site.configured()
-        # Uncached: what a visit after a change pays, which in live operation is most visits.
-        with override_settings(DEBUG=False, ROLLIN_FIGURES_CACHE_SECONDS=0):
-            report = self._run([site], options)[site.key]
-        report["meta"]["generator"] = generated or _last_generation()
-        return report
+        generated = {site.key: self._prepare(options)}
+        return self._run_uncached([site], generated, options)[site.key]
 
     def _run_sizes(self, options: dict[str, Any]) -> dict[str, Any]:
         """Every page at each size, one database per size, measured interleaved (see
@@ -180,15 +176,22 @@ class Command(BaseCommand):
             self.stdout.write(self.style.MIGRATE_HEADING(f"\n=== {size} Bestellungen ==="))
             with site.entered():
                 generated[site.key] = self._prepare({**options, "orders": size})
-                generated[site.key] = generated[site.key] or _last_generation()
             sites.append(site)
+        runs = self._run_uncached(sites, generated, options)
+        growth = growth_table(runs)
+        self._print_growth(growth)
+        return {"meta": runs[sites[-1].key]["meta"], "sizes": runs, "growth": growth}
+
+    def _run_uncached(
+        self, sites: list[Site], generated: dict[str, Any], options: dict[str, Any]
+    ) -> dict[str, dict[str, Any]]:
+        """The run with the figures' fragment cache off: what a visit after a change pays,
+        which in live operation is most visits. Each site's report names its generator run."""
         with override_settings(DEBUG=False, ROLLIN_FIGURES_CACHE_SECONDS=0):
             runs = self._run(sites, options)
         for key, report in runs.items():
             report["meta"]["generator"] = generated[key]
-        growth = growth_table(runs)
-        self._print_growth(growth)
-        return {"meta": runs[sites[-1].key]["meta"], "sizes": runs, "growth": growth}
+        return runs
 
     def _print_growth(self, growth: list[dict[str, Any]]) -> None:
         if not growth:
@@ -213,7 +216,8 @@ class Command(BaseCommand):
             )
 
     def _prepare(self, options: dict[str, Any]) -> dict[str, Any] | None:
-        """A fresh database gets its schema and the national data first: one command."""
+        """A fresh database gets its schema and the national data first: one command.
+        Returns what the generator wrote about its last run on this database."""
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stdout.write("Datenbank ohne aktuelles Schema: migrate, rebuild_figures …")
@@ -222,7 +226,7 @@ class Command(BaseCommand):
             # is filled from the orders already there.
             call_command("rebuild_figures", verbosity=0)
         if Order.objects.exists():
-            return None
+            return _last_generation()
         self.stdout.write(
             f"Keine Bestellungen: generate_national --services {options['services']} "
             f"--orders {options['orders']} …"
